@@ -1,0 +1,12 @@
+# rrr_target_defaults(target): the project's warnings and sanitizer flags for one target.
+function(rrr_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                           -Wno-sign-conversion)
+  if(RRR_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(RRR_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${RRR_SANITIZE} -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=${RRR_SANITIZE})
+  endif()
+endfunction()

@@ -1,0 +1,83 @@
+#pragma once
+// Result<T, E>: a value or an error, for failures that are expected (bad input, a missing file,
+// a full ring). Bugs are not results: they are RRR_ENFORCE failures (common/enforce.h).
+
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "common/enforce.h"
+
+namespace rrr {
+
+// An error of kind E with a message that names what was wrong and where.
+template <class E>
+struct Error {
+  E code;
+  std::string message;
+};
+
+template <class E>
+Error<E> makeError(E code, std::string message) {
+  return Error<E>{code, std::move(message)};
+}
+
+template <class T, class E>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error<E> error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  bool ok() const { return state_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  // REQUIRES: ok()
+  T& value() & {
+    RRR_ENFORCE(ok(), "value() of a failed Result");
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    RRR_ENFORCE(ok(), "value() of a failed Result");
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    RRR_ENFORCE(ok(), "value() of a failed Result");
+    return std::get<0>(std::move(state_));
+  }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  // REQUIRES: !ok()
+  const Error<E>& error() const {
+    RRR_ENFORCE(!ok(), "error() of a successful Result");
+    return std::get<1>(state_);
+  }
+
+ private:
+  std::variant<T, Error<E>> state_;
+};
+
+// Result of an operation that produces no value.
+template <class E>
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Error<E> error) : error_(std::move(error)), failed_(true) {}  // NOLINT: implicit by design
+
+  bool ok() const { return !failed_; }
+  explicit operator bool() const { return ok(); }
+  // REQUIRES: !ok()
+  const Error<E>& error() const {
+    RRR_ENFORCE(failed_, "error() of a successful Status");
+    return error_;
+  }
+
+ private:
+  Error<E> error_{};
+  bool failed_ = false;
+};
+
+}  // namespace rrr

@@ -1,0 +1,46 @@
+#pragma once
+// How a ring reader or a back-pressured writer waits: spin, then yield, then block on a futex
+// (Aeron's BackoffIdleStrategy). Spinning sees a new message in ~100 ns but burns a core;
+// blocking costs a futex wake-up (tens of microseconds) but no CPU while idle.
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+
+namespace rrr::ring {
+
+struct IdlePolicy {
+  std::uint32_t spins = 2000;     // busy polls with a CPU pause between them
+  std::uint32_t yields = 50;      // polls with sched_yield between them
+  // Longest single block. Blocking is woken by the writer; the timeout only bounds how long a
+  // waiter can miss a wake-up from a writer that died between writing and waking.
+  std::chrono::nanoseconds block_timeout = std::chrono::milliseconds(100);
+
+  // Never blocks: lowest latency, one full core while waiting.
+  static IdlePolicy hot() {
+    return IdlePolicy{std::numeric_limits<std::uint32_t>::max(), 0, block_timeout_default()};
+  }
+  // Blocks at once: no CPU while waiting, a futex wake-up per message.
+  static IdlePolicy blocking() { return IdlePolicy{0, 0, block_timeout_default()}; }
+
+  static constexpr std::chrono::nanoseconds block_timeout_default() {
+    return std::chrono::milliseconds(100);
+  }
+};
+
+// One wait's progress through the policy. Not thread-safe; one per waiting call.
+class Backoff {
+ public:
+  explicit Backoff(const IdlePolicy& policy) : policy_(policy) {}
+
+  // Spends one spin or yield step and returns false, or returns true when both are used up and
+  // the caller should block.
+  bool shouldBlock();
+
+ private:
+  IdlePolicy policy_;
+  std::uint32_t spins_ = 0;
+  std::uint32_t yields_ = 0;
+};
+
+}  // namespace rrr::ring

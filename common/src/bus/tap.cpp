@@ -1,0 +1,93 @@
+#include "common/bus/tap.h"
+
+#include "bus/socket_setup.h"
+
+namespace rrr::bus {
+namespace {
+
+zmq::socket_t makePublisher(zmq::context_t& context, int high_water_mark) {
+  zmq::socket_t socket(context, zmq::socket_type::pub);
+  socket.set(zmq::sockopt::sndhwm, high_water_mark);
+  socket.set(zmq::sockopt::linger, 0);  // the tap is lossy; never hold up a process's exit
+  return socket;
+}
+
+}  // namespace
+
+BusResult<TapPublisher> TapPublisher::bind(zmq::context_t& context, const std::string& endpoint,
+                                           int high_water_mark) {
+  auto socket = makePublisher(context, high_water_mark);
+  if (auto status = detail::bindOwnerOnly(socket, endpoint); !status.ok()) return status.error();
+  return TapPublisher(std::move(socket));
+}
+
+BusResult<TapPublisher> TapPublisher::connect(zmq::context_t& context, const std::string& endpoint,
+                                              int high_water_mark) {
+  auto socket = makePublisher(context, high_water_mark);
+  if (auto status = detail::connectTo(socket, endpoint); !status.ok()) return status.error();
+  return TapPublisher(std::move(socket));
+}
+
+bool TapPublisher::publish(std::string_view topic, std::span<const std::byte> payload) {
+  try {
+    const auto first = socket_.send(zmq::buffer(topic.data(), topic.size()),
+                                    zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    const auto second = first ? socket_.send(zmq::buffer(payload.data(), payload.size()), zmq::send_flags::dontwait)
+                              : zmq::send_result_t{};
+    if (first && second) {
+      ++sent_;
+      return true;
+    }
+  } catch (const zmq::error_t&) {
+    // Counted below; the tap never takes a process down.
+  }
+  ++refused_;
+  return false;
+}
+
+BusResult<TapSubscriber> TapSubscriber::connect(zmq::context_t& context, const std::vector<std::string>& endpoints,
+                                                const std::vector<std::string>& topics, int high_water_mark) {
+  zmq::socket_t socket(context, zmq::socket_type::sub);
+  socket.set(zmq::sockopt::rcvhwm, high_water_mark);
+  socket.set(zmq::sockopt::linger, 0);
+  if (topics.empty()) socket.set(zmq::sockopt::subscribe, "");
+  for (const auto& topic : topics) socket.set(zmq::sockopt::subscribe, topic);
+  for (const auto& endpoint : endpoints) {
+    if (auto status = detail::connectTo(socket, endpoint); !status.ok()) return status.error();
+  }
+  return TapSubscriber(std::move(socket), {topics.begin(), topics.end()});
+}
+
+std::optional<TapFrame> TapSubscriber::receive(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, std::max(remaining, std::chrono::milliseconds(0))) == 0) return std::nullopt;
+    auto frame = receiveFrame();
+    if (frame && (topics_.empty() || topics_.contains(frame->topic))) return frame;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+  }
+}
+
+// Reads one whole multipart message; nothing unless it is exactly [topic][payload].
+std::optional<TapFrame> TapSubscriber::receiveFrame() {
+  std::vector<zmq::message_t> parts;
+  do {
+    zmq::message_t part;
+    if (!socket_.recv(part, zmq::recv_flags::dontwait)) break;
+    parts.push_back(std::move(part));
+  } while (parts.back().more());
+  if (parts.size() != 2) {
+    ++malformed_;
+    return std::nullopt;
+  }
+  TapFrame frame;
+  frame.topic = parts[0].to_string();
+  const auto* data = static_cast<const std::byte*>(parts[1].data());
+  frame.payload.assign(data, data + parts[1].size());
+  return frame;
+}
+
+}  // namespace rrr::bus

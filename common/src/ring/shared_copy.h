@@ -1,0 +1,38 @@
+#pragma once
+// Word-wise copies into and out of ring slots with relaxed atomic accesses. A lossy reader may
+// copy a slot while the producer overwrites it; the slot's stamp tells it afterwards that the copy
+// is torn. Using atomics for the words keeps that race defined behaviour (and quiet under TSan).
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace rrr::ring::detail {
+
+// REQUIRES: dst is 8-byte aligned.
+inline void copyToSlot(std::byte* dst, const std::byte* src, std::size_t bytes) {
+  auto* words = reinterpret_cast<std::uint64_t*>(dst);
+  std::size_t i = 0;
+  for (; (i + 1) * 8 <= bytes; ++i) {
+    std::uint64_t word;
+    std::memcpy(&word, src + i * 8, 8);
+    std::atomic_ref<std::uint64_t>(words[i]).store(word, std::memory_order_relaxed);
+  }
+  if (i * 8 < bytes) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, src + i * 8, bytes - i * 8);
+    std::atomic_ref<std::uint64_t>(words[i]).store(word, std::memory_order_relaxed);
+  }
+}
+
+// REQUIRES: src is 8-byte aligned; dst has room for bytes rounded up to a multiple of 8.
+inline void copyFromSlot(std::byte* dst, const std::byte* src, std::size_t bytes) {
+  auto* words = reinterpret_cast<std::uint64_t*>(const_cast<std::byte*>(src));
+  for (std::size_t i = 0; i * 8 < bytes; ++i) {
+    const std::uint64_t word = std::atomic_ref<std::uint64_t>(words[i]).load(std::memory_order_relaxed);
+    std::memcpy(dst + i * 8, &word, 8);
+  }
+}
+
+}  // namespace rrr::ring::detail

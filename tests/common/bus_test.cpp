@@ -1,0 +1,125 @@
+// The ZeroMQ bus over ipc:// sockets in a temporary run directory.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "common/bus/control.h"
+#include "common/bus/endpoints.h"
+#include "common/bus/tap.h"
+#include "support/unique_name.h"
+
+namespace rrr::bus {
+namespace {
+
+using namespace std::chrono_literals;
+
+class BusTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    run_dir_ = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-bus");
+    std::filesystem::create_directories(run_dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(run_dir_); }
+  std::string endpoint(const std::string& name) { return ipcEndpoint(run_dir_, name).value(); }
+
+  std::filesystem::path run_dir_;
+  zmq::context_t context_;
+};
+
+std::vector<std::byte> bytesOf(std::string_view text) {
+  const auto* data = reinterpret_cast<const std::byte*>(text.data());
+  return {data, data + text.size()};
+}
+
+// PUB/SUB joins asynchronously: publish until the subscriber sees the first message.
+std::optional<TapFrame> publishUntilReceived(TapPublisher& publisher, TapSubscriber& subscriber, std::string_view topic,
+                                             std::string_view payload) {
+  for (int i = 0; i < 200; ++i) {
+    publisher.publish(topic, bytesOf(payload));
+    if (auto frame = subscriber.receive(10ms)) return frame;
+  }
+  return std::nullopt;
+}
+
+TEST_F(BusTest, TapDeliversSubscribedTopicsExactlyNotByPrefix) {
+  auto publisher = TapPublisher::bind(context_, endpoint("tap"));
+  ASSERT_TRUE(publisher.ok()) << publisher.error().message;
+  auto subscriber = TapSubscriber::connect(context_, {endpoint("tap")}, {"Order"});
+  ASSERT_TRUE(subscriber.ok());
+  const auto first = publishUntilReceived(*publisher, *subscriber, "Order", "o1");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->topic, "Order");
+  publisher->publish("OrderIntent", bytesOf("intent"));
+  publisher->publish("Bar", bytesOf("bar"));
+  publisher->publish("Order", bytesOf("o2"));
+  while (auto frame = subscriber->receive(200ms)) {
+    EXPECT_EQ(frame->topic, "Order");
+    if (frame->payload == bytesOf("o2")) return;
+  }
+  FAIL() << "the second Order frame did not arrive";
+}
+
+TEST_F(BusTest, IpcSocketFilesAreOwnerOnly) {
+  auto publisher = TapPublisher::bind(context_, endpoint("tap"));
+  ASSERT_TRUE(publisher.ok());
+  struct stat info {};
+  ASSERT_EQ(stat((run_dir_ / "tap.sock").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+TEST_F(BusTest, OverlongIpcPathIsAClearError) {
+  const auto result = ipcEndpoint(std::filesystem::path("/tmp") / std::string(120, 'r'), "control");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, BusError::kInvalidEndpoint);
+  EXPECT_NE(result.error().message.find("107"), std::string::npos);
+}
+
+TEST_F(BusTest, ControlRequestGetsItsReply) {
+  auto server = ControlServer::bind(context_, endpoint("control"));
+  ASSERT_TRUE(server.ok());
+  std::thread serving([&] {
+    server->serveOne(5s, [](std::span<const std::byte> request) {
+      auto reply = std::vector<std::byte>(request.begin(), request.end());
+      reply.push_back(std::byte{'!'});
+      return reply;
+    });
+  });
+  auto client = ControlClient::connect(context_, endpoint("control"));
+  ASSERT_TRUE(client.ok());
+  const auto reply = client->request(bytesOf("status"), 5s);
+  serving.join();
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_EQ(*reply, bytesOf("status!"));
+}
+
+TEST_F(BusTest, ControlClientSaysNothingIsListeningWhenTheSocketIsAbsent) {
+  const auto client = ControlClient::connect(context_, endpoint("control"));
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.error().code, BusError::kConnectFailed);
+  EXPECT_NE(client.error().message.find("control.sock does not exist"), std::string::npos) << client.error().message;
+}
+
+TEST_F(BusTest, TimedOutRequestLeavesTheClientUsable) {
+  auto server = ControlServer::bind(context_, endpoint("control"));
+  auto client = ControlClient::connect(context_, endpoint("control"));
+  ASSERT_TRUE(server.ok() && client.ok());
+  // Nobody serves the first request.
+  const auto lost = client->request(bytesOf("first"), 50ms);
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code, BusError::kTimedOut);
+  // The server still holds the first request; it answers it, then the second.
+  std::thread serving([&] {
+    for (int i = 0; i < 2; ++i) server->serveOne(5s, [](std::span<const std::byte> request) {
+      return std::vector<std::byte>(request.begin(), request.end());
+    });
+  });
+  const auto reply = client->request(bytesOf("second"), 5s);
+  serving.join();
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_EQ(*reply, bytesOf("second"));
+}
+
+}  // namespace
+}  // namespace rrr::bus
