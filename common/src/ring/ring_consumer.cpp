@@ -5,7 +5,7 @@
 
 #include "common/enforce.h"
 #include "ring/consumer_registry.h"
-#include "ring/futex.h"
+#include "common/os/futex.h"
 #include "ring/ring_layout.h"
 #include "ring/shared_copy.h"
 
@@ -111,7 +111,7 @@ void RingConsumer::storeCursor(std::uint64_t cursor) {
   header.consumers[index_].cursor.store(cursor, std::memory_order_seq_cst);
   if (header.producer_waiting.load(std::memory_order_seq_cst) != 0) {
     header.space_signal.fetch_add(1);
-    detail::futexWakeAll(header.space_signal);
+    os::futexWakeAll(header.space_signal);
   }
 }
 
@@ -133,7 +133,7 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
       header.sleeping_consumers.fetch_and(~bit);
       return true;
     }
-    detail::futexWait(header.data_signal, signal,
+    os::futexWait(header.data_signal, signal,
                       std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now));
     header.sleeping_consumers.fetch_and(~bit);
   }

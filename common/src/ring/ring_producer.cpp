@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "common/enforce.h"
-#include "ring/futex.h"
+#include "common/os/futex.h"
 #include "ring/ring_layout.h"
 #include "ring/shared_copy.h"
 
@@ -99,7 +99,7 @@ std::uint64_t RingProducer::commit() {
 void RingProducer::wakeConsumers() {
   auto& header = segment_.header();
   header.data_signal.fetch_add(1, std::memory_order_seq_cst);
-  detail::futexWakeAll(header.data_signal);
+  os::futexWakeAll(header.data_signal);
 }
 
 PublishResult RingProducer::offer(std::span<const std::byte> message) {
@@ -140,7 +140,7 @@ PublishResult RingProducer::waitForSpace(std::chrono::steady_clock::time_point d
       header.producer_waiting.store(0);
       return {PublishStatus::kOk, next_};
     }
-    detail::futexWait(header.space_signal, signal, std::min<std::chrono::nanoseconds>(
+    os::futexWait(header.space_signal, signal, std::min<std::chrono::nanoseconds>(
                                                        policy.block_timeout, deadline - now));
     header.producer_waiting.store(0);
   }

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace rrr::ring::detail {
+namespace rrr::os {
 
 // Blocks while *word == expected, for at most timeout. Returns early on a wake-up, a signal,
 // or when the word already differs. Spurious returns are allowed: callers re-check.
@@ -16,4 +16,4 @@ void futexWait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
 // Wakes every waiter on word.
 void futexWakeAll(std::atomic<std::uint32_t>& word);
 
-}  // namespace rrr::ring::detail
+}  // namespace rrr::os

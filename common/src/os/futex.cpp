@@ -1,4 +1,4 @@
-#include "ring/futex.h"
+#include "common/os/futex.h"
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -7,7 +7,7 @@
 #include <climits>
 #include <ctime>
 
-namespace rrr::ring::detail {
+namespace rrr::os {
 namespace {
 
 std::uint32_t* address(std::atomic<std::uint32_t>& word) {
@@ -30,4 +30,4 @@ void futexWakeAll(std::atomic<std::uint32_t>& word) {
   syscall(SYS_futex, address(word), FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 
-}  // namespace rrr::ring::detail
+}  // namespace rrr::os
