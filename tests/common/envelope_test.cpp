@@ -31,7 +31,8 @@ TEST(Envelope, EveryMessageTypeRoundTripsWithItsHeader) {
 }
 
 TEST(Envelope, BarFieldsSurviveTheRoundTrip) {
-  const auto bar = decode(view(sampleOfEveryMessageType()[0])).value()->body_as_Bar();
+  const auto samples = sampleOfEveryMessageType();
+  const auto bar = decode(view(samples[0])).value()->body_as_Bar();
   ASSERT_NE(bar, nullptr);
   EXPECT_EQ(bar->symbol()->str(), "BTCUSDT");
   EXPECT_EQ(bar->open_e8(), 100);

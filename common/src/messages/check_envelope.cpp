@@ -33,7 +33,7 @@ CheckStatus checkBody(const msg::Envelope& envelope) {
 }  // namespace
 
 CheckStatus checkEnvelope(const msg::Envelope& envelope) {
-  const auto header = FieldChecker("Envelope")
+  auto header = FieldChecker("Envelope")
                           .text("source", envelope.source(), 1, kMaxSourceLength)
                           .nonNegative("event_time_ns", envelope.event_time_ns())
                           .nonNegative("publish_time_ns", envelope.publish_time_ns())
