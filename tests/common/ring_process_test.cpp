@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -20,6 +21,13 @@ using rrr::testing::exitCodeOf;
 using namespace std::chrono_literals;
 
 constexpr auto kWatchdog = 60s;
+
+// Messages in the kill tests; sanitizer builds run ~50x slower and ask for fewer
+// (RRR_RING_TEST_MESSAGES, set by scripts/test-sanitized).
+std::uint64_t streamLength() {
+  const char* configured = std::getenv("RRR_RING_TEST_MESSAGES");
+  return configured != nullptr ? std::stoull(configured) : 2'000'000;
+}
 
 struct Line {
   std::uint64_t sequence;
@@ -98,7 +106,7 @@ class RingProcessTest : public rrr::testing::RingFixture {
 };
 
 TEST_F(RingProcessTest, ConsumerKilledRepeatedlyStillReadsEverySequenceExactlyOnceInOrder) {
-  constexpr std::uint64_t kCount = 2'000'000;
+  const std::uint64_t kCount = streamLength();
   createRing(64, 256);
   ASSERT_TRUE(RingConsumer::registerConsumer(segment(), "reader", ConsumerKind::kDurable).ok());
   auto writer = producer(kCount);
@@ -112,7 +120,7 @@ TEST_F(RingProcessTest, ConsumerKilledRepeatedlyStillReadsEverySequenceExactlyOn
 }
 
 TEST_F(RingProcessTest, ProducerKilledRepeatedlyResumesWithNothingLostOrRepeated) {
-  constexpr std::uint64_t kCount = 2'000'000;
+  const std::uint64_t kCount = streamLength();
   createRing(64, 256);
   ASSERT_TRUE(RingConsumer::registerConsumer(segment(), "reader", ConsumerKind::kDurable).ok());
   auto reader = consumer(kCount);

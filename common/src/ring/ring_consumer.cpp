@@ -73,9 +73,8 @@ std::optional<RingMessage> RingConsumer::peekLossy() {
     const std::uint64_t before = std::atomic_ref<std::uint64_t>(slot.stamp).load(std::memory_order_acquire);
     if (before == committedStamp(cursor_)) {
       const std::uint32_t length =
-          std::min(std::atomic_ref<std::uint32_t>(slot.length).load(std::memory_order_relaxed), payload_capacity);
-      detail::copyFromSlot(copy_.data(), segment_.payload(cursor_), length);
-      std::atomic_thread_fence(std::memory_order_acquire);
+          std::min(std::atomic_ref<std::uint32_t>(slot.length).load(std::memory_order_acquire), payload_capacity);
+      detail::copyFromSlot(copy_.data(), segment_.payload(cursor_), length);  // acquire loads
       const std::uint64_t after = std::atomic_ref<std::uint64_t>(slot.stamp).load(std::memory_order_relaxed);
       if (after == before) {
         const std::uint64_t skipped = std::exchange(pending_skip_, 0);

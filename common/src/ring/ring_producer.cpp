@@ -70,8 +70,8 @@ PublishResult RingProducer::claim(std::uint32_t bytes) {
   if (!hasSpace()) return {PublishStatus::kBackPressured, next_};
   auto& slot = segment_.slot(next_);
   std::atomic_ref<std::uint64_t>(slot.stamp).store(writingStamp(next_), std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
-  std::atomic_ref<std::uint32_t>(slot.length).store(bytes, std::memory_order_relaxed);
+  // Release: a reader that sees this length (or any payload word) also sees the stamp above.
+  std::atomic_ref<std::uint32_t>(slot.length).store(bytes, std::memory_order_release);
   claimed_bytes_ = bytes;
   claim_open_ = true;
   return {PublishStatus::kOk, next_};
