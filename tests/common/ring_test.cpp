@@ -276,3 +276,30 @@ TEST_F(RingTest, BlockedAndLossyReadersSeeWholeMessagesUnderConcurrentWrites) {
 
 }  // namespace
 }  // namespace rrr::ring
+
+namespace rrr::ring {
+namespace {
+
+TEST_F(RingTest, AdvancedButUncommittedMessagesStayHeldAndReturnAfterReattach) {
+  createRing(4);
+  auto producer = RingProducer::open(ringName());
+  {
+    auto sut = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+    for (std::uint64_t i = 0; i < 4; ++i) ASSERT_TRUE(producer->offer(payloadOf(i)).ok());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(sut->peek());
+      sut->advance();
+    }
+    EXPECT_EQ(sut->cursor(), 3u);
+    EXPECT_EQ(producer->offer(payloadOf(4)).status, PublishStatus::kBackPressured);
+    sut->commitThrough(0);
+    EXPECT_TRUE(producer->offer(payloadOf(4)).ok());
+    EXPECT_EQ(sut->peek()->sequence, 3u);  // reading goes on from the read position
+  }
+  // 1 and 2 were advanced over but never committed: delivered again.
+  auto again = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+  EXPECT_EQ(again->peek()->sequence, 1u);
+}
+
+}  // namespace
+}  // namespace rrr::ring

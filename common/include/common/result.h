@@ -81,3 +81,22 @@ class [[nodiscard]] Status {
 };
 
 }  // namespace rrr
+
+#define RRR_CONCAT_INNER(a, b) a##b
+#define RRR_CONCAT(a, b) RRR_CONCAT_INNER(a, b)
+
+// Evaluates expr (a Result); on failure returns its error from the enclosing function, otherwise
+// assigns the value to lhs (which may be a declaration: RRR_ASSIGN_OR_RETURN(auto x, f())).
+#define RRR_ASSIGN_OR_RETURN(lhs, expr)                                        \
+  auto RRR_CONCAT(rrr_result_, __LINE__) = (expr);                             \
+  if (!RRR_CONCAT(rrr_result_, __LINE__).ok()) {                               \
+    return RRR_CONCAT(rrr_result_, __LINE__).error();                          \
+  }                                                                            \
+  lhs = std::move(RRR_CONCAT(rrr_result_, __LINE__)).value()
+
+// Evaluates expr (a Status or Result); on failure returns its error from the enclosing function.
+#define RRR_RETURN_IF_ERROR(expr)                                              \
+  do {                                                                         \
+    auto rrr_status = (expr);                                                  \
+    if (!rrr_status.ok()) return rrr_status.error();                           \
+  } while (false)

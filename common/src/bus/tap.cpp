@@ -58,6 +58,8 @@ BusResult<TapSubscriber> TapSubscriber::connect(zmq::context_t& context, const s
   return TapSubscriber(std::move(socket), {topics.begin(), topics.end()});
 }
 
+BusStatus TapSubscriber::addEndpoint(const std::string& endpoint) { return detail::connectTo(socket_, endpoint); }
+
 std::optional<TapFrame> TapSubscriber::receive(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

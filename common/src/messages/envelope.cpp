@@ -10,8 +10,15 @@ std::span<const std::byte> EnvelopeBuilder::finishRaw(const EnvelopeHeader& head
                                                       flatbuffers::Offset<void> body) {
   const auto source = fbb_.CreateString(header.source.data(), header.source.size());
   const std::int64_t publish_time = header.publish_time_ns != 0 ? header.publish_time_ns : wallClockNs();
-  const auto envelope = msg::CreateEnvelope(fbb_, source, header.sequence, header.event_time_ns,
-                                            publish_time, type, body);
+  msg::EnvelopeBuilder envelope_builder(fbb_);
+  envelope_builder.add_source(source);
+  envelope_builder.add_sequence(header.sequence);
+  envelope_builder.add_event_time_ns(header.event_time_ns);
+  envelope_builder.add_publish_time_ns(publish_time);
+  envelope_builder.add_body_type(type);
+  envelope_builder.add_body(body);
+  if (header.cause_sequence) envelope_builder.add_cause_sequence(*header.cause_sequence);
+  const auto envelope = envelope_builder.Finish();
   fbb_.FinishSizePrefixed(envelope, msg::EnvelopeIdentifier());
   return {reinterpret_cast<const std::byte*>(fbb_.GetBufferPointer()), fbb_.GetSize()};
 }

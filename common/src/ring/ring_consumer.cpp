@@ -99,6 +99,19 @@ void RingConsumer::commit() {
   storeCursor(peeked_sequence_ + 1);
 }
 
+void RingConsumer::advance() {
+  RRR_ENFORCE(peeked_, "advance() without a peeked message");
+  peeked_ = false;
+  cursor_ = peeked_sequence_ + 1;
+}
+
+void RingConsumer::commitThrough(std::uint64_t sequence) {
+  RRR_ENFORCE(sequence < cursor_, "commitThrough() beyond the read position");
+  const std::uint64_t read_position = cursor_;
+  storeCursor(sequence + 1);
+  cursor_ = read_position;
+}
+
 // Dekker pairing with RingProducer::waitForSpace(): store the cursor, then read producer_waiting.
 void RingConsumer::storeCursor(std::uint64_t cursor) {
   cursor_ = cursor;

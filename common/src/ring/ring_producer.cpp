@@ -96,6 +96,17 @@ std::uint64_t RingProducer::commit() {
   return sequence;
 }
 
+std::optional<std::vector<std::byte>> RingProducer::lastPublished() const {
+  if (next_ == 0) return std::nullopt;
+  const std::uint64_t sequence = next_ - 1;
+  const auto& slot = segment_.slot(sequence);
+  const std::uint32_t length = std::min(slot.length, payload_capacity_);
+  std::vector<std::byte> copy((length + 7) / 8 * 8);
+  detail::copyFromSlot(copy.data(), segment_.payload(sequence), length);
+  copy.resize(length);
+  return copy;
+}
+
 void RingProducer::wakeConsumers() {
   auto& header = segment_.header();
   header.data_signal.fetch_add(1, std::memory_order_seq_cst);

@@ -56,6 +56,9 @@ class TapSubscriber {
                                           const std::vector<std::string>& topics,
                                           int high_water_mark = kTapHighWaterMark);
 
+  // Connects to one more publisher (one that started after this subscriber).
+  BusStatus addEndpoint(const std::string& endpoint);
+
   // The next frame of a subscribed topic, waiting up to timeout. Frames that are not exactly
   // [topic][payload] are counted in malformed() and skipped.
   std::optional<TapFrame> receive(std::chrono::milliseconds timeout);

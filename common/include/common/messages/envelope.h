@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +44,7 @@ struct EnvelopeHeader {
   std::uint64_t sequence = 0;
   std::int64_t event_time_ns = 0;
   std::int64_t publish_time_ns = 0;   // 0: stamped with the wall clock by finish()
+  std::optional<std::uint64_t> cause_sequence;  // input ring sequence this message derives from
 };
 
 // Builds one Envelope at a time; reuse it to avoid allocation on the hot path.

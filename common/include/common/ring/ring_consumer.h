@@ -53,8 +53,15 @@ class RingConsumer {
   std::optional<RingMessage> peek();
 
   // Consumes the message the last peek() returned. REQUIRES: peek() returned a message since the
-  // last commit().
+  // last commit() or advance().
   void commit();
+
+  // Deferred commit, for a consumer that makes a batch durable before letting go of it: advance()
+  // moves past the peeked message without publishing the cursor, so the producer keeps the
+  // message; commitThrough() publishes it once the batch is safe. A crash in between delivers the
+  // uncommitted messages again. REQUIRES (commitThrough): sequence < the read position.
+  void advance();
+  void commitThrough(std::uint64_t sequence);
 
   // Waits per policy until a message is available or timeout passes. True if one is.
   bool waitForMessage(std::chrono::nanoseconds timeout, const IdlePolicy& policy = {});
@@ -63,6 +70,8 @@ class RingConsumer {
   // what it already processed. False, and no move, if sequence was never published.
   bool skipThrough(std::uint64_t sequence);
 
+  // The next sequence peek() returns (the read position; ahead of the published cursor by what
+  // advance() has not yet committed).
   std::uint64_t cursor() const { return cursor_; }
   std::uint64_t lag() const;
   std::uint64_t gaps() const;

@@ -12,8 +12,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/os/byte_lock.h"
 #include "common/ring/idle_policy.h"
@@ -54,6 +56,9 @@ class RingProducer {
   std::uint64_t commit();
 
   std::uint64_t nextSequence() const { return next_; }
+  // A copy of the last published message, or nothing if none was. A restarted producer of a
+  // derived stream reads it to learn which input it had got to (Envelope.cause_sequence).
+  std::optional<std::vector<std::byte>> lastPublished() const;
   std::uint32_t payloadCapacity() const { return payload_capacity_; }
   // True if open() found a slot that the previous producer had claimed but not committed.
   bool recoveredUncommittedClaim() const { return recovered_claim_; }

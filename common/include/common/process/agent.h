@@ -1,0 +1,31 @@
+#pragma once
+// Agent: the logic of one process, driven by ProcessRuntime's loop (Aeron's agent pattern):
+//   while not stopping: work = doWork(); heartbeat if due; if work == 0: idle(until next heartbeat)
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rrr::process {
+
+struct RingLagReport {
+  std::string ring;
+  std::uint64_t lag = 0;
+  std::uint64_t gaps = 0;
+};
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  // Does what is ready to do without waiting; returns the number of items handled (0: idle).
+  virtual int doWork() = 0;
+  // Waits up to max_wait for work (typically blocking on the agent's main input ring).
+  virtual void idle(std::chrono::milliseconds max_wait) = 0;
+  // Unread messages per input ring, reported in heartbeats.
+  virtual std::vector<RingLagReport> ringLags() const { return {}; }
+  // Called once after the loop ends on SIGTERM, to flush and close.
+  virtual void onStop() {}
+};
+
+}  // namespace rrr::process

@@ -1,0 +1,83 @@
+#pragma once
+// The rings of a process as message streams: OutputStream publishes Envelopes (sequence = ring
+// sequence, a copy on the tap); InputStream hands over verified Envelopes in order, dropping and
+// counting bad buffers.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/messages/envelope.h"
+#include "common/messages/inbound_gate.h"
+#include "common/process/agent.h"
+#include "common/process/process_runtime.h"
+#include "common/ring/ring_consumer.h"
+#include "common/ring/ring_producer.h"
+
+namespace rrr::process {
+
+class OutputStream {
+ public:
+  static ring::RingResult<OutputStream> open(ProcessRuntime& runtime, const std::string& ring);
+
+  // For building a body; call before each message.
+  flatbuffers::FlatBufferBuilder& startMessage() {
+    builder_.reset();
+    return builder_.fbb();
+  }
+
+  // Publishes the body built since startMessage(). kBackPressured: nothing was published; build
+  // it again later.
+  template <class Body>
+  ring::PublishStatus publish(flatbuffers::Offset<Body> body, std::int64_t event_time_ns,
+                              std::optional<std::uint64_t> cause = std::nullopt) {
+    const messages::EnvelopeHeader header{runtime_->context().name, producer_.nextSequence(), event_time_ns, 0, cause};
+    return send(builder_.finish(header, body), messages::typeName(msg::BodyTraits<Body>::enum_value));
+  }
+
+  ring::RingProducer& producer() { return producer_; }
+
+ private:
+  OutputStream(ProcessRuntime& runtime, ring::RingProducer producer) : runtime_(&runtime), producer_(std::move(producer)) {}
+  ring::PublishStatus send(std::span<const std::byte> envelope, std::string_view topic);
+
+  ProcessRuntime* runtime_;
+  ring::RingProducer producer_;
+  messages::EnvelopeBuilder builder_;
+};
+
+class InputStream {
+ public:
+  static ring::RingResult<InputStream> attach(ProcessRuntime& runtime, const std::string& ring, ring::ConsumerKind kind);
+
+  // Returns true if it took the message (commit); false to leave it for later (stop polling).
+  using Handler = std::function<bool(const msg::Envelope& envelope, std::uint64_t sequence)>;
+
+  // Hands up to max verified messages to handler, in order. Returns how many were consumed,
+  // counting dropped bad buffers.
+  int poll(const Handler& handler, int max = 256);
+
+  // As poll(), but without committing: the caller commits with commitThrough() once what it did
+  // with the messages is durable. Returns how many were taken; lastTaken() is the last sequence.
+  int pollDeferred(const Handler& handler, int max = 256);
+  std::optional<std::uint64_t> lastTaken() const { return last_taken_; }
+  void commitThrough(std::uint64_t sequence) { consumer_.commitThrough(sequence); }
+
+  bool waitForMessage(std::chrono::milliseconds timeout, const ring::IdlePolicy& policy = {}) {
+    return consumer_.waitForMessage(timeout, policy);
+  }
+  RingLagReport lag() const { return {ring_, consumer_.lag(), consumer_.gaps()}; }
+  ring::RingConsumer& consumer() { return consumer_; }
+  const messages::InboundGate& gate() const { return gate_; }
+
+ private:
+  InputStream(std::string ring, ring::RingConsumer consumer)
+      : ring_(std::move(ring)), consumer_(std::move(consumer)), gate_("ring " + ring_) {}
+
+  std::string ring_;
+  ring::RingConsumer consumer_;
+  messages::InboundGate gate_;
+  std::optional<std::uint64_t> last_taken_;
+};
+
+}  // namespace rrr::process

@@ -1,0 +1,38 @@
+#pragma once
+// TransformAgent: an agent that turns each message of one input ring into at most one message of
+// one output ring (infer: Bar -> Prediction, risk: OrderIntent -> RiskDecision, ...).
+//
+// Outputs carry the input's sequence as cause_sequence; on start the input is moved past the cause
+// of the last output, so a process killed between publishing and committing emits nothing twice.
+
+#include "common/process/streams.h"
+
+namespace rrr::process {
+
+class TransformAgent : public Agent {
+ public:
+  enum class Outcome { kDone, kHeldBack };   // kHeldBack: the output is back-pressured; retry later
+
+  int doWork() override;
+  void idle(std::chrono::milliseconds max_wait) override { input_.waitForMessage(max_wait); }
+  std::vector<RingLagReport> ringLags() const override { return {input_.lag()}; }
+
+ protected:
+  TransformAgent(InputStream input, OutputStream output);
+
+  // Handles one verified input message, publishing its output (if any) with cause = sequence.
+  virtual Outcome handle(const msg::Envelope& input, std::uint64_t sequence, OutputStream& output) = 0;
+
+  InputStream& input() { return input_; }
+
+ private:
+  InputStream input_;
+  OutputStream output_;
+};
+
+// Converts a publish status into the outcome of handling the input.
+inline TransformAgent::Outcome outcomeOf(ring::PublishStatus status) {
+  return status == ring::PublishStatus::kOk ? TransformAgent::Outcome::kDone : TransformAgent::Outcome::kHeldBack;
+}
+
+}  // namespace rrr::process

@@ -1,0 +1,110 @@
+#include "common/process/process_runtime.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "common/messages/envelope.h"
+
+namespace rrr::process {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void onStopSignal(int) { g_stop.store(true); }
+
+void installStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace
+
+ProcessRuntime::ProcessRuntime(ProcessContext context) : context_(std::move(context)) {
+  auto tap = bus::TapPublisher::bind(zmq_, context_.tapEndpoint());
+  if (tap.ok()) {
+    tap_.emplace(std::move(tap).value());
+  } else {
+    spdlog::warn("tap unavailable: {}", tap.error().message);
+    tap_.emplace(bus::TapPublisher::connect(zmq_, "inproc://no-tap").value());
+  }
+  zmq::socket_t heartbeat(zmq_, zmq::socket_type::push);
+  heartbeat.set(zmq::sockopt::sndhwm, 16);
+  heartbeat.set(zmq::sockopt::linger, 0);
+  heartbeat.connect(context_.heartbeatEndpoint());
+  heartbeat_.emplace(std::move(heartbeat));
+}
+
+bool ProcessRuntime::stopRequested() { return g_stop.load(std::memory_order_relaxed); }
+
+void ProcessRuntime::tapCopy(std::span<const std::byte> envelope) {
+  auto decoded = messages::decode(envelope);
+  if (decoded.ok()) tap_->publish(messages::typeName(decoded.value()->body_type()), envelope);
+}
+
+void ProcessRuntime::sendHeartbeat(Agent& agent) {
+  messages::EnvelopeBuilder builder(256);
+  auto& fbb = builder.fbb();
+  std::vector<flatbuffers::Offset<msg::RingLag>> lags;
+  for (const auto& lag : agent.ringLags()) {
+    lags.push_back(msg::CreateRingLag(fbb, fbb.CreateString(lag.ring), lag.lag, lag.gaps));
+  }
+  const auto heartbeat = msg::CreateHeartbeat(fbb, static_cast<std::int32_t>(getpid()),
+                                              msg::ProcessState::Ready,
+                                              loop_iterations_, fbb.CreateVector(lags));
+  const auto bytes = builder.finish(
+      messages::EnvelopeHeader{context_.name, heartbeat_sequence_++, messages::wallClockNs(), 0}, heartbeat);
+  heartbeat_->send(zmq::buffer(bytes.data(), bytes.size()), zmq::send_flags::dontwait);
+  tap_->publish("Heartbeat", bytes);
+}
+
+int ProcessRuntime::run(Agent& agent) {
+  using Clock = std::chrono::steady_clock;
+  sendHeartbeat(agent);
+  spdlog::info("{} ready (pid {})", context_.name, getpid());
+  auto next_heartbeat = Clock::now() + context_.heartbeat_interval;
+  while (!stopRequested()) {
+    ++loop_iterations_;
+    const int work = agent.doWork();
+    const auto now = Clock::now();
+    if (now >= next_heartbeat) {
+      sendHeartbeat(agent);
+      next_heartbeat = now + context_.heartbeat_interval;
+    }
+    if (work == 0) {
+      agent.idle(std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - now) +
+                 std::chrono::milliseconds(1));
+    }
+  }
+  spdlog::info("{} stopping on signal", context_.name);
+  agent.onStop();
+  return 0;
+}
+
+int runProcessMain(const AgentFactory& factory) {
+  installStopHandlers();
+  auto logger = spdlog::stdout_logger_mt("rrr");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e [%l] %v");
+  spdlog::flush_every(std::chrono::seconds(1));
+  auto context = ProcessContext::fromEnvironment();
+  if (!context.ok()) {
+    spdlog::error("{}", context.error().message);
+    return 2;
+  }
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e [" + context->name + "] [%l] %v");
+  ProcessRuntime runtime(std::move(context).value());
+  auto agent = factory(runtime);
+  if (!agent) return 1;
+  const int code = runtime.run(*agent);
+  spdlog::shutdown();
+  return code;
+}
+
+}  // namespace rrr::process

@@ -1,0 +1,48 @@
+#include "common/process/streams.h"
+
+namespace rrr::process {
+
+ring::RingResult<OutputStream> OutputStream::open(ProcessRuntime& runtime, const std::string& ring) {
+  RRR_ASSIGN_OR_RETURN(auto producer, ring::RingProducer::open(runtime.context().ringName(ring)));
+  return OutputStream(runtime, std::move(producer));
+}
+
+ring::PublishStatus OutputStream::send(std::span<const std::byte> envelope, std::string_view topic) {
+  const auto result = producer_.offer(envelope);
+  if (result.ok()) runtime_->tap().publish(topic, envelope);
+  return result.status;
+}
+
+ring::RingResult<InputStream> InputStream::attach(ProcessRuntime& runtime, const std::string& ring, ring::ConsumerKind kind) {
+  RRR_ASSIGN_OR_RETURN(auto consumer, ring::RingConsumer::attach(runtime.context().ringName(ring), runtime.context().name, kind));
+  return InputStream(ring, std::move(consumer));
+}
+
+int InputStream::pollDeferred(const Handler& handler, int max) {
+  int taken = 0;
+  while (taken < max) {
+    const auto message = consumer_.peek();
+    if (!message) break;
+    const auto* envelope = gate_.accept(message->payload, message->sequence);
+    if (envelope != nullptr && !handler(*envelope, message->sequence)) break;
+    consumer_.advance();
+    last_taken_ = message->sequence;
+    ++taken;
+  }
+  return taken;
+}
+
+int InputStream::poll(const Handler& handler, int max) {
+  int consumed = 0;
+  while (consumed < max) {
+    const auto message = consumer_.peek();
+    if (!message) break;
+    const auto* envelope = gate_.accept(message->payload, message->sequence);
+    if (envelope != nullptr && !handler(*envelope, message->sequence)) break;
+    consumer_.commit();
+    ++consumed;
+  }
+  return consumed;
+}
+
+}  // namespace rrr::process

@@ -1,0 +1,58 @@
+#include "monitor/monitor_agent.h"
+
+#include <thread>
+
+#include "common/process/agent_factory.h"
+#include "common/process/process_settings.h"
+
+namespace rrr::monitor {
+
+std::unique_ptr<MonitorAgent> MonitorAgent::create(process::ProcessRuntime& runtime) {
+  auto settings = process::ProcessSettings::load(runtime.context());
+  const int summary_s = settings.ok() ? settings->get<int>("summary_s", 10) : 10;
+  std::vector<Watched> rings;
+  for (const char* ring : {"md", "pred", "intent", "decision"}) {
+    auto input = process::attachInput(runtime, ring, ring::ConsumerKind::kLossy);
+    if (!input) return nullptr;
+    rings.push_back(Watched{std::move(*input)});
+  }
+  return std::unique_ptr<MonitorAgent>(new MonitorAgent(std::move(rings), std::chrono::seconds(std::max(1, summary_s))));
+}
+
+MonitorAgent::MonitorAgent(std::vector<Watched> rings, std::chrono::seconds summary_every)
+    : rings_(std::move(rings)), summary_every_(summary_every), next_summary_(std::chrono::steady_clock::now() + summary_every) {}
+
+int MonitorAgent::doWork() {
+  int work = 0;
+  for (auto& watched : rings_) {
+    const int read = watched.input.poll([](const msg::Envelope&, std::uint64_t) { return true; });
+    watched.messages += static_cast<std::uint64_t>(read);
+    work += read;
+  }
+  if (std::chrono::steady_clock::now() >= next_summary_) {
+    logSummary();
+    next_summary_ += summary_every_;
+  }
+  return work;
+}
+
+// Not latency-critical: look at the rings once per heartbeat interval.
+void MonitorAgent::idle(std::chrono::milliseconds max_wait) { std::this_thread::sleep_for(max_wait); }
+
+std::vector<process::RingLagReport> MonitorAgent::ringLags() const {
+  std::vector<process::RingLagReport> lags;
+  for (const auto& watched : rings_) lags.push_back(watched.input.lag());
+  return lags;
+}
+
+void MonitorAgent::logSummary() {
+  std::string text;
+  for (const auto& watched : rings_) {
+    const auto lag = watched.input.lag();
+    text += " " + lag.ring + "=" + std::to_string(watched.messages) + " (gaps " + std::to_string(lag.gaps) + ", bad " +
+            std::to_string(watched.input.gate().rejected()) + ")";
+  }
+  spdlog::info("messages seen:{}", text);
+}
+
+}  // namespace rrr::monitor

@@ -1,0 +1,22 @@
+#pragma once
+// The verbs of rrr-supervisor. Each returns the process exit code: 0 done, 1 failed (the message
+// says why), 2 bad configuration or usage.
+
+#include <filesystem>
+#include <string>
+
+namespace rrr::supervisor {
+
+struct CommandOptions {
+  std::filesystem::path config_path = "config/rrr.yml";
+  std::filesystem::path self_dir;       // where rrr-supervisor lives
+};
+
+int startCommand(const CommandOptions& options, bool foreground);
+int statusCommand(const CommandOptions& options, const std::string& name, bool json);
+// restart, stop, reload, reset: one control request, its reply printed.
+int controlCommand(const CommandOptions& options, const std::string& verb, const std::string& name);
+int logsCommand(const CommandOptions& options, const std::string& name, int lines, bool follow);
+int installServiceCommand(const CommandOptions& options, const std::filesystem::path& self);
+
+}  // namespace rrr::supervisor

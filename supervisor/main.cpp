@@ -1,0 +1,50 @@
+// rrr-supervisor: starts, watches, restarts and stops the rrr processes (docs/ARCHITECTURE.md).
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+
+#include "supervisor/commands.h"
+
+int main(int argc, char** argv) {
+  namespace sv = rrr::supervisor;
+  CLI::App app{"rrr-supervisor: starts, watches, restarts and stops the rrr processes"};
+  app.require_subcommand(1);
+  sv::CommandOptions options;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe");
+  options.self_dir = self.parent_path();
+  app.add_option("--config", options.config_path, "config file")->capture_default_str();
+
+  bool foreground = false;
+  bool json = false;
+  bool follow = false;
+  int lines = 50;
+  std::string name;
+  auto* start = app.add_subcommand("start", "start every configured process (detaches once all are ready)");
+  start->add_flag("--foreground", foreground, "stay attached (for service managers)");
+  auto* status = app.add_subcommand("status", "show every process");
+  status->add_flag("--json", json, "one JSON document");
+  status->add_option("name", name, "only this process");
+  auto* restart = app.add_subcommand("restart", "restart one process live; the others keep running");
+  restart->add_option("name", name)->required();
+  auto* stop = app.add_subcommand("stop", "stop one process, or everything and the supervisor");
+  stop->add_option("name", name);
+  auto* reset = app.add_subcommand("reset", "re-arm a process given up after too many restarts");
+  reset->add_option("name", name)->required();
+  auto* reload = app.add_subcommand("reload", "re-read the config; restart only what changed");
+  auto* logs = app.add_subcommand("logs", "print a process's log");
+  logs->add_option("name", name)->required();
+  logs->add_flag("-f,--follow", follow, "keep printing as it grows");
+  logs->add_option("-n,--lines", lines, "lines from the end")->capture_default_str();
+  auto* service = app.add_subcommand("install-service", "write a systemd user unit (launchd plist on macOS)");
+  CLI11_PARSE(app, argc, argv);
+
+  if (start->parsed()) return sv::startCommand(options, foreground);
+  if (status->parsed()) return sv::statusCommand(options, name, json);
+  if (restart->parsed()) return sv::controlCommand(options, "restart", name);
+  if (stop->parsed()) return sv::controlCommand(options, "stop", name);
+  if (reset->parsed()) return sv::controlCommand(options, "reset", name);
+  if (reload->parsed()) return sv::controlCommand(options, "reload", "");
+  if (logs->parsed()) return sv::logsCommand(options, name, lines, follow);
+  if (service->parsed()) return sv::installServiceCommand(options, self);
+  return 2;
+}

@@ -1,0 +1,30 @@
+#pragma once
+// Starting one child process.
+//
+// fork + exec from the supervisor's main thread, so that PR_SET_PDEATHSIG (which fires when the
+// forking *thread* exits) means "when the supervisor dies". The child: joins its own process group
+// (stop signals reach all it starts), sets PDEATHSIG to SIGKILL and then checks that its parent is
+// still the supervisor (it may have died before the prctl), sends stdout and stderr into a pipe the
+// supervisor reads into the log, and execs. Between fork and exec only async-signal-safe calls run.
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace rrr::supervisor {
+
+struct LaunchedChild {
+  pid_t pid = -1;
+  int output_fd = -1;   // read end of the child's stdout+stderr, non-blocking; the caller closes it
+};
+
+enum class LaunchError { kPipe, kFork };
+
+Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const std::vector<std::string>& args,
+                                               const std::map<std::string, std::string>& extra_env);
+
+}  // namespace rrr::supervisor

@@ -1,0 +1,57 @@
+#include "ring_setup.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <set>
+
+#include "common/ring/ring_consumer.h"
+
+namespace rrr::supervisor {
+namespace {
+
+void removeUnconfigured(const SupervisorConfig& config) {
+  std::set<std::string> wanted;
+  for (const auto& spec : config.rings) wanted.insert(config.ringPrefix() + spec.name);
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ignored)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind(config.ringPrefix(), 0) == 0 && !wanted.contains(name)) {
+      spdlog::info("removing ring segment {} (no longer configured)", name);
+      ring::RingSegment::remove(name);
+    }
+  }
+}
+
+ring::RingResult<ring::RingSegment> openOrCreate(const std::string& name, const RingSpec& spec) {
+  const ring::RingConfig shape{spec.slot_bytes, spec.capacity};
+  if (auto existing = ring::RingSegment::open(name); existing.ok()) {
+    const auto config = existing->config();
+    if (config.slot_bytes == shape.slot_bytes && config.capacity == shape.capacity) {
+      spdlog::info("reusing ring {} ({} published)", name, existing->published());
+      return existing;
+    }
+    spdlog::warn("ring {} has another shape; recreating it", name);
+  } else if (existing.error().code != ring::RingError::kNotFound) {
+    spdlog::warn("ring {} unusable ({}); recreating it", name, existing.error().message);
+  }
+  ring::RingSegment::remove(name);
+  return ring::RingSegment::create(name, shape);
+}
+
+}  // namespace
+
+Result<std::vector<ring::RingSegment>, ring::RingError> prepareRings(const SupervisorConfig& config) {
+  removeUnconfigured(config);
+  std::vector<ring::RingSegment> rings;
+  for (const auto& spec : config.rings) {
+    RRR_ASSIGN_OR_RETURN(auto segment, openOrCreate(config.ringPrefix() + spec.name, spec));
+    for (const auto& consumer : spec.durable) {
+      RRR_RETURN_IF_ERROR(ring::RingConsumer::registerConsumer(segment, consumer, ring::ConsumerKind::kDurable));
+    }
+    rings.push_back(std::move(segment));
+  }
+  return rings;
+}
+
+}  // namespace rrr::supervisor

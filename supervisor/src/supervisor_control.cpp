@@ -1,0 +1,163 @@
+#include <spdlog/spdlog.h>
+
+#include "ring_setup.h"
+#include "supervisor_state.h"
+
+namespace rrr::supervisor {
+namespace {
+
+std::vector<std::byte> finishReply(messages::EnvelopeBuilder& builder, flatbuffers::Offset<msg::ControlReply> reply) {
+  const auto bytes = builder.finish(messages::EnvelopeHeader{"supervisor", 0, messages::wallClockNs(), 0}, reply);
+  return {bytes.begin(), bytes.end()};
+}
+
+std::vector<std::byte> errorReply(const std::string& error) {
+  messages::EnvelopeBuilder builder;
+  auto& fbb = builder.fbb();
+  return finishReply(builder, msg::CreateControlReply(fbb, false, fbb.CreateString(error)));
+}
+
+std::vector<std::byte> textReply(const std::string& text) {
+  messages::EnvelopeBuilder builder;
+  auto& fbb = builder.fbb();
+  return finishReply(builder, msg::CreateControlReply(fbb, true, 0, 0, fbb.CreateString(text)));
+}
+
+}  // namespace
+
+flatbuffers::Offset<msg::ProcessStatus> Supervisor::State::buildStatus(flatbuffers::FlatBufferBuilder& fbb,
+                                                                       const ManagedProcess& process,
+                                                                       Clock::time_point now) const {
+  std::vector<flatbuffers::Offset<msg::RingLag>> lags;
+  for (const auto& segment : rings) {
+    for (const auto& consumer : segment.info().consumers) {
+      if (consumer.name != process.spec.name) continue;
+      const auto ring = segment.name().substr(config.ringPrefix().size());
+      lags.push_back(msg::CreateRingLag(fbb, fbb.CreateString(ring), consumer.lag, consumer.gaps));
+    }
+  }
+  const bool running = process.running();
+  const auto uptime = running ? std::chrono::duration_cast<std::chrono::milliseconds>(now - process.started_at).count() : 0;
+  const auto heartbeat_age =
+      process.phase == ProcessPhase::kReady || process.phase == ProcessPhase::kStopping
+          ? std::chrono::duration_cast<std::chrono::milliseconds>(now - process.last_heartbeat).count()
+          : -1;
+  return msg::CreateProcessStatus(fbb, fbb.CreateString(process.spec.name), running ? process.pid : 0,
+                                  toProcessState(process.phase), uptime, process.restarts,
+                                  fbb.CreateString(process.last_exit), heartbeat_age, fbb.CreateVector(lags));
+}
+
+std::vector<std::byte> Supervisor::State::handleRequest(std::span<const std::byte> bytes) {
+  messages::InboundGate gate("control socket");
+  const auto* envelope = gate.accept(bytes, 0);
+  if (envelope == nullptr) return errorReply("malformed request: " + gate.lastRejection());
+  const auto* request = envelope->body_as_ControlRequest();
+  if (request == nullptr) return errorReply("expected a ControlRequest, got " + std::string(messages::typeName(envelope->body_type())));
+  const std::string target = request->target() != nullptr ? request->target()->str() : "";
+  const auto now = Clock::now();
+  ManagedProcess* process = target.empty() ? nullptr : find(target);
+  if (!target.empty() && process == nullptr) return errorReply("no process named '" + target + "'");
+
+  switch (request->command()) {
+    case msg::ControlCommand::Status: {
+      messages::EnvelopeBuilder builder;
+      auto& fbb = builder.fbb();
+      std::vector<flatbuffers::Offset<msg::ProcessStatus>> statuses;
+      for (const auto& each : processes) {
+        if (process == nullptr || each.get() == process) statuses.push_back(buildStatus(fbb, *each, now));
+      }
+      const auto text = fbb.CreateString(config.run_dir.string());
+      return finishReply(builder, msg::CreateControlReply(fbb, true, 0, fbb.CreateVector(statuses), text));
+    }
+    case msg::ControlCommand::Restart:
+      if (process == nullptr) return errorReply("restart needs a process name");
+      process->wanted = true;
+      if (process->running()) {
+        process->restart_requested = true;
+        beginStop(*process, now);
+      } else {
+        process->phase = ProcessPhase::kStopped;
+      }
+      return textReply("restarting " + target);
+    case msg::ControlCommand::Stop:
+    case msg::ControlCommand::Shutdown:
+      if (process == nullptr) {
+        shutting_down = true;
+        return textReply("stopping every process, then the supervisor");
+      }
+      process->wanted = false;
+      process->restart_requested = false;
+      beginStop(*process, now);
+      return textReply("stopping " + target);
+    case msg::ControlCommand::Start:
+      if (process == nullptr) return errorReply("start needs a process name");
+      process->wanted = true;
+      if (process->phase == ProcessPhase::kGivenUp) process->phase = ProcessPhase::kStopped;
+      return textReply("starting " + target);
+    case msg::ControlCommand::Reset:
+      if (process == nullptr) return errorReply("reset needs a process name");
+      process->intensity.reset();
+      process->consecutive_failures = 0;
+      process->wanted = true;
+      if (process->phase == ProcessPhase::kGivenUp) process->phase = ProcessPhase::kStopped;
+      return textReply("re-armed " + target);
+    case msg::ControlCommand::Reload: {
+      const auto outcome = reload();
+      return outcome.rfind("error: ", 0) == 0 ? errorReply(outcome.substr(7)) : textReply(outcome);
+    }
+    default:
+      return errorReply("the supervisor does not handle command " +
+                        std::string(msg::EnumNameControlCommand(request->command())));
+  }
+}
+
+// Re-reads the config and applies the difference: changed processes restart, new ones start,
+// removed ones stop. Ring shapes cannot change under running processes.
+std::string Supervisor::State::reload() {
+  auto loaded = loadConfig(config.config_path, self_dir);
+  if (!loaded.ok()) return "error: " + loaded.error().message;
+  auto next = std::move(loaded).value();
+  if (next.run_dir != config.run_dir || next.log_dir != config.log_dir || next.data_dir != config.data_dir) {
+    return "error: paths changed; stop and start the supervisor to move them";
+  }
+  for (const auto& spec : next.rings) {
+    for (const auto& segment : rings) {
+      if (segment.name() == next.ringPrefix() + spec.name &&
+          (segment.config().slot_bytes != spec.slot_bytes || segment.config().capacity != spec.capacity)) {
+        return "error: ring " + spec.name + " changed shape; stop and start the supervisor to apply it";
+      }
+    }
+  }
+  auto prepared = prepareRings(next);
+  if (!prepared.ok()) return "error: " + prepared.error().message;
+  rings = std::move(prepared).value();
+  std::string changes;
+  const auto now = Clock::now();
+  for (auto& process : processes) {
+    const auto* spec = next.process(process->spec.name);
+    if (spec == nullptr) {
+      process->wanted = false;
+      beginStop(*process, now);
+      changes += "stopping " + process->spec.name + " (removed)\n";
+    } else if (!(*spec == process->spec)) {
+      process->spec = *spec;
+      process->wanted = true;
+      if (process->running()) {
+        process->restart_requested = true;
+        beginStop(*process, now);
+      }
+      changes += "restarting " + process->spec.name + " (changed)\n";
+    }
+  }
+  for (const auto& spec : next.processes) {
+    if (find(spec.name) != nullptr) continue;
+    processes.push_back(std::make_unique<ManagedProcess>(
+        spec, RotatingLog(next.log_dir / "system" / (spec.name + ".log"), next.log_max_bytes, next.log_files)));
+    changes += "starting " + spec.name + " (new)\n";
+  }
+  config = std::move(next);
+  spdlog::info("reloaded {}: {}", config.config_path.string(), changes.empty() ? "no changes" : changes);
+  return changes.empty() ? "no changes" : changes;
+}
+
+}  // namespace rrr::supervisor

@@ -1,0 +1,73 @@
+#pragma once
+// The supervisor's state and the operations its loop, lifecycle and control files share.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "common/bus/control.h"
+#include "common/bus/tap.h"
+#include "common/messages/envelope.h"
+#include "common/messages/inbound_gate.h"
+#include "common/ring/ring_segment.h"
+#include "managed_process.h"
+#include "run_lock.h"
+#include "supervisor/supervisor.h"
+
+namespace rrr::supervisor {
+
+struct Supervisor::State {
+  State(SupervisorConfig config_in, std::filesystem::path self_dir_in, RunLock lock_in)
+      : config(std::move(config_in)), self_dir(std::move(self_dir_in)), lock(std::move(lock_in)) {}
+
+  SupervisorConfig config;
+  std::filesystem::path self_dir;
+  RunLock lock;
+  zmq::context_t zmq;
+  std::optional<bus::ControlServer> control;
+  std::optional<zmq::socket_t> heartbeats;
+  std::optional<bus::TapPublisher> tap;
+  messages::InboundGate heartbeat_gate{"heartbeat socket"};
+  std::vector<ring::RingSegment> rings;
+  std::vector<std::unique_ptr<ManagedProcess>> processes;
+  std::mt19937_64 random{std::random_device{}()};
+  int signal_fd = -1;
+  bool shutting_down = false;
+  bool all_ready_reported = false;
+  std::uint64_t tap_sequence = 0;
+  std::function<void(const std::string&)> on_ready;
+  std::function<void(const std::string&)> on_failure;
+
+  ManagedProcess* find(const std::string& name);
+  ManagedProcess* findByPid(pid_t pid);
+  std::map<std::string, std::string> childEnvironment(const ManagedProcess& process) const;
+  void recordChildren();
+
+  // Lifecycle (supervisor_lifecycle.cpp).
+  void tick(Clock::time_point now);
+  void launch(ManagedProcess& process, Clock::time_point now);
+  void beginStop(ManagedProcess& process, Clock::time_point now);
+  void killGroup(ManagedProcess& process, const std::string& reason);
+  void onExit(ManagedProcess& process, int wait_status, Clock::time_point now);
+  void onHeartbeat(const msg::Envelope& envelope, Clock::time_point now);
+  void reapChildren(Clock::time_point now);
+  void drainOutput(ManagedProcess& process);
+  void raiseAlert(msg::Severity severity, const std::string& rule, const std::string& subject, const std::string& text);
+  void publishStatus(const ManagedProcess& process, Clock::time_point now);
+  bool dependenciesReady(const ManagedProcess& process) const;
+  bool dependentsStopped(const ManagedProcess& process) const;
+  void checkAllReady();
+
+  // Control (supervisor_control.cpp).
+  std::vector<std::byte> handleRequest(std::span<const std::byte> request);
+  flatbuffers::Offset<msg::ProcessStatus> buildStatus(flatbuffers::FlatBufferBuilder& fbb, const ManagedProcess& process,
+                                                      Clock::time_point now) const;
+  std::string reload();
+};
+
+}  // namespace rrr::supervisor
