@@ -1,0 +1,139 @@
+#include "rrr_system.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "support/child_process.h"
+#include "support/unique_name.h"
+
+namespace rrr::testing {
+namespace {
+
+std::string quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+CommandResult run(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+}  // namespace
+
+std::string binDirectory() { return binaryDirectory(); }
+
+std::string pipelineConfig(const std::string& extra_processes, const std::string& supervisor_extra) {
+  return R"(paths: {root: ".", run: run, logs: logs, data: data}
+supervisor:
+  heartbeat_ms: 100
+  watchdog_ms: 1000
+)" + supervisor_extra + R"(
+rings:
+  md:       {slot_bytes: 512, capacity: 4096, producer: ingest, durable: [infer, store], lossy: [monitor]}
+  pred:     {slot_bytes: 512, capacity: 4096, producer: infer,  durable: [engine, store], lossy: [monitor]}
+  intent:   {slot_bytes: 512, capacity: 4096, producer: engine, durable: [risk, store], lossy: [monitor]}
+  decision: {slot_bytes: 512, capacity: 4096, producer: risk,   durable: [engine, store], lossy: [monitor]}
+processes:
+  store: {binary: rrr-store, backoff_initial_ms: 50}
+  ingest:
+    binary: rrr-ingest
+    depends_on: [store]
+    backoff_initial_ms: 50
+    settings: {bar_interval_ms: 10}
+  infer: {binary: rrr-infer, depends_on: [ingest], backoff_initial_ms: 50}
+  risk: {binary: rrr-risk, depends_on: [store], backoff_initial_ms: 50, settings: {max_quantity: 0.05}}
+  engine: {binary: rrr-engine, depends_on: [infer, risk], backoff_initial_ms: 50, settings: {threshold: 0.1}}
+  monitor: {binary: rrr-monitor, depends_on: [store], backoff_initial_ms: 50}
+)" + extra_processes;
+}
+
+RrrSystem::RrrSystem(const std::string& config_text)
+    : root_(std::filesystem::temp_directory_path() / uniqueName("rrr-sys")) {
+  std::filesystem::create_directories(root_);
+  writeConfig(config_text);
+}
+
+RrrSystem::~RrrSystem() {
+  std::map<std::string, nlohmann::json> last = status();
+  const pid_t supervisor_pid = supervisorPid();
+  supervisor({"stop"});
+  for (const auto& [name, entry] : last) {
+    const pid_t pid = entry.value("pid", 0);
+    if (pid > 0) kill(-pid, SIGKILL);
+  }
+  if (supervisor_pid > 0) kill(supervisor_pid, SIGKILL);
+  std::error_code ignored;
+  std::filesystem::remove_all(root_, ignored);
+}
+
+void RrrSystem::writeConfig(const std::string& config_text) const { std::ofstream(configPath()) << config_text; }
+
+CommandResult RrrSystem::supervisor(const std::vector<std::string>& arguments) const {
+  std::string command = "cd " + quote(root_.string()) + " && timeout 60 " + quote(binDirectory() + "/rrr-supervisor") +
+                        " --config " + quote(configPath().string());
+  for (const auto& argument : arguments) command += " " + quote(argument);
+  return run(command);
+}
+
+CommandResult RrrSystem::tap(const std::vector<std::string>& arguments) const {
+  std::string command = "timeout 60 " + quote(binDirectory() + "/rrr-tap") + " --run-dir " + quote((root_ / "run").string());
+  for (const auto& argument : arguments) command += " " + quote(argument);
+  return run(command);
+}
+
+std::map<std::string, nlohmann::json> RrrSystem::status() const {
+  const auto result = supervisor({"status", "--json"});
+  std::map<std::string, nlohmann::json> entries;
+  if (result.exit_code != 0) return entries;
+  const auto document = nlohmann::json::parse(result.output, nullptr, false);
+  if (!document.is_array()) return entries;
+  for (const auto& entry : document) entries[entry["name"].get<std::string>()] = entry;
+  return entries;
+}
+
+pid_t RrrSystem::pidOf(const std::string& name) const {
+  const auto entries = status();
+  const auto found = entries.find(name);
+  return found == entries.end() ? 0 : found->second.value("pid", 0);
+}
+
+pid_t RrrSystem::supervisorPid() const {
+  std::ifstream in(root_ / "run" / "supervisor.lock");
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
+}
+
+bool RrrSystem::waitFor(const std::function<bool(const std::map<std::string, nlohmann::json>&)>& predicate,
+                        std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate(status())) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+bool processGone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return true;
+  std::string text;
+  std::getline(stat, text);
+  const auto close_paren = text.rfind(')');
+  return close_paren != std::string::npos && close_paren + 2 < text.size() && text[close_paren + 2] == 'Z';
+}
+
+}  // namespace rrr::testing

@@ -1,0 +1,56 @@
+#pragma once
+// A whole rrr in a temporary folder, driven through the real rrr-supervisor binary, for
+// multi-process tests. The destructor stops it and SIGKILLs anything left.
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace rrr::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;   // stdout and stderr
+};
+
+// The built-in pipeline (store, ingest, infer, risk, engine, monitor) with test-friendly timings;
+// `extra` is appended under processes:.
+std::string pipelineConfig(const std::string& extra_processes = "", const std::string& supervisor_extra = "");
+
+class RrrSystem {
+ public:
+  explicit RrrSystem(const std::string& config_text);
+  ~RrrSystem();
+
+  const std::filesystem::path& root() const { return root_; }
+  std::filesystem::path configPath() const { return root_ / "rrr.yml"; }
+  void writeConfig(const std::string& config_text) const;
+
+  CommandResult supervisor(const std::vector<std::string>& arguments) const;
+  CommandResult tap(const std::vector<std::string>& arguments) const;
+
+  // status --json as {name: entry}; empty if the supervisor does not answer.
+  std::map<std::string, nlohmann::json> status() const;
+  pid_t pidOf(const std::string& name) const;
+  pid_t supervisorPid() const;
+
+  // Polls status until predicate(status) holds or timeout passes; true if it held.
+  bool waitFor(const std::function<bool(const std::map<std::string, nlohmann::json>&)>& predicate,
+               std::chrono::milliseconds timeout) const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+// True if pid has exited (gone, or a zombie).
+bool processGone(pid_t pid);
+
+std::string binDirectory();
+
+}  // namespace rrr::testing

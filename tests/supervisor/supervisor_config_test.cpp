@@ -1,0 +1,107 @@
+// Bad configs are refused with file, line and key and exit code 2, and nothing is started.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "../../supervisor/src/restart_policy.h"
+#include "rrr_system.h"
+#include "supervisor/config.h"
+
+namespace rrr::testing {
+namespace {
+
+struct BadConfig {
+  const char* name;
+  std::string from;      // replaced in the good pipeline config...
+  std::string to;        // ...by this
+  std::string expected;  // in the error, after "rrr.yml:<line>: "
+  int line;
+};
+
+// Line numbers refer to pipelineConfig() (rrr_system.cpp).
+const BadConfig kBadConfigs[] = {
+    {"UnknownKey", "  watchdog_ms: 1000", "  watchdog_ms: 1000\n  heartbeet_ms: 5", "unknown key 'heartbeet_ms' in supervisor", 5},
+    {"MissingBinary", "binary: rrr-risk", "binary: rrr-no-such-process", "processes.risk.binary 'rrr-no-such-process' is not an executable", 19},
+    {"DependencyCycle", "store: {binary: rrr-store,", "store: {binary: rrr-store, depends_on: [engine],", "makes a cycle", 12},
+    {"BadValue", "watchdog_ms: 1000", "watchdog_ms: soon", "supervisor.watchdog_ms = 'soon' must be a whole number", 4},
+    {"BadRestartPolicy", "store: {binary: rrr-store,", "store: {binary: rrr-store, restart: sometimes,", "processes.store.restart = 'sometimes'", 12},
+    {"RingOfUnknownProcess", "producer: risk,", "producer: riks,", "rings.decision names 'riks'", 10},
+    {"YamlSyntax", "processes:", "processes: [", "", 0},
+};
+
+class BadConfigTest : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(BadConfigTest, IsRefusedNamingFileLineAndKeyAndStartsNothing) {
+  const auto& bad = GetParam();
+  auto text = pipelineConfig();
+  const auto at = text.find(bad.from);
+  ASSERT_NE(at, std::string::npos) << bad.from;
+  text.replace(at, bad.from.size(), bad.to);
+  RrrSystem sut(text);
+  const auto result = sut.supervisor({"start"});
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  const std::string where = sut.configPath().string() + ":" + (bad.line > 0 ? std::to_string(bad.line) + ": " : "");
+  EXPECT_NE(result.output.find(where), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find(bad.expected), std::string::npos) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(sut.root() / "run")) << "something was started";
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, BadConfigTest, ::testing::ValuesIn(kBadConfigs),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(SupervisorConfig, DefaultConfigOfTheRepositoryLoads) {
+  const auto repo = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  const auto config = supervisor::loadConfig(repo / "config" / "rrr.yml", binDirectory());
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  ASSERT_EQ(config->processes.size(), 6u);
+  EXPECT_EQ(config->processes.front().name, "store");  // dependency order
+  EXPECT_EQ(config->processes.back().name == "engine" || config->processes.back().name == "monitor", true);
+}
+
+TEST(SupervisorConfig, InstallServiceWritesAUserUnitThatStartsInTheForeground) {
+  RrrSystem sut(pipelineConfig());
+  const auto home = sut.root() / "home";
+  std::filesystem::create_directories(home);
+  setenv("XDG_CONFIG_HOME", (home / ".config").c_str(), 1);
+  const auto result = sut.supervisor({"install-service"});
+  unsetenv("XDG_CONFIG_HOME");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::ifstream unit(home / ".config" / "systemd" / "user" / "rrr.service");
+  const std::string text((std::istreambuf_iterator<char>(unit)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("ExecStart=" + binDirectory() + "/rrr-supervisor --config " + sut.configPath().string() +
+                      " start --foreground"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("WantedBy=default.target"), std::string::npos);
+}
+
+TEST(RestartPolicy, BackoffDoublesUpToItsCapWithTwentyPercentJitter) {
+  supervisor::ProcessSpec spec;
+  spec.backoff_initial = std::chrono::milliseconds(100);
+  spec.backoff_max = std::chrono::milliseconds(1000);
+  std::mt19937_64 random(1);
+  for (int failures = 1; failures <= 8; ++failures) {
+    const double expected = std::min(100.0 * (1 << (failures - 1)), 1000.0);
+    for (int sample = 0; sample < 50; ++sample) {
+      const auto delay = static_cast<double>(supervisor::backoffDelay(spec, failures, random).count());
+      EXPECT_GE(delay, expected * 0.8 - 1);
+      EXPECT_LE(delay, expected * 1.2 + 1);
+    }
+  }
+}
+
+TEST(RestartPolicy, IntensityLimitCountsOnlyRestartsWithinTheWindow) {
+  supervisor::RestartIntensity sut;
+  const auto start = supervisor::Clock::now();
+  EXPECT_FALSE(sut.recordAndExceeds(start, 2, std::chrono::seconds(10)));
+  EXPECT_FALSE(sut.recordAndExceeds(start + std::chrono::seconds(1), 2, std::chrono::seconds(10)));
+  EXPECT_TRUE(sut.recordAndExceeds(start + std::chrono::seconds(2), 2, std::chrono::seconds(10)));
+  EXPECT_FALSE(sut.recordAndExceeds(start + std::chrono::seconds(30), 2, std::chrono::seconds(10)));
+  EXPECT_TRUE(supervisor::shouldRestart(supervisor::RestartPolicy::kOnFailure, false));
+  EXPECT_FALSE(supervisor::shouldRestart(supervisor::RestartPolicy::kOnFailure, true));
+  EXPECT_FALSE(supervisor::shouldRestart(supervisor::RestartPolicy::kNever, false));
+}
+
+}  // namespace
+}  // namespace rrr::testing

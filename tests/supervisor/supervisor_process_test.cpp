@@ -1,0 +1,218 @@
+// rrr-supervisor with the real binaries in a temporary folder: start, crash, hang, crash loop,
+// supervisor death, a second supervisor, live restart and reload.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <thread>
+
+#include "rrr_system.h"
+
+namespace rrr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Status = std::map<std::string, nlohmann::json>;
+
+const std::vector<std::string> kPipeline{"store", "ingest", "infer", "risk", "engine", "monitor"};
+
+bool allReady(const Status& status) {
+  for (const auto& name : kPipeline) {
+    const auto found = status.find(name);
+    if (found == status.end() || found->second["state"] != "Ready") return false;
+  }
+  return true;
+}
+
+// (count, min, max) of one integer column.
+std::array<std::int64_t, 3> columnRange(const std::filesystem::path& db_path, const std::string& table, const std::string& column) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* statement = nullptr;
+  const std::string sql = "SELECT count(*), min(" + column + "), max(" + column + ") FROM " + table;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
+  std::array<std::int64_t, 3> range{-1, -1, -1};
+  if (sqlite3_step(statement) == SQLITE_ROW) {
+    for (int i = 0; i < 3; ++i) range[i] = sqlite3_column_int64(statement, i);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return range;
+}
+
+// Every row of table, numbered by ring sequence, is there exactly once: 0..count-1.
+void expectContiguous(const std::filesystem::path& db_path, const std::string& table) {
+  const auto [count, first, last] = columnRange(db_path, table, "ring_sequence");
+  EXPECT_GT(count, 0) << table;
+  EXPECT_EQ(first, 0) << table;
+  EXPECT_EQ(last, count - 1) << table << ": a gap or a duplicate";
+}
+
+TEST(SupervisorProcess, StartsEveryProcessInOrderAndReportsThemReady) {
+  RrrSystem sut(pipelineConfig());
+  const auto started = sut.supervisor({"start"});
+  ASSERT_EQ(started.exit_code, 0) << started.output;
+  EXPECT_NE(started.output.find("ready"), std::string::npos);
+  const auto status = sut.status();
+  EXPECT_TRUE(allReady(status)) << sut.supervisor({"status"}).output;
+  struct stat info {};
+  ASSERT_EQ(stat((sut.root() / "run").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
+  ASSERT_EQ(stat((sut.root() / "run" / "control.sock").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  const auto table = sut.supervisor({"status"});
+  EXPECT_NE(table.output.find("engine"), std::string::npos);
+  EXPECT_NE(table.output.find("Ready"), std::string::npos);
+}
+
+TEST(SupervisorProcess, KilledChildIsRestartedWithinOneSecondAndDurableStreamsLoseNothing) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  std::this_thread::sleep_for(300ms);
+  for (const std::string victim : {"engine", "infer", "risk", "store"}) {
+    const auto before = sut.status();
+    const pid_t old_pid = before.at(victim)["pid"];
+    kill(old_pid, SIGKILL);
+    const auto killed_at = std::chrono::steady_clock::now();
+    ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.count(victim) && s.at(victim)["state"] == "Ready" &&
+                                                          s.at(victim)["pid"] != old_pid; }, 5s)) << victim;
+    EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 1000ms) << victim << " took too long to be ready again";
+    const auto after = sut.status();
+    for (const auto& name : kPipeline) {
+      if (name != victim) EXPECT_EQ(after.at(name)["pid"], before.at(name)["pid"]) << name << " was disturbed";
+    }
+    EXPECT_NE(after.at(victim)["last_exit"].get<std::string>().find("SIGKILL"), std::string::npos);
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto db = sut.root() / "data" / "db" / "trading.db";
+  for (const char* table : {"market_data", "ml_predictions", "order_intents", "risk_decisions"}) expectContiguous(db, table);
+  // infer and risk map one input to one output: their sequences match their inputs' one to one.
+  EXPECT_LE(columnRange(db, "ml_predictions", "ring_sequence")[0], columnRange(db, "market_data", "ring_sequence")[0]);
+  EXPECT_LE(columnRange(db, "risk_decisions", "ring_sequence")[0], columnRange(db, "order_intents", "ring_sequence")[0]);
+}
+
+TEST(SupervisorProcess, StoppedChildIsKilledByTheWatchdogAndRestarted) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const pid_t old_pid = sut.pidOf("infer");
+  kill(old_pid, SIGSTOP);
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("infer")["state"] == "Ready" && s.at("infer")["pid"] != old_pid; }, 5s));
+  const auto status = sut.status();
+  EXPECT_NE(status.at("infer")["last_exit"].get<std::string>().find("watchdog"), std::string::npos) << status.at("infer").dump();
+  EXPECT_TRUE(processGone(old_pid));
+}
+
+TEST(SupervisorProcess, CrashLoopHitsTheIntensityLimitRaisesAnAlertAndLeavesTheRestRunning) {
+  RrrSystem sut(pipelineConfig(R"(  crasher:
+    binary: /bin/false
+    depends_on: [store]
+    max_restarts: 2
+    restart_window_s: 30
+    backoff_initial_ms: 100
+)"));
+  const auto started = sut.supervisor({"start"});
+  EXPECT_EQ(started.exit_code, 1);
+  EXPECT_NE(started.output.find("given up"), std::string::npos) << started.output;
+  const auto status = sut.status();
+  EXPECT_EQ(status.at("crasher")["state"], "GivenUp");
+  EXPECT_EQ(status.at("crasher")["last_exit"], "exit 1");
+  EXPECT_EQ(status.at("store")["state"], "Ready");
+  std::ifstream log(sut.root() / "logs" / "system" / "supervisor.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("ALERT [restart-intensity] crasher"), std::string::npos);
+  // reset re-arms it: it runs (and fails) again.
+  EXPECT_EQ(sut.supervisor({"reset", "crasher"}).exit_code, 0);
+  EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("crasher")["restarts"] > 2; }, 5s));
+}
+
+TEST(SupervisorProcess, AlertIsPublishedOnTheSupervisorsTap) {
+  RrrSystem sut(pipelineConfig(R"(  crasher: {binary: /bin/false, max_restarts: 1, backoff_initial_ms: 1500})"));
+  std::thread starter([&] { sut.supervisor({"start"}); });
+  while (!std::filesystem::exists(sut.root() / "run" / "tap-supervisor.sock")) std::this_thread::sleep_for(5ms);
+  const auto alerts = sut.tap({"Alert", "--count", "1", "--seconds", "20"});
+  starter.join();
+  EXPECT_NE(alerts.output.find("\"body_type\": \"Alert\""), std::string::npos) << alerts.output;
+  EXPECT_NE(alerts.output.find("restart-intensity"), std::string::npos);
+}
+
+TEST(SupervisorProcess, OneForAllStopsEverythingWhenOneIsGivenUp) {
+  RrrSystem sut(pipelineConfig(R"(  crasher: {binary: /bin/false, depends_on: [store], max_restarts: 1, backoff_initial_ms: 50})",
+                               "  strategy: one_for_all\n"));
+  sut.supervisor({"start"});
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (sut.supervisorPid() != 0 && !processGone(sut.supervisorPid()) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(processGone(sut.supervisorPid()));
+}
+
+TEST(SupervisorProcess, KilledSupervisorTakesEveryChildWithItAndANewOneStarts) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  std::vector<pid_t> children;
+  for (const auto& [name, entry] : sut.status()) children.push_back(entry["pid"]);
+  ASSERT_EQ(children.size(), kPipeline.size());
+  kill(sut.supervisorPid(), SIGKILL);
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  auto all_gone = [&] { return std::all_of(children.begin(), children.end(), processGone); };
+  while (!all_gone() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  for (pid_t pid : children) EXPECT_TRUE(processGone(pid)) << "child " << pid << " outlived the supervisor";
+  const auto again = sut.supervisor({"start"});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+}
+
+TEST(SupervisorProcess, SecondSupervisorRefusesToStart) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto second = sut.supervisor({"start"});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.output.find("a supervisor is already running in " + (sut.root() / "run").string() + " (pid " +
+                               std::to_string(sut.supervisorPid()) + ")"),
+            std::string::npos)
+      << second.output;
+  EXPECT_TRUE(allReady(sut.status()));
+}
+
+TEST(SupervisorProcess, RestartIsLiveAndReloadRestartsOnlyWhatChanged) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto before = sut.status();
+  ASSERT_EQ(sut.supervisor({"restart", "risk"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("risk")["state"] == "Ready" && s.at("risk")["pid"] != before.at("risk")["pid"]; }, 5s));
+  EXPECT_EQ(sut.pidOf("engine"), before.at("engine")["pid"]);
+
+  auto config = pipelineConfig();
+  config.replace(config.find("threshold: 0.1"), 14, "threshold: 0.2");
+  sut.writeConfig(config);
+  const auto mid = sut.status();
+  const auto reloaded = sut.supervisor({"reload"});
+  ASSERT_EQ(reloaded.exit_code, 0) << reloaded.output;
+  EXPECT_NE(reloaded.output.find("restarting engine"), std::string::npos) << reloaded.output;
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != mid.at("engine")["pid"]; }, 5s));
+  for (const auto& name : {"store", "ingest", "infer", "risk", "monitor"}) EXPECT_EQ(sut.pidOf(name), mid.at(name)["pid"]) << name;
+}
+
+TEST(SupervisorProcess, StopStopsOneProcessOrEverything) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_EQ(sut.supervisor({"stop", "monitor"}).exit_code, 0);
+  EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("monitor")["state"] == "Stopped"; }, 5s));
+  const auto stopped = sut.supervisor({"stop"});
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
+  const auto status = sut.supervisor({"status"});
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_NE(status.output.find("no supervisor is running"), std::string::npos) << status.output;
+}
+
+TEST(SupervisorProcess, LogsHoldEachChildsOutput) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto logs = sut.supervisor({"logs", "ingest", "-n", "20"});
+  EXPECT_EQ(logs.exit_code, 0);
+  EXPECT_NE(logs.output.find("[ingest] [info] ingest ready"), std::string::npos) << logs.output;
+}
+
+}  // namespace
+}  // namespace rrr::testing
