@@ -53,7 +53,7 @@ Status<ConfigError> readSupervisor(const YamlReader& reader, const YAML::Node& n
                         "supervisor.strategy = '" + strategy + "' must be one_for_one or one_for_all");
   }
   config.strategy = strategy == "one_for_all" ? Strategy::kOneForAll : Strategy::kOneForOne;
-  RRR_ASSIGN_OR_RETURN(const auto heartbeat, reader.integer(node, path, "heartbeat_ms", 250, 10, 10'000));
+  RRR_ASSIGN_OR_RETURN(const auto heartbeat, reader.integer(node, path, "heartbeat_ms", 500, 10, 10'000));
   RRR_ASSIGN_OR_RETURN(const auto watchdog, reader.integer(node, path, "watchdog_ms", 2000, 50, 600'000));
   if (watchdog <= 2 * heartbeat) {
     return reader.error(ConfigError::kBadValue, node["watchdog_ms"],

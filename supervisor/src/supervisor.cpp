@@ -13,7 +13,20 @@
 namespace rrr::supervisor {
 namespace {
 
-constexpr auto kMaxPollWait = std::chrono::milliseconds(50);
+// Exits and signals wake the loop at once (signalfd); this bounds how late a watchdog or
+// readiness deadline is noticed. Backoff timers shorten the wait to their due time.
+constexpr auto kMaxPollWait = std::chrono::milliseconds(100);
+
+std::chrono::milliseconds pollWait(const Supervisor::State& state, Clock::time_point now) {
+  auto wait = kMaxPollWait;
+  for (const auto& process : state.processes) {
+    if (process->phase == ProcessPhase::kBackingOff) {
+      const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(process->restart_at - now) + std::chrono::milliseconds(1);
+      wait = std::clamp(due, std::chrono::milliseconds(0), wait);
+    }
+  }
+  return wait;
+}
 
 std::string endpointIn(const std::filesystem::path& run_dir, const std::string& name) {
   auto endpoint = bus::ipcEndpoint(run_dir, name);
@@ -103,7 +116,7 @@ int Supervisor::run(const std::function<void(const std::string&)>& on_ready,
     for (const auto& process : state.processes) {
       if (process->output_fd >= 0) items.push_back({nullptr, process->output_fd, ZMQ_POLLIN, 0});
     }
-    zmq::poll(items.data(), items.size(), kMaxPollWait);
+    zmq::poll(items.data(), items.size(), pollWait(state, Clock::now()));
     const auto now = Clock::now();
     if (items[2].revents & ZMQ_POLLIN) {
       signalfd_siginfo info{};

@@ -51,7 +51,7 @@ struct SupervisorConfig {
   std::filesystem::path log_dir;
   std::filesystem::path data_dir;
   Strategy strategy = Strategy::kOneForOne;
-  std::chrono::milliseconds heartbeat_interval{250};
+  std::chrono::milliseconds heartbeat_interval{500};
   std::chrono::milliseconds watchdog_timeout{2000};
   std::uint64_t log_max_bytes = 10 * 1024 * 1024;
   int log_files = 5;
