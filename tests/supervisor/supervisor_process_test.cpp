@@ -122,6 +122,12 @@ TEST(SupervisorProcess, CrashLoopHitsTheIntensityLimitRaisesAnAlertAndLeavesTheR
   std::ifstream log(sut.root() / "logs" / "system" / "supervisor.log");
   const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("ALERT [restart-intensity] crasher"), std::string::npos);
+  // The monitor subscribes to the supervisor's alerts.
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    std::ifstream monitor_log(sut.root() / "logs" / "system" / "monitor.log");
+    const std::string monitor_text((std::istreambuf_iterator<char>(monitor_log)), std::istreambuf_iterator<char>());
+    return monitor_text.find("alert Critical [restart-intensity] crasher") != std::string::npos;
+  }, 5s));
   // reset re-arms it: it runs (and fails) again.
   EXPECT_EQ(sut.supervisor({"reset", "crasher"}).exit_code, 0);
   EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("crasher")["restarts"] > 2; }, 5s));

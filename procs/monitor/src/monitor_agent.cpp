@@ -16,14 +16,42 @@ std::unique_ptr<MonitorAgent> MonitorAgent::create(process::ProcessRuntime& runt
     if (!input) return nullptr;
     rings.push_back(Watched{std::move(*input)});
   }
-  return std::unique_ptr<MonitorAgent>(new MonitorAgent(std::move(rings), std::chrono::seconds(std::max(1, summary_s))));
+  std::optional<bus::TapSubscriber> alerts;
+  const auto endpoint = "ipc://" + (runtime.context().run_dir / "tap-supervisor.sock").string();
+  if (auto subscriber = bus::TapSubscriber::connect(runtime.zmq(), {endpoint}, {"Alert"}); subscriber.ok()) {
+    alerts.emplace(std::move(subscriber).value());
+  } else {
+    spdlog::warn("alerts unavailable: {}", subscriber.error().message);
+  }
+  return std::unique_ptr<MonitorAgent>(
+      new MonitorAgent(std::move(rings), std::move(alerts), std::chrono::seconds(std::max(1, summary_s))));
 }
 
-MonitorAgent::MonitorAgent(std::vector<Watched> rings, std::chrono::seconds summary_every)
-    : rings_(std::move(rings)), summary_every_(summary_every), next_summary_(std::chrono::steady_clock::now() + summary_every) {}
+MonitorAgent::MonitorAgent(std::vector<Watched> rings, std::optional<bus::TapSubscriber> alerts,
+                           std::chrono::seconds summary_every)
+    : rings_(std::move(rings)),
+      alerts_(std::move(alerts)),
+      summary_every_(summary_every),
+      next_summary_(std::chrono::steady_clock::now() + summary_every) {}
+
+int MonitorAgent::receiveAlerts() {
+  int received = 0;
+  while (alerts_) {
+    const auto frame = alerts_->receive(std::chrono::milliseconds(0));
+    if (!frame) break;
+    const auto* envelope = alert_gate_.accept(frame->payload, alerts_seen_);
+    if (envelope == nullptr || envelope->body_as_Alert() == nullptr) continue;
+    const auto* alert = envelope->body_as_Alert();
+    spdlog::warn("alert {} [{}] {}: {}", msg::EnumNameSeverity(alert->severity()), alert->rule()->str(),
+                 alert->subject() != nullptr ? alert->subject()->str() : "", alert->message()->str());
+    ++alerts_seen_;
+    ++received;
+  }
+  return received;
+}
 
 int MonitorAgent::doWork() {
-  int work = 0;
+  int work = receiveAlerts();
   for (auto& watched : rings_) {
     const int read = watched.input.poll([](const msg::Envelope&, std::uint64_t) { return true; });
     watched.messages += static_cast<std::uint64_t>(read);

@@ -1,9 +1,11 @@
 #pragma once
 // rrr-monitor (walking skeleton): a lossy reader of every ring that counts messages, bad buffers
-// and gaps and logs a summary every settings.summary_s seconds. The dashboard, JSON API, metrics
-// and alert rules come later.
+// and gaps and logs a summary every settings.summary_s seconds, and a subscriber of the
+// supervisor's tap that logs every Alert. The dashboard, JSON API, metrics and alert rules come
+// later.
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/process/streams.h"
@@ -23,10 +25,14 @@ class MonitorAgent : public process::Agent {
     process::InputStream input;
     std::uint64_t messages = 0;
   };
-  MonitorAgent(std::vector<Watched> rings, std::chrono::seconds summary_every);
+  MonitorAgent(std::vector<Watched> rings, std::optional<bus::TapSubscriber> alerts, std::chrono::seconds summary_every);
   void logSummary();
+  int receiveAlerts();
 
   std::vector<Watched> rings_;
+  std::optional<bus::TapSubscriber> alerts_;
+  messages::InboundGate alert_gate_{"supervisor tap"};
+  std::uint64_t alerts_seen_ = 0;
   std::chrono::seconds summary_every_;
   std::chrono::steady_clock::time_point next_summary_;
 };
