@@ -153,9 +153,9 @@ int main(int argc, char** argv) {
               start_max < 1500 ? "met" : "MISSED");
   std::printf("%-52s %8.0fms %8.0fms %10s  %s\n", "restart engine until ready and caught up", restart_median, restart_max,
               "< 500 ms", restart_max < 500 ? "met" : "MISSED");
-  std::printf("%-52s %8.1fMB %10s %10s  %s\n", "total RSS (shared pages counted in each process)", rss_kb / 1024.0, "",
+  std::printf("%-52s %8.1fMB %10s %10s  %s\n", "total RSS (shared pages counted in each process)", static_cast<double>(rss_kb) / 1024.0, "",
               "< 500 MB", rss_kb < 500 * 1024 ? "met" : "MISSED");
-  std::printf("%-52s %8.1fMB\n", "total PSS (shared pages divided among processes)", pss_kb / 1024.0);
+  std::printf("%-52s %8.1fMB\n", "total PSS (shared pages divided among processes)", static_cast<double>(pss_kb) / 1024.0);
   std::printf("%-52s %9.3f%% %10s %10s  %s\n", ("whole-system idle CPU over " + std::to_string(idle_seconds) + " s").c_str(),
               idle_share * 100, "", "< 1% core", idle_share < 0.01 ? "met" : "MISSED");
   fs::remove_all(bench.root);

@@ -48,7 +48,7 @@ TEST_P(BadConfigTest, IsRefusedNamingFileLineAndKeyAndStartsNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, BadConfigTest, ::testing::ValuesIn(kBadConfigs),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& test) { return std::string(test.param.name); });
 
 TEST(SupervisorConfig, DefaultConfigOfTheRepositoryLoads) {
   const auto repo = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
