@@ -5,6 +5,8 @@
 #include <random>
 
 #include "../../supervisor/src/restart_policy.h"
+#include "../../supervisor/src/rotating_log.h"
+#include "support/unique_name.h"
 #include "rrr_system.h"
 #include "supervisor/config.h"
 
@@ -101,6 +103,31 @@ TEST(RestartPolicy, IntensityLimitCountsOnlyRestartsWithinTheWindow) {
   EXPECT_TRUE(supervisor::shouldRestart(supervisor::RestartPolicy::kOnFailure, false));
   EXPECT_FALSE(supervisor::shouldRestart(supervisor::RestartPolicy::kOnFailure, true));
   EXPECT_FALSE(supervisor::shouldRestart(supervisor::RestartPolicy::kNever, false));
+}
+
+}  // namespace
+}  // namespace rrr::testing
+
+namespace rrr::testing {
+namespace {
+
+TEST(RotatingLog, RotatesBySizeAndKeepsTheConfiguredNumberOfFiles) {
+  const auto dir = std::filesystem::temp_directory_path() / uniqueName("rrr-log");
+  {
+    supervisor::RotatingLog sut(dir / "engine.log", 100, 2);
+    for (int i = 0; i < 10; ++i) sut.write(std::string(40, static_cast<char>('a' + i)) + "\n");
+    sut.flush();
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "engine.log"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "engine.log.1"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "engine.log.2"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "engine.log.3"));
+  EXPECT_LE(std::filesystem::file_size(dir / "engine.log"), 100u);
+  std::ifstream newest(dir / "engine.log");
+  std::string line;
+  std::getline(newest, line);
+  EXPECT_EQ(line.back(), 'j') << "the last line written is in the current file";
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

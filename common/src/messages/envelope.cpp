@@ -29,6 +29,10 @@ Result<const msg::Envelope*, DecodeError> decode(std::span<const std::byte> buff
     return makeError(DecodeError::kTooShort, "buffer of " + std::to_string(buffer.size()) +
                                                  " bytes is too short for an Envelope");
   }
+  if (reinterpret_cast<std::uintptr_t>(bytes) % kEnvelopeAlignment != 0) {
+    return makeError(DecodeError::kMisaligned, "buffer at an address not aligned to " + std::to_string(kEnvelopeAlignment) +
+                                                   " bytes (pass it through InboundGate, which aligns it)");
+  }
   if (!msg::SizePrefixedEnvelopeBufferHasIdentifier(bytes)) {
     return makeError(DecodeError::kWrongIdentifier, "buffer does not carry the Envelope identifier \"RRR1\"");
   }
@@ -58,6 +62,7 @@ const char* toString(DecodeError error) {
     case DecodeError::kVerifyFailed: return "verification failed";
     case DecodeError::kUnknownType: return "unknown type";
     case DecodeError::kOutOfRange: return "out of range";
+    case DecodeError::kMisaligned: return "misaligned";
   }
   return "unknown";
 }

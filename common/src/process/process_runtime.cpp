@@ -43,11 +43,6 @@ ProcessRuntime::ProcessRuntime(ProcessContext context) : context_(std::move(cont
 
 bool ProcessRuntime::stopRequested() { return g_stop.load(std::memory_order_relaxed); }
 
-void ProcessRuntime::tapCopy(std::span<const std::byte> envelope) {
-  auto decoded = messages::decode(envelope);
-  if (decoded.ok()) tap_->publish(messages::typeName(decoded.value()->body_type()), envelope);
-}
-
 void ProcessRuntime::sendHeartbeat(Agent& agent) {
   messages::EnvelopeBuilder builder(256);
   auto& fbb = builder.fbb();

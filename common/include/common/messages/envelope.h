@@ -35,7 +35,11 @@ enum class DecodeError {
   kVerifyFailed,    // the FlatBuffers Verifier rejected it (truncated, offsets out of bounds)
   kUnknownType,     // a body type this build does not know
   kOutOfRange,      // a field is outside its allowed range; the message names it
+  kMisaligned,      // the buffer does not start on an 8-byte boundary (FlatBuffers reads need it)
 };
+
+// decode() needs buffers aligned to this; ring slots and heap vectors are, ZeroMQ frames are not.
+inline constexpr std::size_t kEnvelopeAlignment = 8;
 
 const char* toString(DecodeError error);
 
@@ -69,6 +73,7 @@ class EnvelopeBuilder {
 };
 
 // Verifies buffer and checks every field. The returned envelope points into buffer.
+// REQUIRES: buffer.data() aligned to kEnvelopeAlignment (else kMisaligned, nothing is read).
 Result<const msg::Envelope*, DecodeError> decode(std::span<const std::byte> buffer);
 
 // Name of a body type ("Bar", "OrderIntent"), also the tap topic of messages of that type.

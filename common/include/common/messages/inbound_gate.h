@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/messages/envelope.h"
 
@@ -19,7 +20,8 @@ class InboundGate {
   explicit InboundGate(std::string channel) : channel_(std::move(channel)) {}
 
   // The decoded envelope, or nullptr if buffer was rejected. position names the buffer in logs
-  // (a ring sequence, a frame number).
+  // (a ring sequence, a frame number). A buffer that is not 8-byte aligned (a ZeroMQ frame) is
+  // copied into the gate first; the envelope is then valid until the next accept().
   const msg::Envelope* accept(std::span<const std::byte> buffer, std::uint64_t position);
 
   std::uint64_t accepted() const { return accepted_; }
@@ -31,6 +33,7 @@ class InboundGate {
   std::uint64_t accepted_ = 0;
   std::uint64_t rejected_ = 0;
   std::string last_rejection_;
+  std::vector<std::uint64_t> aligned_;   // storage for copies of misaligned buffers
 };
 
 }  // namespace rrr::messages

@@ -28,8 +28,6 @@ class ProcessRuntime {
   zmq::context_t& zmq() { return zmq_; }
   // Copies of this process's messages for rrr-tap and the monitor (lossy).
   bus::TapPublisher& tap() { return *tap_; }
-  // Publishes an already finished Envelope on the tap under its type name.
-  void tapCopy(std::span<const std::byte> envelope);
 
   // Runs the agent until SIGTERM or SIGINT; returns the process exit code.
   int run(Agent& agent);
