@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -39,6 +40,21 @@ ring::RingResult<ring::RingSegment> openOrCreate(const std::string& name, const 
   return ring::RingSegment::create(name, shape);
 }
 
+// A reused segment keeps its registrations; a durable consumer that the config dropped would hold
+// the producer back forever, so consumers the config no longer names are forgotten.
+void forgetUnconfiguredConsumers(ring::RingSegment& segment, const RingSpec& spec) {
+  for (const auto& consumer : segment.info().consumers) {
+    const bool named = std::find(spec.durable.begin(), spec.durable.end(), consumer.name) != spec.durable.end() ||
+                       std::find(spec.lossy.begin(), spec.lossy.end(), consumer.name) != spec.lossy.end();
+    if (named) continue;
+    if (auto removed = segment.removeConsumer(consumer.name); removed.ok()) {
+      spdlog::info("ring {}: forgot consumer {} (no longer configured)", segment.name(), consumer.name);
+    } else {
+      spdlog::warn("ring {}: {}", segment.name(), removed.error().message);
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::vector<ring::RingSegment>, ring::RingError> prepareRings(const SupervisorConfig& config) {
@@ -46,6 +62,7 @@ Result<std::vector<ring::RingSegment>, ring::RingError> prepareRings(const Super
   std::vector<ring::RingSegment> rings;
   for (const auto& spec : config.rings) {
     RRR_ASSIGN_OR_RETURN(auto segment, openOrCreate(config.ringPrefix() + spec.name, spec));
+    forgetUnconfiguredConsumers(segment, spec);
     for (const auto& consumer : spec.durable) {
       RRR_RETURN_IF_ERROR(ring::RingConsumer::registerConsumer(segment, consumer, ring::ConsumerKind::kDurable));
     }

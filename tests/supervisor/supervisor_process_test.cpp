@@ -223,3 +223,25 @@ TEST(SupervisorProcess, LogsHoldEachChildsOutput) {
 
 }  // namespace
 }  // namespace rrr::testing
+
+namespace rrr::testing {
+namespace {
+
+TEST(SupervisorProcess, ReusedRingsForgetConsumersTheConfigDropped) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  // monitor leaves the config; its (lossy) registration on md would be harmless, but a durable one
+  // would stall ingest, so the restart must drop whatever is not configured.
+  auto config = pipelineConfig();
+  config.replace(config.find("durable: [infer, store], lossy: [monitor]"), 41, "durable: [infer, store], lossy: []        ");
+  sut.writeConfig(config);
+  const auto again = sut.supervisor({"start"});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  std::ifstream log(sut.root() / "logs" / "system" / "supervisor.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("forgot consumer monitor"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rrr::testing
