@@ -34,6 +34,15 @@ Result<Statement, SqlError> Database::prepare(const std::string& sql) {
   return Statement(db_.get(), statement);
 }
 
+Result<Statement*, SqlError> Database::cached(const std::string& sql) {
+  if (auto found = cache_.find(sql); found != cache_.end()) {
+    found->second.reset();
+    return &found->second;
+  }
+  RRR_ASSIGN_OR_RETURN(auto statement, prepare(sql));
+  return &cache_.emplace(sql, std::move(statement)).first->second;
+}
+
 Statement& Statement::bind(int index, std::int64_t value) {
   sqlite3_bind_int64(statement_.get(), index, value);
   return *this;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,10 +46,13 @@ class Database {
 
   Status<SqlError> exec(const std::string& sql);
   Result<Statement, SqlError> prepare(const std::string& sql);
+  // A statement prepared once per connection and kept; reset before it is returned.
+  Result<Statement*, SqlError> cached(const std::string& sql);
 
  private:
   explicit Database(sqlite3* db) : db_(db, &sqlite3_close_v2) {}
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> db_;
+  std::map<std::string, Statement> cache_;   // after db_: finalized before the connection closes
 };
 
 }  // namespace rrr::store

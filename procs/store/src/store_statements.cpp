@@ -1,0 +1,69 @@
+#include "store_statements.h"
+
+#include <spdlog/spdlog.h>
+
+namespace rrr::store {
+namespace {
+
+std::int64_t asInteger(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+
+std::string_view text(const flatbuffers::String* value) { return value != nullptr ? value->string_view() : std::string_view(); }
+
+Status<SqlError> insertPrediction(Database& db, const msg::Prediction& p, std::int64_t instance, std::uint64_t sequence) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO ml_predictions VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
+  std::string probabilities;
+  if (p.class_probabilities() != nullptr) {
+    for (const float value : *p.class_probabilities()) probabilities += (probabilities.empty() ? "" : ",") + std::to_string(value);
+  }
+  return insert->bind(1, text(p.symbol())).bind(2, text(p.model_id())).bind(3, static_cast<std::int64_t>(p.model_version()))
+      .bind(4, p.bar_open_time_ns()).bind(5, static_cast<std::int64_t>(p.horizon_bars())).bind(6, p.score())
+      .bind(7, p.confidence()).bind(8, std::string_view(probabilities)).bind(9, instance).bind(10, asInteger(sequence)).run();
+}
+
+Status<SqlError> insertIntent(Database& db, const msg::OrderIntent& i, std::int64_t instance, std::uint64_t sequence) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO order_intents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
+  return insert->bind(1, text(i.client_order_id())).bind(2, text(i.strategy_id())).bind(3, text(i.symbol()))
+      .bind(4, std::string_view(msg::EnumNameIntentAction(i.action()))).bind(5, std::string_view(msg::EnumNameSide(i.side())))
+      .bind(6, std::string_view(msg::EnumNameOrderType(i.order_type())))
+      .bind(7, std::string_view(msg::EnumNameTimeInForce(i.time_in_force()))).bind(8, i.quantity_e8())
+      .bind(9, i.limit_price_e8()).bind(10, i.stop_price_e8()).bind(11, i.decision_time_ns())
+      .bind(12, text(i.target_client_order_id())).bind(13, instance).bind(14, asInteger(sequence)).run();
+}
+
+Status<SqlError> insertDecision(Database& db, const msg::RiskDecision& d, std::int64_t decided_ns, std::int64_t instance,
+                                std::uint64_t sequence) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO risk_decisions VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
+  return insert->bind(1, text(d.client_order_id())).bind(2, static_cast<std::int64_t>(d.approved()))
+      .bind(3, std::string_view(msg::EnumNameRiskRule(d.rule()))).bind(4, d.limit_value()).bind(5, d.observed_value())
+      .bind(6, text(d.detail())).bind(7, decided_ns).bind(8, instance).bind(9, asInteger(sequence)).run();
+}
+
+}  // namespace
+
+Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_instance, std::uint64_t sequence) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO market_data VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
+  return insert->bind(1, text(bar.symbol())).bind(2, static_cast<std::int64_t>(bar.interval_s())).bind(3, bar.open_time_ns())
+      .bind(4, bar.open_e8()).bind(5, bar.high_e8()).bind(6, bar.low_e8()).bind(7, bar.close_e8()).bind(8, bar.volume_e8())
+      .bind(9, bar.quote_volume_e8()).bind(10, static_cast<std::int64_t>(bar.trade_count())).bind(11, ring_instance)
+      .bind(12, asInteger(sequence)).run();
+}
+
+Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, std::int64_t ring_instance,
+                                  std::uint64_t sequence) {
+  if (const auto* prediction = envelope.body_as_Prediction()) return insertPrediction(db, *prediction, ring_instance, sequence);
+  if (const auto* intent = envelope.body_as_OrderIntent()) return insertIntent(db, *intent, ring_instance, sequence);
+  if (const auto* decision = envelope.body_as_RiskDecision()) {
+    return insertDecision(db, *decision, envelope.event_time_ns(), ring_instance, sequence);
+  }
+  spdlog::warn("{} (sequence {}) is not stored yet", messages::typeName(envelope.body_type()), sequence);
+  return {};
+}
+
+Status<SqlError> upsertCursor(Database& db, const std::string& ring, std::int64_t ring_instance, std::uint64_t last_sequence) {
+  RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(
+      "INSERT INTO stream_cursors VALUES (?,?,?,?) ON CONFLICT(ring) DO UPDATE SET ring_instance = excluded.ring_instance, "
+      "last_sequence = excluded.last_sequence, updated_ns = excluded.updated_ns"));
+  return upsert->bind(1, ring).bind(2, ring_instance).bind(3, asInteger(last_sequence)).bind(4, messages::wallClockNs()).run();
+}
+
+}  // namespace rrr::store

@@ -1,0 +1,22 @@
+#pragma once
+// The store's writes, one function per kind of row. Inserts of messages that have a natural key
+// (a bar's symbol, interval and open time; an order's client id) do nothing when the row exists,
+// so a message delivered again after a feed's replay or a ring's recreation is stored once.
+
+#include <cstdint>
+#include <string>
+
+#include "common/messages/envelope.h"
+#include "store/sqlite.h"
+
+namespace rrr::store {
+
+Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_instance, std::uint64_t sequence);
+
+// Predictions, order intents, risk decisions (others are logged as not stored yet).
+Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, std::int64_t ring_instance,
+                                  std::uint64_t sequence);
+
+Status<SqlError> upsertCursor(Database& db, const std::string& ring, std::int64_t ring_instance, std::uint64_t last_sequence);
+
+}  // namespace rrr::store

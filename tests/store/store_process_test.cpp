@@ -1,0 +1,85 @@
+// rrr-store under the real supervisor: SIGKILLed again and again during a heavy write stream that
+// crosses a month boundary; afterwards the databases hold exactly what was published.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <random>
+#include <thread>
+
+#include "../supervisor/rrr_system.h"
+#include "common/ring/ring_segment.h"
+#include "supervisor/config.h"
+
+namespace rrr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Status = std::map<std::string, nlohmann::json>;
+
+constexpr std::int64_t kFeb1Ns = 1'706'745'600LL * 1'000'000'000;
+
+struct Rows {
+  std::int64_t count = 0, first = -1, last = -1, outside_month = 0;
+};
+
+// Bars of one shard: how many, the ring sequence range, and how many belong to another month.
+Rows shardRows(const std::filesystem::path& path, bool january) {
+  sqlite3* db = nullptr;
+  Rows rows;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return rows;
+  const std::string sql = "SELECT count(*), min(ring_sequence), max(ring_sequence), sum(open_time_ns " +
+                          std::string(january ? ">=" : "<") + " " + std::to_string(kFeb1Ns) + ") FROM market_data";
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
+  if (sqlite3_step(statement) == SQLITE_ROW) {
+    rows = {sqlite3_column_int64(statement, 0), sqlite3_column_int64(statement, 1), sqlite3_column_int64(statement, 2),
+            sqlite3_column_int64(statement, 3)};
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return rows;
+}
+
+TEST(StoreProcess, KilledRepeatedlyDuringAHeavyStreamAcrossAMonthItStoresEveryBarOnce) {
+  auto config = pipelineConfig();
+  // 2,000 bars a second, starting 20 minutes (of market time) before February.
+  config.replace(config.find("settings: {bar_interval_ms: 10}"), 31, "settings: {bar_interval_ms: 1, start_time_s: 1706744400}");
+  // Ten kills in a few seconds would otherwise hit the default intensity limit (5 in 30 s).
+  config.replace(config.find("store: {binary: rrr-store, backoff_initial_ms: 50}"), 50,
+                 "store: {binary: rrr-store, backoff_initial_ms: 50, backoff_max_ms: 100, max_restarts: 50}");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  std::mt19937 random(7);
+  for (int kill = 0; kill < 10; ++kill) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + random() % 100));
+    const pid_t old_pid = sut.pidOf("store");
+    ASSERT_GT(old_pid, 0);
+    ::kill(old_pid, SIGKILL);
+    ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("store")["state"] == "Ready" && s.at("store")["pid"] != old_pid; }, 10s));
+  }
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+
+  const auto loaded = supervisor::loadConfig(sut.configPath(), binDirectory());
+  ASSERT_TRUE(loaded.ok());
+  auto md = ring::RingSegment::open(loaded->ringPrefix() + "md");
+  ASSERT_TRUE(md.ok()) << md.error().message;
+  const auto published = static_cast<std::int64_t>(md->published());
+  ASSERT_GT(published, 1000);
+
+  const auto db_dir = sut.root() / "data" / "db";
+  const auto january = shardRows(db_dir / "market_data_2024_01.db", true);
+  const auto february = shardRows(db_dir / "market_data_2024_02.db", false);
+  EXPECT_EQ(january.count + february.count, published) << "lost or duplicated bars";
+  EXPECT_EQ(january.first, 0);
+  EXPECT_EQ(january.last + 1, february.first) << "the two shards meet at the month boundary";
+  EXPECT_EQ(february.last, published - 1);
+  EXPECT_EQ(january.outside_month, 0);
+  EXPECT_EQ(february.outside_month, 0);
+  EXPECT_EQ(january.count, 40) << "20 minutes of two symbols before February";
+  ring::RingSegment::remove(loaded->ringPrefix() + "md");
+}
+
+}  // namespace
+}  // namespace rrr::testing
