@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bench_process.h"
+#include "supervisor/config.h"
 #include "system_probe.h"
 
 namespace {
@@ -158,6 +159,7 @@ int main(int argc, char** argv) {
   std::printf("%-52s %8.1fMB\n", "total PSS (shared pages divided among processes)", static_cast<double>(pss_kb) / 1024.0);
   std::printf("%-52s %9.3f%% %10s %10s  %s\n", ("whole-system idle CPU over " + std::to_string(idle_seconds) + " s").c_str(),
               idle_share * 100, "", "< 1% core", idle_share < 0.01 ? "met" : "MISSED");
+  rrr::supervisor::removeRingSegments(fs::weakly_canonical(bench.runDir()));
   fs::remove_all(bench.root);
   return 0;
 }

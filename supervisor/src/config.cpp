@@ -173,10 +173,22 @@ const ProcessSpec* SupervisorConfig::process(const std::string& name) const {
   return nullptr;
 }
 
-std::string SupervisorConfig::ringPrefix() const {
+std::string SupervisorConfig::ringPrefix() const { return ringPrefixFor(run_dir); }
+
+std::string ringPrefixFor(const std::filesystem::path& run_dir) {
   std::ostringstream prefix;
   prefix << "rrr-" << std::hex << (std::hash<std::string>{}(run_dir.string()) & 0xffffffffu) << "-";
   return prefix.str();
+}
+
+int removeRingSegments(const std::filesystem::path& run_dir) {
+  const auto prefix = ringPrefixFor(run_dir);
+  int removed = 0;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ignored)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0 && std::filesystem::remove(entry.path(), ignored)) ++removed;
+  }
+  return removed;
 }
 
 const char* toString(RestartPolicy policy) {

@@ -10,6 +10,7 @@
 
 #include "support/child_process.h"
 #include "support/unique_name.h"
+#include "supervisor/config.h"
 
 namespace rrr::testing {
 namespace {
@@ -75,6 +76,7 @@ RrrSystem::~RrrSystem() {
     if (pid > 0) kill(-pid, SIGKILL);
   }
   if (supervisor_pid > 0) kill(supervisor_pid, SIGKILL);
+  supervisor::removeRingSegments(std::filesystem::weakly_canonical(root_ / "run"));
   std::error_code ignored;
   std::filesystem::remove_all(root_, ignored);
 }
@@ -90,6 +92,13 @@ CommandResult RrrSystem::supervisor(const std::vector<std::string>& arguments) c
 
 CommandResult RrrSystem::tap(const std::vector<std::string>& arguments) const {
   std::string command = "timeout 60 " + quote(binDirectory() + "/rrr-tap") + " --run-dir " + quote((root_ / "run").string());
+  for (const auto& argument : arguments) command += " " + quote(argument);
+  return run(command);
+}
+
+CommandResult RrrSystem::db(const std::vector<std::string>& arguments) const {
+  std::string command = "cd " + quote(root_.string()) + " && timeout 60 " + quote(binDirectory() + "/rrr-db") +
+                        " --config " + quote(configPath().string());
   for (const auto& argument : arguments) command += " " + quote(argument);
   return run(command);
 }

@@ -34,6 +34,7 @@ class RrrSystem {
 
   CommandResult supervisor(const std::vector<std::string>& arguments) const;
   CommandResult tap(const std::vector<std::string>& arguments) const;
+  CommandResult db(const std::vector<std::string>& arguments) const;
 
   // status --json as {name: entry}; empty if the supervisor does not answer.
   std::map<std::string, nlohmann::json> status() const;

@@ -16,6 +16,20 @@ Result<Database, SqlError> Database::open(const std::filesystem::path& path) {
   return Database(db);
 }
 
+Result<Database, SqlError> Database::openReadOnly(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return makeError(SqlError::kOpen, "cannot open " + path.string() + " read-only: " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  Database database(db);
+  RRR_RETURN_IF_ERROR(database.exec("PRAGMA query_only = 1"));
+  return database;
+}
+
 Status<SqlError> Database::exec(const std::string& sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
@@ -73,6 +87,11 @@ Result<bool, SqlError> Statement::step() {
   if (rc == SQLITE_DONE) return false;
   return makeError(SqlError::kStep, std::string(sqlite3_errmsg(db_)) + " in: " + sqlite3_sql(statement_.get()));
 }
+
+int Statement::columnCount() const { return sqlite3_column_count(statement_.get()); }
+std::string Statement::columnName(int index) const { return sqlite3_column_name(statement_.get(), index); }
+int Statement::columnType(int index) const { return sqlite3_column_type(statement_.get(), index); }
+double Statement::columnDouble(int index) const { return sqlite3_column_double(statement_.get(), index); }
 
 std::int64_t Statement::columnInt(int index) const { return sqlite3_column_int64(statement_.get(), index); }
 

@@ -72,4 +72,11 @@ Result<SupervisorConfig, ConfigError> loadConfig(const std::filesystem::path& pa
 
 const char* toString(RestartPolicy policy);
 
+// The ring segment name prefix of a run directory (SupervisorConfig::ringPrefix()).
+std::string ringPrefixFor(const std::filesystem::path& run_dir);
+
+// Removes every ring segment of a run directory; for tests and tools that own a whole run.
+// Returns how many were removed.
+int removeRingSegments(const std::filesystem::path& run_dir);
+
 }  // namespace rrr::supervisor

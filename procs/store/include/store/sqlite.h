@@ -29,6 +29,10 @@ class Statement {
   Status<SqlError> run();
   // Steps once: true while a row is available.
   Result<bool, SqlError> step();
+  int columnCount() const;
+  std::string columnName(int index) const;
+  int columnType(int index) const;   // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL
+  double columnDouble(int index) const;
   std::int64_t columnInt(int index) const;
   std::string columnText(int index) const;
   void reset();
@@ -43,6 +47,8 @@ class Statement {
 class Database {
  public:
   static Result<Database, SqlError> open(const std::filesystem::path& path);
+  // A read-only connection (also PRAGMA query_only): how every process but rrr-store reads.
+  static Result<Database, SqlError> openReadOnly(const std::filesystem::path& path);
 
   Status<SqlError> exec(const std::string& sql);
   Result<Statement, SqlError> prepare(const std::string& sql);

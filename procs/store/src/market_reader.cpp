@@ -1,0 +1,44 @@
+#include "store/market_reader.h"
+
+#include <ctime>
+#include <set>
+
+#include "store/store_files.h"
+
+namespace rrr::store {
+namespace {
+
+// The first instant of the month after the one holding time_ns.
+std::int64_t nextMonthStart(std::int64_t time_ns) {
+  std::time_t seconds = static_cast<std::time_t>(time_ns / 1'000'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  utc.tm_mday = 1;
+  utc.tm_hour = utc.tm_min = utc.tm_sec = 0;
+  utc.tm_mon += 1;
+  return static_cast<std::int64_t>(timegm(&utc)) * 1'000'000'000;
+}
+
+}  // namespace
+
+Result<std::vector<StoredBar>, SqlError> readBars(const std::filesystem::path& db_dir, const std::string& symbol,
+                                                  std::int64_t interval_s, std::int64_t from_ns, std::int64_t to_ns) {
+  std::vector<StoredBar> bars;
+  for (std::int64_t month = from_ns; month < to_ns; month = nextMonthStart(month)) {
+    const auto path = db_dir / shardFileName(month);
+    if (!std::filesystem::exists(path)) continue;
+    RRR_ASSIGN_OR_RETURN(auto db, Database::openReadOnly(path));
+    RRR_ASSIGN_OR_RETURN(auto select, db.prepare(
+        "SELECT symbol, interval_s, open_time_ns, open_e8, high_e8, low_e8, close_e8, volume_e8, quote_volume_e8, trade_count "
+        "FROM market_data WHERE symbol = ? AND interval_s = ? AND open_time_ns >= ? AND open_time_ns < ? ORDER BY open_time_ns"));
+    select.bind(1, symbol).bind(2, interval_s).bind(3, from_ns).bind(4, to_ns);
+    for (auto row = select.step(); row.ok() && row.value(); row = select.step()) {
+      bars.push_back(StoredBar{select.columnText(0), select.columnInt(1), select.columnInt(2), select.columnInt(3),
+                               select.columnInt(4), select.columnInt(5), select.columnInt(6), select.columnInt(7),
+                               select.columnInt(8), select.columnInt(9)});
+    }
+  }
+  return bars;
+}
+
+}  // namespace rrr::store

@@ -1,0 +1,64 @@
+// rrr-db against a real system's files.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "../supervisor/rrr_system.h"
+
+namespace rrr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class DbToolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sut_.supervisor({"start"}).exit_code, 0);
+    std::this_thread::sleep_for(500ms);
+  }
+  RrrSystem sut_{pipelineConfig()};
+};
+
+TEST_F(DbToolTest, StatusListsEveryFileWithRowCountsAndSchemaVersion) {
+  const auto status = sut_.db({"status"});
+  ASSERT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_NE(status.output.find("trading.db"), std::string::npos);
+  EXPECT_NE(status.output.find("market_data_2024_01.db"), std::string::npos);
+  EXPECT_NE(status.output.find("schema v1"), std::string::npos);
+  EXPECT_NE(status.output.find("order_intents"), std::string::npos);
+}
+
+TEST_F(DbToolTest, QueryIsReadOnlyAndPrintsTableJsonOrCsv) {
+  const auto refused = sut_.db({"query", "DELETE FROM order_intents"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("readonly"), std::string::npos) << refused.output;
+  const auto csv = sut_.db({"query", "SELECT symbol, count(*) AS n FROM market_data GROUP BY symbol", "--db",
+                            "market_data_2024_01", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_EQ(csv.output.rfind("symbol,n\nBTCUSDT,", 0), 0u) << csv.output;
+  const auto json = sut_.db({"query", "SELECT count(*) AS n FROM ml_predictions", "--format", "json"});
+  const auto document = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_TRUE(document.is_array()) << json.output;
+  EXPECT_GT(document.at(0).at("n").get<int>(), 0);
+  const auto bad = sut_.db({"query", "SELECT * FROM no_such_table"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("no such table: no_such_table"), std::string::npos);
+}
+
+TEST_F(DbToolTest, BackupWhileRunningAndRestoreOnlyOnceStopped) {
+  const auto backup = sut_.db({"backup"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.output;
+  const auto folder = backup.output.substr(backup.output.find(" into ") + 6, backup.output.find(" (each") - backup.output.find(" into ") - 6);
+  const auto refused = sut_.db({"restore", folder});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("rrr is running"), std::string::npos) << refused.output;
+  ASSERT_EQ(sut_.supervisor({"stop"}).exit_code, 0);
+  const auto restored = sut_.db({"restore", folder});
+  EXPECT_EQ(restored.exit_code, 0) << restored.output;
+  const auto verified = sut_.db({"verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("trading.db: ok"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rrr::testing
