@@ -26,7 +26,7 @@ Status<ConfigError> readPaths(const YamlReader& reader, const YAML::Node& node, 
   if (!node) {
     config.root = std::filesystem::weakly_canonical(config_dir / "..");
   } else {
-    RRR_RETURN_IF_ERROR(reader.onlyKeys(node, "paths", {"root", "run", "logs", "data"}));
+    RRR_RETURN_IF_ERROR(reader.onlyKeys(node, "paths", {"root", "run", "logs", "data", "backups"}));
     RRR_ASSIGN_OR_RETURN(const auto root, reader.text(node, "paths", "root", ".."));
     config.root = std::filesystem::weakly_canonical(config_dir / root);
   }
@@ -40,6 +40,7 @@ Status<ConfigError> readPaths(const YamlReader& reader, const YAML::Node& node, 
   RRR_ASSIGN_OR_RETURN(config.run_dir, sub("run", "run"));
   RRR_ASSIGN_OR_RETURN(config.log_dir, sub("logs", "logs"));
   RRR_ASSIGN_OR_RETURN(config.data_dir, sub("data", "data"));
+  RRR_ASSIGN_OR_RETURN(config.backup_dir, sub("backups", "backups"));
   return {};
 }
 

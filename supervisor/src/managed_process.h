@@ -36,6 +36,8 @@ struct ManagedProcess {
   Clock::time_point restart_at{};
   std::optional<std::string> kill_reason;  // why the supervisor killed it (watchdog, not ready)
   std::string last_exit;
+  bool degraded = false;                   // its last heartbeat said Degraded
+  std::string degraded_reason;
   unsigned restarts = 0;
   int consecutive_failures = 0;
   RestartIntensity intensity;

@@ -42,9 +42,12 @@ flatbuffers::Offset<msg::ProcessStatus> Supervisor::State::buildStatus(flatbuffe
       process.phase == ProcessPhase::kReady || process.phase == ProcessPhase::kStopping
           ? std::chrono::duration_cast<std::chrono::milliseconds>(now - process.last_heartbeat).count()
           : -1;
-  return msg::CreateProcessStatus(fbb, fbb.CreateString(process.spec.name), running ? process.pid : 0,
-                                  toProcessState(process.phase), uptime, process.restarts,
-                                  fbb.CreateString(process.last_exit), heartbeat_age, fbb.CreateVector(lags));
+  const auto state = process.phase == ProcessPhase::kReady && process.degraded ? msg::ProcessState::Degraded
+                                                                              : toProcessState(process.phase);
+  const std::string last = process.degraded ? "degraded: " + process.degraded_reason : process.last_exit;
+  return msg::CreateProcessStatus(fbb, fbb.CreateString(process.spec.name), running ? process.pid : 0, state, uptime,
+                                  process.restarts, fbb.CreateString(last.substr(0, messages::kMaxTextLength)),
+                                  heartbeat_age, fbb.CreateVector(lags));
 }
 
 std::vector<std::byte> Supervisor::State::handleRequest(std::span<const std::byte> bytes) {

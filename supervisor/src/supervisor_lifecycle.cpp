@@ -47,6 +47,7 @@ std::map<std::string, std::string> Supervisor::State::childEnvironment(const Man
   env["RRR_PROCESS"] = process.spec.name;
   env["RRR_RUN_DIR"] = config.run_dir.string();
   env["RRR_DATA_DIR"] = config.data_dir.string();
+  env["RRR_BACKUP_DIR"] = config.backup_dir.string();
   env["RRR_RING_PREFIX"] = config.ringPrefix();
   env["RRR_HEARTBEAT_MS"] = std::to_string(config.heartbeat_interval.count());
   env["RRR_CONFIG"] = config.config_path.string();
@@ -91,6 +92,7 @@ void Supervisor::State::launch(ManagedProcess& process, Clock::time_point now) {
   process.output_fd = child->output_fd;
   process.phase = ProcessPhase::kStarting;
   process.started_at = now;
+  process.degraded = false;
   process.kill_reason.reset();
   spdlog::info("started {} (pid {})", process.spec.name, process.pid);
   recordChildren();
@@ -122,6 +124,14 @@ void Supervisor::State::onHeartbeat(const msg::Envelope& envelope, Clock::time_p
   auto* process = find(envelope.source()->str());
   if (heartbeat == nullptr || process == nullptr || heartbeat->pid() != process->pid) return;  // late, from a dead pid
   process->last_heartbeat = now;
+  const bool degraded = heartbeat->state() == msg::ProcessState::Degraded;
+  if (degraded != process->degraded) {
+    process->degraded = degraded;
+    process->degraded_reason = degraded && heartbeat->detail() != nullptr ? heartbeat->detail()->str() : "";
+    spdlog::log(degraded ? spdlog::level::warn : spdlog::level::info, "{} {}{}", process->spec.name,
+                degraded ? "degraded: " : "recovered", process->degraded_reason);
+    publishStatus(*process, now);
+  }
   if (process->phase == ProcessPhase::kStarting) {
     process->phase = ProcessPhase::kReady;
     spdlog::info("{} ready (pid {}) after {} ms", process->spec.name, process->pid,

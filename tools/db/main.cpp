@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rrr-db: %s\n", config.error().message.c_str());
     return 2;
   }
-  const rrr::db::DbPaths paths{config->data_dir / "db", config->root / "backups", config->run_dir};
+  const rrr::db::DbPaths paths{config->data_dir / "db", config->backup_dir, config->run_dir};
   const auto output = format == "json" ? rrr::db::OutputFormat::kJson
                       : format == "csv" ? rrr::db::OutputFormat::kCsv
                                         : rrr::db::OutputFormat::kTable;

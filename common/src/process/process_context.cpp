@@ -28,6 +28,7 @@ Result<ProcessContext, ContextError> ProcessContext::fromEnvironment() {
     *target = value.value();
   }
   for (auto [key, target] : {std::pair{"RRR_RUN_DIR", &context.run_dir}, std::pair{"RRR_DATA_DIR", &context.data_dir},
+                             std::pair{"RRR_BACKUP_DIR", &context.backup_dir},
                              std::pair{"RRR_CONFIG", &context.config_path}}) {
     auto value = variable(key);
     if (!value.ok()) return value.error();

@@ -50,9 +50,11 @@ void ProcessRuntime::sendHeartbeat(Agent& agent) {
   for (const auto& lag : agent.ringLags()) {
     lags.push_back(msg::CreateRingLag(fbb, fbb.CreateString(lag.ring), lag.lag, lag.gaps));
   }
+  const bool degraded = agent.degraded();
+  const auto detail = degraded ? fbb.CreateString(agent.degradedReason().substr(0, messages::kMaxTextLength)) : 0;
   const auto heartbeat = msg::CreateHeartbeat(fbb, static_cast<std::int32_t>(getpid()),
-                                              msg::ProcessState::Ready,
-                                              loop_iterations_, fbb.CreateVector(lags));
+                                              degraded ? msg::ProcessState::Degraded : msg::ProcessState::Ready,
+                                              loop_iterations_, fbb.CreateVector(lags), 0, detail);
   const auto bytes = builder.finish(
       messages::EnvelopeHeader{context_.name, heartbeat_sequence_++, messages::wallClockNs(), 0}, heartbeat);
   heartbeat_->send(zmq::buffer(bytes.data(), bytes.size()), zmq::send_flags::dontwait);

@@ -112,6 +112,12 @@ void RingConsumer::commitThrough(std::uint64_t sequence) {
   cursor_ = read_position;
 }
 
+void RingConsumer::rewindToCommitted() {
+  peeked_ = false;
+  pending_skip_ = 0;
+  cursor_ = segment_.header().consumers[index_].cursor.load(std::memory_order_acquire);
+}
+
 // Dekker pairing with RingProducer::waitForSpace(): store the cursor, then read producer_waiting.
 void RingConsumer::storeCursor(std::uint64_t cursor) {
   cursor_ = cursor;

@@ -17,14 +17,16 @@ std::unique_ptr<MonitorAgent> MonitorAgent::create(process::ProcessRuntime& runt
     rings.push_back(Watched{std::move(*input)});
   }
   std::optional<bus::TapSubscriber> alerts;
-  const auto endpoint = "ipc://" + (runtime.context().run_dir / "tap-supervisor.sock").string();
-  if (auto subscriber = bus::TapSubscriber::connect(runtime.zmq(), {endpoint}, {"Alert"}); subscriber.ok()) {
+  if (auto subscriber = bus::TapSubscriber::connect(runtime.zmq(), {}, {"Alert"}); subscriber.ok()) {
     alerts.emplace(std::move(subscriber).value());
   } else {
     spdlog::warn("alerts unavailable: {}", subscriber.error().message);
   }
-  return std::unique_ptr<MonitorAgent>(
+  auto agent = std::unique_ptr<MonitorAgent>(
       new MonitorAgent(std::move(rings), std::move(alerts), std::chrono::seconds(std::max(1, summary_s))));
+  agent->run_dir_ = runtime.context().run_dir;
+  agent->subscribeToNewTaps();
+  return agent;
 }
 
 MonitorAgent::MonitorAgent(std::vector<Watched> rings, std::optional<bus::TapSubscriber> alerts,
@@ -33,6 +35,18 @@ MonitorAgent::MonitorAgent(std::vector<Watched> rings, std::optional<bus::TapSub
       alerts_(std::move(alerts)),
       summary_every_(summary_every),
       next_summary_(std::chrono::steady_clock::now() + summary_every) {}
+
+void MonitorAgent::subscribeToNewTaps() {
+  next_scan_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  if (!alerts_) return;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator(run_dir_, ignored)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("tap-", 0) != 0 || entry.path().extension() != ".sock") continue;
+    const auto endpoint = "ipc://" + entry.path().string();
+    if (subscribed_.insert(endpoint).second) (void)alerts_->addEndpoint(endpoint);
+  }
+}
 
 int MonitorAgent::receiveAlerts() {
   int received = 0;
@@ -51,6 +65,7 @@ int MonitorAgent::receiveAlerts() {
 }
 
 int MonitorAgent::doWork() {
+  if (std::chrono::steady_clock::now() >= next_scan_) subscribeToNewTaps();
   int work = receiveAlerts();
   for (auto& watched : rings_) {
     const int read = watched.input.poll([](const msg::Envelope&, std::uint64_t) { return true; });

@@ -50,6 +50,7 @@ struct SupervisorConfig {
   std::filesystem::path run_dir;
   std::filesystem::path log_dir;
   std::filesystem::path data_dir;
+  std::filesystem::path backup_dir;
   Strategy strategy = Strategy::kOneForOne;
   std::chrono::milliseconds heartbeat_interval{500};
   std::chrono::milliseconds watchdog_timeout{2000};

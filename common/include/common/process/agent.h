@@ -26,6 +26,11 @@ class Agent {
   virtual std::vector<RingLagReport> ringLags() const { return {}; }
   // Called once after the loop ends on SIGTERM, to flush and close.
   virtual void onStop() {}
+  // Whether the agent can do its job (Ready) or runs held back by a fault it is retrying
+  // (Degraded: the supervisor shows it; it is not restarted for it).
+  virtual bool degraded() const { return false; }
+  // Why, when degraded; sent in heartbeats.
+  virtual std::string degradedReason() const { return {}; }
 };
 
 }  // namespace rrr::process

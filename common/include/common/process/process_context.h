@@ -5,6 +5,7 @@
 //   RRR_PROCESS       process name, e.g. "engine"
 //   RRR_RUN_DIR       absolute run directory (sockets)
 //   RRR_DATA_DIR      absolute data directory (databases, models)
+//   RRR_BACKUP_DIR    absolute backups directory
 //   RRR_RING_PREFIX   prefix of this run's ring segment names
 //   RRR_HEARTBEAT_MS  heartbeat interval
 //   RRR_CONFIG        absolute path of the config file (each process reads processes.NAME.settings)
@@ -24,6 +25,7 @@ struct ProcessContext {
   std::string name;
   std::filesystem::path run_dir;
   std::filesystem::path data_dir;
+  std::filesystem::path backup_dir;
   std::string ring_prefix;
   std::chrono::milliseconds heartbeat_interval{250};
   std::filesystem::path config_path;

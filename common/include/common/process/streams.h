@@ -62,6 +62,10 @@ class InputStream {
   int pollDeferred(const Handler& handler, int max = 256);
   std::optional<std::uint64_t> lastTaken() const { return last_taken_; }
   void commitThrough(std::uint64_t sequence) { consumer_.commitThrough(sequence); }
+  void rewindToCommitted() {
+    consumer_.rewindToCommitted();
+    last_taken_.reset();
+  }
 
   bool waitForMessage(std::chrono::milliseconds timeout, const ring::IdlePolicy& policy = {}) {
     return consumer_.waitForMessage(timeout, policy);

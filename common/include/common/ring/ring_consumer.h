@@ -62,6 +62,9 @@ class RingConsumer {
   // uncommitted messages again. REQUIRES (commitThrough): sequence < the read position.
   void advance();
   void commitThrough(std::uint64_t sequence);
+  // Moves the read position back to the published cursor: what was advanced over but not committed
+  // is delivered again (after a batch that could not be made durable).
+  void rewindToCommitted();
 
   // Waits per policy until a message is available or timeout passes. True if one is.
   bool waitForMessage(std::chrono::nanoseconds timeout, const IdlePolicy& policy = {});

@@ -8,6 +8,12 @@
 // after the newest cursor stored for its current ring instance. A batch never spans two shards
 // (a bar of another month commits the batch first), because SQLite in WAL mode does not make a
 // transaction over several files atomic as a whole.
+//
+// Faults (disk full, a corrupt or locked file, a schema newer than this binary) never crash the
+// store and never lose data: the open transactions are rolled back, every ring is rewound to its
+// committed cursor (the rings keep holding the data; producers see back-pressure once a ring
+// fills), an Alert goes out on the tap, the heartbeat says Degraded, and the store retries with
+// backoff (1 s doubling to 30 s), reopening the files, until writing works again.
 
 #include <chrono>
 #include <memory>
@@ -15,6 +21,7 @@
 #include <vector>
 
 #include "common/process/streams.h"
+#include "store/backup_scheduler.h"
 #include "store/sqlite.h"
 #include "store/store_files.h"
 
@@ -31,6 +38,8 @@ class StoreAgent : public process::Agent {
   void idle(std::chrono::milliseconds max_wait) override;
   std::vector<process::RingLagReport> ringLags() const override;
   void onStop() override;
+  bool degraded() const override { return fault_.has_value(); }
+  std::string degradedReason() const override { return fault_.value_or(""); }
 
   struct Stream {
     std::string ring;
@@ -40,21 +49,32 @@ class StoreAgent : public process::Agent {
   };
 
  private:
-  StoreAgent(Database trading, MarketShards shards, std::vector<Stream> streams);
+  StoreAgent(process::ProcessRuntime& runtime, std::vector<Stream> streams, std::unique_ptr<BackupScheduler> backups);
+  // Opens (or reopens) the files and moves each ring past what they already hold.
+  bool openDatabases();
   bool write(Stream& stream, const msg::Envelope& envelope, std::uint64_t sequence);
-  void writeBar(Stream& stream, const msg::Envelope& envelope, std::uint64_t sequence);
-  void writeTrading(Stream& stream, const msg::Envelope& envelope, std::uint64_t sequence);
-  void beginShard(Database* shard);
-  void commitBatch();
-  [[noreturn]] void failed(const std::string& what);
+  bool writeBar(Stream& stream, const msg::Envelope& envelope, std::uint64_t sequence);
+  bool writeTrading(Stream& stream, const msg::Envelope& envelope, std::uint64_t sequence);
+  bool commitBatch();
+  // Abandons the batch and the connections, rewinds the rings, alerts, schedules a retry.
+  void fault(const std::string& what);
+  void recovered();
+  void alert(msg::Severity severity, const std::string& text);
 
-  Database trading_;
-  MarketShards shards_;
+  process::ProcessRuntime* runtime_;
+  std::filesystem::path db_dir_;
+  std::optional<Database> trading_;
+  std::optional<MarketShards> shards_;
   std::vector<Stream> streams_;
+  std::optional<std::string> fault_;
+  bool retrying_ = false;   // files reopened after a fault; degraded until a batch commits
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::chrono::milliseconds retry_delay_{1000};
   Database* shard_ = nullptr;          // the shard of the open market transaction, if any
   bool trading_open_ = false;
   int batch_rows_ = 0;
   std::chrono::steady_clock::time_point batch_started_;
+  std::unique_ptr<BackupScheduler> backups_;
 };
 
 }  // namespace rrr::store

@@ -1,0 +1,102 @@
+// rrr-store under faults, with the real system: a full disk (a small tmpfs) and a database written
+// by a newer rrr. The store stays up, says Degraded, alerts, holds the data on the rings, and
+// writes everything once the fault is gone.
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+
+#include <fstream>
+#include <thread>
+
+#include "../supervisor/rrr_system.h"
+#include "common/ring/ring_segment.h"
+#include "store/sqlite.h"
+#include "supervisor/config.h"
+
+namespace rrr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Status = std::map<std::string, nlohmann::json>;
+
+std::string fileText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string fastFeedConfig() {
+  auto config = pipelineConfig();
+  config.replace(config.find("settings: {bar_interval_ms: 10}"), 31, "settings: {bar_interval_ms: 1}");
+  return config;
+}
+
+TEST(StoreFault, FullDiskDegradesTheStoreWhichHoldsTheDataAndWritesItAllOnceThereIsRoom) {
+  RrrSystem sut(fastFeedConfig());
+  const auto data = sut.root() / "data";
+  std::filesystem::create_directories(data);
+  ASSERT_EQ(mount("tmpfs", data.c_str(), "tmpfs", 0, "size=1m"), 0) << "mounting a tmpfs needs root, as in CI";
+  struct Unmount {
+    std::filesystem::path path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{data};
+
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Degraded"; }, 30s))
+      << sut.supervisor({"status"}).output;
+  const auto status = sut.status();
+  EXPECT_NE(status.at("store")["last_exit"].get<std::string>().find("full"), std::string::npos) << status.at("store").dump();
+  EXPECT_EQ(status.at("store")["restarts"], 0) << "a fault is not a crash loop";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return fileText(sut.root() / "logs" / "system" / "monitor.log").find("alert Critical [store-write] store") != std::string::npos;
+  }, 5s));
+
+  // While degraded the store reads nothing more: the bars pile up, held on the md ring.
+  std::this_thread::sleep_for(1s);
+  std::uint64_t held = 0;
+  const auto degraded = sut.status();
+  for (const auto& lag : degraded.at("store")["ring_lag"]) {
+    if (lag["ring"] == "md") held = lag["lag"];
+  }
+  EXPECT_GT(held, 500u) << degraded.at("store").dump();
+
+  ASSERT_EQ(mount("tmpfs", data.c_str(), "tmpfs", MS_REMOUNT, "size=64m"), 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Ready"; }, 60s))
+      << sut.supervisor({"status"}).output;
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+
+  const auto config = supervisor::loadConfig(sut.configPath(), binDirectory());
+  auto md = ring::RingSegment::open(config->ringPrefix() + "md");
+  ASSERT_TRUE(md.ok());
+  auto shard = store::Database::openReadOnly(data / "db" / "market_data_2024_01.db");
+  ASSERT_TRUE(shard.ok());
+  auto rows = shard->prepare("SELECT count(*), min(ring_sequence), max(ring_sequence) FROM market_data");
+  ASSERT_TRUE(rows->step().value());
+  const auto published = static_cast<std::int64_t>(md->published());
+  EXPECT_EQ(rows->columnInt(0), published);
+  EXPECT_EQ(rows->columnInt(1), 0);
+  EXPECT_EQ(rows->columnInt(2), published - 1);
+}
+
+TEST(StoreFault, DatabaseOfANewerSchemaIsLeftAloneAndTheStoreStaysDegradedWithoutRestarting) {
+  RrrSystem sut(pipelineConfig());
+  std::filesystem::create_directories(sut.root() / "data" / "db");
+  {
+    auto db = store::Database::open(sut.root() / "data" / "db" / "trading.db");
+    ASSERT_TRUE(db->exec("PRAGMA user_version = 99").ok());
+  }
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Degraded"; }, 5s));
+  std::this_thread::sleep_for(2s);
+  const auto status = sut.status();
+  EXPECT_EQ(status.at("store")["state"], "Degraded");
+  EXPECT_EQ(status.at("store")["restarts"], 0);
+  EXPECT_NE(status.at("store")["last_exit"].get<std::string>().find("schema version 99, newer than this binary"), std::string::npos)
+      << status.at("store").dump();
+  auto db = store::Database::openReadOnly(sut.root() / "data" / "db" / "trading.db");
+  auto version = db->prepare("PRAGMA user_version");
+  ASSERT_TRUE(version->step().value());
+  EXPECT_EQ(version->columnInt(0), 99);
+}
+
+}  // namespace
+}  // namespace rrr::testing
