@@ -60,5 +60,20 @@ TEST_F(DbToolTest, BackupWhileRunningAndRestoreOnlyOnceStopped) {
   EXPECT_NE(verified.output.find("trading.db: ok"), std::string::npos);
 }
 
+TEST_F(DbToolTest, StoreTakesScheduledBackupsOfEveryKindAtFirstStart) {
+  for (const char* kind : {"daily", "weekly", "monthly"}) {
+    const auto folder = sut_.root() / "backups" / kind;
+    EXPECT_TRUE(sut_.waitFor([&](const std::map<std::string, nlohmann::json>&) {
+      std::error_code ignored;
+      for (const auto& entry : std::filesystem::directory_iterator(folder, ignored)) {
+        if (std::filesystem::exists(entry.path() / "MANIFEST")) return true;
+      }
+      return false;
+    }, 10s)) << kind;
+  }
+  const auto status = sut_.db({"status"});
+  EXPECT_NE(status.output.find("backups daily    1 kept"), std::string::npos) << status.output;
+}
+
 }  // namespace
 }  // namespace rrr::testing
