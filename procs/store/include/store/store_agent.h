@@ -27,8 +27,8 @@
 
 namespace rrr::store {
 
-inline constexpr int kMaxBatchRows = 2000;
-inline constexpr auto kMaxBatchDelay = std::chrono::milliseconds(50);
+inline constexpr int kMaxBatchRows = 20000;
+inline constexpr auto kMaxBatchDelay = std::chrono::milliseconds(60);
 
 class StoreAgent : public process::Agent {
  public:
