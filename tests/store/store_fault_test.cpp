@@ -77,6 +77,29 @@ TEST(StoreFault, FullDiskDegradesTheStoreWhichHoldsTheDataAndWritesItAllOnceTher
   EXPECT_EQ(rows->columnInt(2), published - 1);
 }
 
+TEST(StoreFault, LockHeldByAnotherProgramDegradesTheStoreUntilItIsReleased) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  std::this_thread::sleep_for(300ms);
+  {
+    // Another program (here: this test) takes trading.db's write lock and keeps it past the
+    // store's 5 s busy timeout.
+    auto foreign = store::Database::open(sut.root() / "data" / "db" / "trading.db");
+    ASSERT_TRUE(foreign.ok());
+    ASSERT_TRUE(foreign->exec("BEGIN EXCLUSIVE").ok());
+    ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Degraded"; }, 20s))
+        << sut.supervisor({"status"}).output;
+    EXPECT_NE(sut.status().at("store")["last_exit"].get<std::string>().find("locked"), std::string::npos)
+        << sut.status().at("store").dump();
+    ASSERT_TRUE(foreign->exec("ROLLBACK").ok());
+  }
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Ready"; }, 60s));
+  EXPECT_EQ(sut.status().at("store")["restarts"], 0);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return fileText(sut.root() / "logs" / "system" / "monitor.log").find("writing works again") != std::string::npos;
+  }, 5s));
+}
+
 TEST(StoreFault, DatabaseOfANewerSchemaIsLeftAloneAndTheStoreStaysDegradedWithoutRestarting) {
   RrrSystem sut(pipelineConfig());
   std::filesystem::create_directories(sut.root() / "data" / "db");

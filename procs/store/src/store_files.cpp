@@ -14,7 +14,10 @@ Result<Database, StoreError> openStoreDatabase(const std::filesystem::path& path
                               "; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;" +
                               // Market shards take bulk appends: checkpoint every ~40 MB of WAL, not 4 MB, so a page
                               // that every batch touches is copied back to the file ten times less often.
-                              (durability == Durability::kNormal ? " PRAGMA wal_autocheckpoint = 10000;" : "");
+                              (durability == Durability::kNormal ? " PRAGMA wal_autocheckpoint = 10000;" : "") +
+                              // Short: a lock held by another program must not block the store's loop past its
+                              // heartbeat; the store's own retry with backoff takes over from here.
+                              " PRAGMA busy_timeout = 250;";
   if (auto status = db->exec(pragmas); !status.ok()) {
     return makeError(StoreError::kOpen, path.string() + ": " + status.error().message);
   }

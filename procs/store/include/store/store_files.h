@@ -5,7 +5,8 @@
 //   backtest.db                 backtest results (the trading schema)
 //
 // PRAGMAs: WAL (readers never block the writer), temp_store=MEMORY, 64 MiB cache, 256 MiB mmap,
-// 5 s busy timeout. synchronous=FULL for trading.db: an order or fill that COMMIT reported must
+// a 250 ms busy timeout (well under the watchdog: a foreign lock becomes a fault the store retries,
+// not a hung loop the supervisor kills). synchronous=FULL for trading.db: an order or fill that COMMIT reported must
 // survive a power cut, and the store's batching keeps the extra fsync per batch cheap.
 // synchronous=NORMAL for market data: a power cut can lose the last batches, which the durable
 // rings and the feeds' own history make good again.
