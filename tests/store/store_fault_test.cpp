@@ -78,7 +78,11 @@ TEST(StoreFault, FullDiskDegradesTheStoreWhichHoldsTheDataAndWritesItAllOnceTher
 }
 
 TEST(StoreFault, LockHeldByAnotherProgramDegradesTheStoreUntilItIsReleased) {
-  RrrSystem sut(pipelineConfig());
+  // A slow feed: with bars every 10 ms the store holds its write transaction most of the time,
+  // and the foreign program would have to race it for the lock.
+  auto config = pipelineConfig();
+  config.replace(config.find("settings: {bar_interval_ms: 10}"), 31, "settings: {bar_interval_ms: 300}");
+  RrrSystem sut(config);
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
   std::this_thread::sleep_for(300ms);
   {
