@@ -60,6 +60,16 @@ TEST_F(DbToolTest, BackupWhileRunningAndRestoreOnlyOnceStopped) {
   EXPECT_NE(verified.output.find("trading.db: ok"), std::string::npos);
 }
 
+TEST_F(DbToolTest, EveryIntentAndDecisionIsInTheVerifiedAuditChain) {
+  ASSERT_EQ(sut_.supervisor({"stop"}).exit_code, 0);
+  const auto verified = sut_.db({"verify-audit"});
+  ASSERT_EQ(verified.exit_code, 0) << verified.output;
+  const auto counted = sut_.db({"query", "SELECT (SELECT count(*) FROM order_intents) + (SELECT count(*) FROM risk_decisions) "
+                                         "- (SELECT count(*) FROM audit_log) AS missing", "--format", "csv"});
+  EXPECT_EQ(counted.output, "missing\n0\n") << counted.output;
+  EXPECT_NE(verified.output.find("chain intact"), std::string::npos);
+}
+
 TEST_F(DbToolTest, StoreTakesScheduledBackupsOfEveryKindAtFirstStart) {
   for (const char* kind : {"daily", "weekly", "monthly"}) {
     const auto folder = sut_.root() / "backups" / kind;

@@ -9,6 +9,8 @@
 
 #include "../supervisor/rrr_system.h"
 #include "common/ring/ring_segment.h"
+#include "store/audit_log.h"
+#include "store/sqlite.h"
 #include "supervisor/config.h"
 
 namespace rrr::testing {
@@ -78,6 +80,17 @@ TEST(StoreProcess, KilledRepeatedlyDuringAHeavyStreamAcrossAMonthItStoresEveryBa
   EXPECT_EQ(january.outside_month, 0);
   EXPECT_EQ(february.outside_month, 0);
   EXPECT_EQ(january.count, 40) << "20 minutes of two symbols before February";
+
+  // The audit chain came through the kills whole: one record per intent and decision, all linked.
+  auto trading = store::Database::openReadOnly(db_dir / "trading.db");
+  ASSERT_TRUE(trading.ok());
+  const auto verdict = store::verifyAuditChain(*trading);
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_FALSE(verdict->problem) << *verdict->problem;
+  auto counts = trading->prepare("SELECT (SELECT count(*) FROM order_intents) + (SELECT count(*) FROM risk_decisions)");
+  ASSERT_TRUE(counts->step().value());
+  EXPECT_EQ(verdict->records, counts->columnInt(0));
+  EXPECT_GT(verdict->records, 0);
   ring::RingSegment::remove(loaded->ringPrefix() + "md");
 }
 

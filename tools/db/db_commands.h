@@ -22,6 +22,8 @@ int barsCommand(const DbPaths& paths, const std::string& symbol, long long inter
 int backupCommand(const DbPaths& paths, const std::string& kind);
 int restoreCommand(const DbPaths& paths, const std::filesystem::path& folder);
 int verifyCommand(const DbPaths& paths);
+// Recomputes trading.db's audit hash chain; names the first edited or removed record.
+int verifyAuditCommand(const DbPaths& paths);
 // optimize (ANALYZE + PRAGMA optimize) or vacuum: writes, so only while no supervisor runs.
 int maintainCommand(const DbPaths& paths, const std::string& verb);
 

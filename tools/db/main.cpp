@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   auto* restore = app.add_subcommand("restore", "restore a backup folder (rrr must be stopped)");
   restore->add_option("folder", folder)->required();
   auto* verify = app.add_subcommand("verify", "PRAGMA integrity_check of every database");
+  auto* verify_audit = app.add_subcommand("verify-audit", "check the audit log's hash chain for edited or removed records");
   auto* optimize = app.add_subcommand("optimize", "ANALYZE and PRAGMA optimize (rrr must be stopped)");
   auto* vacuum = app.add_subcommand("vacuum", "VACUUM every database (rrr must be stopped)");
   CLI11_PARSE(app, argc, argv);
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   if (backup->parsed()) return rrr::db::backupCommand(paths, kind);
   if (restore->parsed()) return rrr::db::restoreCommand(paths, folder);
   if (verify->parsed()) return rrr::db::verifyCommand(paths);
+  if (verify_audit->parsed()) return rrr::db::verifyAuditCommand(paths);
   if (optimize->parsed()) return rrr::db::maintainCommand(paths, "optimize");
   if (vacuum->parsed()) return rrr::db::maintainCommand(paths, "vacuum");
   return 2;

@@ -62,7 +62,13 @@ bool StoreAgent::openDatabases() {
     fault(trading.error().message);
     return false;
   }
+  auto audit = AuditLog::load(*trading);
+  if (!audit.ok()) {
+    fault(audit.error().message);
+    return false;
+  }
   trading_.emplace(std::move(trading).value());
+  audit_.emplace(std::move(audit).value());
   shards_.emplace(db_dir_);
   for (auto& stream : streams_) {
     const auto cursor = stream.ring == "md" ? storedMarketCursor(*shards_, stream.ring, stream.instance)
@@ -98,6 +104,7 @@ void StoreAgent::fault(const std::string& what) {
   trading_open_ = false;
   batch_rows_ = 0;
   shards_.reset();
+  audit_.reset();
   trading_.reset();
   for (auto& stream : streams_) {
     stream.input.rewindToCommitted();
@@ -200,7 +207,13 @@ bool StoreAgent::writeTrading(Stream& stream, const msg::Envelope& envelope, std
     }
     trading_open_ = true;
   }
-  if (auto status = insertTradingRow(*trading_, envelope, stream.instance, sequence); !status.ok()) {
+  auto status = insertTradingRow(*trading_, envelope, stream.instance, sequence);
+  if (status.ok()) {
+    if (const auto entry = auditEntryFor(envelope)) {
+      status = audit_->append(*trading_, envelope.event_time_ns(), entry->kind, entry->subject, entry->detail);
+    }
+  }
+  if (!status.ok()) {
     fault("ring " + stream.ring + " sequence " + std::to_string(sequence) + ": " + status.error().message);
     return false;
   }

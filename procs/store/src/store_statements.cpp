@@ -59,6 +59,24 @@ Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, s
   return {};
 }
 
+std::optional<AuditEntry> auditEntryFor(const msg::Envelope& envelope) {
+  if (const auto* i = envelope.body_as_OrderIntent()) {
+    return AuditEntry{"order_intent", std::string(text(i->client_order_id())),
+                      std::string(msg::EnumNameIntentAction(i->action())) + " " + msg::EnumNameSide(i->side()) + " " +
+                          std::to_string(i->quantity_e8()) + "e-8 " + std::string(text(i->symbol())) + " " +
+                          msg::EnumNameOrderType(i->order_type()) + " " + msg::EnumNameTimeInForce(i->time_in_force()) +
+                          " limit=" + std::to_string(i->limit_price_e8()) + " stop=" + std::to_string(i->stop_price_e8()) +
+                          " strategy=" + std::string(text(i->strategy_id()))};
+  }
+  if (const auto* d = envelope.body_as_RiskDecision()) {
+    return AuditEntry{"risk_decision", std::string(text(d->client_order_id())),
+                      std::string(d->approved() ? "approved" : "rejected") + " rule=" + msg::EnumNameRiskRule(d->rule()) +
+                          " limit=" + std::to_string(d->limit_value()) + " observed=" + std::to_string(d->observed_value()) +
+                          (d->detail() != nullptr && d->detail()->size() > 0 ? " " + d->detail()->str() : "")};
+  }
+  return std::nullopt;
+}
+
 Status<SqlError> upsertCursor(Database& db, const std::string& ring, std::int64_t ring_instance, std::uint64_t last_sequence) {
   RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(
       "INSERT INTO stream_cursors VALUES (?,?,?,?) ON CONFLICT(ring) DO UPDATE SET ring_instance = excluded.ring_instance, "

@@ -4,6 +4,7 @@
 // so a message delivered again after a feed's replay or a ring's recreation is stored once.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/messages/envelope.h"
@@ -16,6 +17,12 @@ Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_
 // Predictions, order intents, risk decisions (others are logged as not stored yet).
 Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, std::int64_t ring_instance,
                                   std::uint64_t sequence);
+
+// What the audit log records of a message, for the kinds it records (order intents, risk decisions).
+struct AuditEntry {
+  std::string kind, subject, detail;
+};
+std::optional<AuditEntry> auditEntryFor(const msg::Envelope& envelope);
 
 Status<SqlError> upsertCursor(Database& db, const std::string& ring, std::int64_t ring_instance, std::uint64_t last_sequence);
 

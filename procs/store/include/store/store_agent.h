@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/process/streams.h"
+#include "store/audit_log.h"
 #include "store/backup_scheduler.h"
 #include "store/sqlite.h"
 #include "store/store_files.h"
@@ -64,6 +65,7 @@ class StoreAgent : public process::Agent {
   process::ProcessRuntime* runtime_;
   std::filesystem::path db_dir_;
   std::optional<Database> trading_;
+  std::optional<AuditLog> audit_;        // reloaded with trading_, so a rollback leaves it right
   std::optional<MarketShards> shards_;
   std::vector<Stream> streams_;
   std::optional<std::string> fault_;
