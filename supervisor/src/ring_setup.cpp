@@ -12,7 +12,7 @@ namespace rrr::supervisor {
 namespace {
 
 void removeUnconfigured(const SupervisorConfig& config) {
-  std::set<std::string> wanted;
+  std::set<std::string> wanted{config.ringPrefix() + kSystemRing};
   for (const auto& spec : config.rings) wanted.insert(config.ringPrefix() + spec.name);
   std::error_code ignored;
   for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ignored)) {
@@ -60,7 +60,11 @@ void forgetUnconfiguredConsumers(ring::RingSegment& segment, const RingSpec& spe
 Result<std::vector<ring::RingSegment>, ring::RingError> prepareRings(const SupervisorConfig& config) {
   removeUnconfigured(config);
   std::vector<ring::RingSegment> rings;
-  for (const auto& spec : config.rings) {
+  auto specs = config.rings;
+  RingSpec system{kSystemRing, kSystemRingShape.slot_bytes, kSystemRingShape.capacity, "supervisor", {}, {}};
+  if (config.process("store") != nullptr) system.durable.push_back("store");
+  specs.push_back(system);
+  for (const auto& spec : specs) {
     RRR_ASSIGN_OR_RETURN(auto segment, openOrCreate(config.ringPrefix() + spec.name, spec));
     forgetUnconfiguredConsumers(segment, spec);
     for (const auto& consumer : spec.durable) {

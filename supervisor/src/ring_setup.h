@@ -15,4 +15,9 @@ namespace rrr::supervisor {
 // names are removed.
 Result<std::vector<ring::RingSegment>, ring::RingError> prepareRings(const SupervisorConfig& config);
 
+// The supervisor's own ring: every ProcessStatus change and Alert, for rrr-store (a durable
+// consumer when the config has a process named store) to keep in trading.db and the audit log.
+inline constexpr const char* kSystemRing = "system";
+inline constexpr ring::RingConfig kSystemRingShape{1024, 4096};
+
 }  // namespace rrr::supervisor

@@ -86,6 +86,9 @@ Result<std::unique_ptr<Supervisor>, SupervisorError> Supervisor::create(Supervis
   auto rings = prepareRings(state->config);
   if (!rings.ok()) return makeError(SupervisorError::kSetup, rings.error().message);
   state->rings = std::move(rings).value();
+  auto system_ring = ring::RingProducer::open(state->config.ringPrefix() + kSystemRing);
+  if (!system_ring.ok()) return makeError(SupervisorError::kSetup, system_ring.error().message);
+  state->system_ring.emplace(std::move(system_ring).value());
   RRR_RETURN_IF_ERROR(bindSockets(*state));
   for (const auto& spec : state->config.processes) {
     RotatingLog log(state->config.log_dir / "system" / (spec.name + ".log"), state->config.log_max_bytes,

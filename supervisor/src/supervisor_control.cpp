@@ -133,7 +133,7 @@ std::string Supervisor::State::reload() {
   }
   auto prepared = prepareRings(next);
   if (!prepared.ok()) return "error: " + prepared.error().message;
-  rings = std::move(prepared).value();
+  rings = std::move(prepared).value();  // the system ring's segment is reused, so its producer stays valid
   std::string changes;
   const auto now = Clock::now();
   for (auto& process : processes) {
@@ -160,6 +160,8 @@ std::string Supervisor::State::reload() {
   }
   config = std::move(next);
   spdlog::info("reloaded {}: {}", config.config_path.string(), changes.empty() ? "no changes" : changes);
+  raiseAlert(msg::Severity::Info, "config-reload", config.config_path.filename().string(),
+             "reloaded " + config.config_path.string() + ": " + (changes.empty() ? "no changes" : changes));
   return changes.empty() ? "no changes" : changes;
 }
 

@@ -269,18 +269,32 @@ void Supervisor::State::tick(Clock::time_point now) {
 
 void Supervisor::State::raiseAlert(msg::Severity severity, const std::string& rule, const std::string& subject,
                                    const std::string& text) {
-  spdlog::error("ALERT [{}] {}: {}", rule, subject, text);
+  const auto level = severity == msg::Severity::Critical ? spdlog::level::err
+                     : severity == msg::Severity::Warning ? spdlog::level::warn
+                                                          : spdlog::level::info;
+  spdlog::log(level, "ALERT [{}] {}: {}", rule, subject, text);
   messages::EnvelopeBuilder builder;
   auto& fbb = builder.fbb();
   const auto alert = msg::CreateAlert(fbb, severity, fbb.CreateString(rule), fbb.CreateString(text.substr(0, messages::kMaxTextLength)),
                                       fbb.CreateString(subject));
-  tap->publish("Alert", builder.finish(messages::EnvelopeHeader{"supervisor", tap_sequence++, messages::wallClockNs(), 0}, alert));
+  publishEvent("Alert", builder.finish(messages::EnvelopeHeader{"supervisor", tap_sequence++, messages::wallClockNs(), 0}, alert));
+}
+
+void Supervisor::State::publishEvent(std::string_view topic, std::span<const std::byte> envelope) {
+  tap->publish(topic, envelope);
+  if (!system_ring) return;
+  if (const auto result = system_ring->offer(envelope); !result.ok()) {
+    if (system_dropped++ % 100 == 0) {
+      spdlog::error("system ring {} ({} events not recorded so far): is the store running?", ring::toString(result.status),
+                    system_dropped);
+    }
+  }
 }
 
 void Supervisor::State::publishStatus(const ManagedProcess& process, Clock::time_point now) {
   messages::EnvelopeBuilder builder;
   const auto status = buildStatus(builder.fbb(), process, now);
-  tap->publish("ProcessStatus",
+  publishEvent("ProcessStatus",
                builder.finish(messages::EnvelopeHeader{"supervisor", tap_sequence++, messages::wallClockNs(), 0}, status));
 }
 

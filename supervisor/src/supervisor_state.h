@@ -14,6 +14,7 @@
 #include "common/bus/tap.h"
 #include "common/messages/envelope.h"
 #include "common/messages/inbound_gate.h"
+#include "common/ring/ring_producer.h"
 #include "common/ring/ring_segment.h"
 #include "managed_process.h"
 #include "run_lock.h"
@@ -34,6 +35,8 @@ struct Supervisor::State {
   std::optional<bus::TapPublisher> tap;
   messages::InboundGate heartbeat_gate{"heartbeat socket"};
   std::vector<ring::RingSegment> rings;
+  std::optional<ring::RingProducer> system_ring;
+  std::uint64_t system_dropped = 0;
   std::vector<std::unique_ptr<ManagedProcess>> processes;
   std::mt19937_64 random{std::random_device{}()};
   int signal_fd = -1;
@@ -59,6 +62,8 @@ struct Supervisor::State {
   void drainOutput(ManagedProcess& process);
   void raiseAlert(msg::Severity severity, const std::string& rule, const std::string& subject, const std::string& text);
   void publishStatus(const ManagedProcess& process, Clock::time_point now);
+  // Publishes an event on the tap and on the system ring (never waiting: a full ring is counted).
+  void publishEvent(std::string_view topic, std::span<const std::byte> envelope);
   bool dependenciesReady(const ManagedProcess& process) const;
   bool dependentsStopped(const ManagedProcess& process) const;
   void checkAllReady();

@@ -1,6 +1,8 @@
 // rrr-db against a real system's files.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <thread>
 
 #include "../supervisor/rrr_system.h"
@@ -65,9 +67,33 @@ TEST_F(DbToolTest, EveryIntentAndDecisionIsInTheVerifiedAuditChain) {
   const auto verified = sut_.db({"verify-audit"});
   ASSERT_EQ(verified.exit_code, 0) << verified.output;
   const auto counted = sut_.db({"query", "SELECT (SELECT count(*) FROM order_intents) + (SELECT count(*) FROM risk_decisions) "
-                                         "- (SELECT count(*) FROM audit_log) AS missing", "--format", "csv"});
+                                         "- (SELECT count(*) FROM audit_log WHERE kind IN ('order_intent', 'risk_decision')) "
+                                         "AS missing", "--format", "csv"});
   EXPECT_EQ(counted.output, "missing\n0\n") << counted.output;
   EXPECT_NE(verified.output.find("chain intact"), std::string::npos);
+}
+
+TEST_F(DbToolTest, RestartsConfigChangesAndAlertsFromTheSupervisorAreKeptAndAudited) {
+  const pid_t engine = sut_.pidOf("engine");
+  ::kill(engine, SIGKILL);
+  ASSERT_TRUE(sut_.waitFor([&](const std::map<std::string, nlohmann::json>& s) {
+    return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine;
+  }, 5s));
+  auto config = pipelineConfig();
+  config.replace(config.find("threshold: 0.1"), 14, "threshold: 0.3");
+  sut_.writeConfig(config);
+  ASSERT_EQ(sut_.supervisor({"reload"}).exit_code, 0);
+  std::this_thread::sleep_for(500ms);
+  ASSERT_EQ(sut_.supervisor({"stop"}).exit_code, 0);
+  const auto audit = sut_.db({"query", "SELECT kind, subject FROM audit_log WHERE kind IN ('process_restart', 'config_change') "
+                                       "ORDER BY id", "--format", "csv"});
+  EXPECT_NE(audit.output.find("process_restart,engine"), std::string::npos) << audit.output;
+  EXPECT_NE(audit.output.find("config_change,rrr.yml"), std::string::npos) << audit.output;
+  const auto alerts = sut_.db({"query", "SELECT rule FROM alerts", "--format", "csv"});
+  EXPECT_NE(alerts.output.find("config-reload"), std::string::npos) << alerts.output;
+  const auto events = sut_.db({"query", "SELECT count(*) AS n FROM process_events WHERE process = 'engine'", "--format", "csv"});
+  EXPECT_NE(events.output, "n\n0\n") << events.output;
+  EXPECT_EQ(sut_.db({"verify-audit"}).exit_code, 0);
 }
 
 TEST_F(DbToolTest, StoreTakesScheduledBackupsOfEveryKindAtFirstStart) {

@@ -38,6 +38,20 @@ Status<SqlError> insertDecision(Database& db, const msg::RiskDecision& d, std::i
       .bind(6, text(d.detail())).bind(7, decided_ns).bind(8, instance).bind(9, asInteger(sequence)).run();
 }
 
+Status<SqlError> insertAlert(Database& db, const msg::Alert& a, std::int64_t time_ns) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO alerts VALUES (?,?,?,?,?)"));
+  return insert->bind(1, time_ns).bind(2, std::string_view(msg::EnumNameSeverity(a.severity()))).bind(3, text(a.rule()))
+      .bind(4, text(a.subject())).bind(5, text(a.message())).run();
+}
+
+Status<SqlError> insertProcessEvent(Database& db, const msg::ProcessStatus& p, std::int64_t time_ns) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO process_events VALUES (?,?,?,?)"));
+  const std::string detail = "pid " + std::to_string(p.pid()) + ", restarts " + std::to_string(p.restarts()) +
+                             (p.last_exit() != nullptr && p.last_exit()->size() > 0 ? ", last exit " + p.last_exit()->str() : "");
+  return insert->bind(1, time_ns).bind(2, text(p.name())).bind(3, std::string_view(msg::EnumNameProcessState(p.state())))
+      .bind(4, std::string_view(detail)).run();
+}
+
 }  // namespace
 
 Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_instance, std::uint64_t sequence) {
@@ -55,6 +69,8 @@ Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, s
   if (const auto* decision = envelope.body_as_RiskDecision()) {
     return insertDecision(db, *decision, envelope.event_time_ns(), ring_instance, sequence);
   }
+  if (const auto* alert = envelope.body_as_Alert()) return insertAlert(db, *alert, envelope.publish_time_ns());
+  if (const auto* process = envelope.body_as_ProcessStatus()) return insertProcessEvent(db, *process, envelope.publish_time_ns());
   spdlog::warn("{} (sequence {}) is not stored yet", messages::typeName(envelope.body_type()), sequence);
   return {};
 }
@@ -73,6 +89,18 @@ std::optional<AuditEntry> auditEntryFor(const msg::Envelope& envelope) {
                       std::string(d->approved() ? "approved" : "rejected") + " rule=" + msg::EnumNameRiskRule(d->rule()) +
                           " limit=" + std::to_string(d->limit_value()) + " observed=" + std::to_string(d->observed_value()) +
                           (d->detail() != nullptr && d->detail()->size() > 0 ? " " + d->detail()->str() : "")};
+  }
+  if (const auto* a = envelope.body_as_Alert(); a != nullptr && text(a->rule()) == "config-reload") {
+    return AuditEntry{"config_change", std::string(text(a->subject())), std::string(text(a->message()))};
+  }
+  if (const auto* p = envelope.body_as_ProcessStatus()) {
+    const bool restart = p->state() == msg::ProcessState::Starting && p->restarts() > 0;
+    const bool given_up = p->state() == msg::ProcessState::GivenUp;
+    if (restart || given_up) {
+      return AuditEntry{restart ? "process_restart" : "process_given_up", std::string(text(p->name())),
+                        "pid " + std::to_string(p->pid()) + ", restart " + std::to_string(p->restarts()) +
+                            (p->last_exit() != nullptr ? ", after " + p->last_exit()->str() : "")};
+    }
   }
   return std::nullopt;
 }
