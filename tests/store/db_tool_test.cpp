@@ -26,7 +26,8 @@ TEST_F(DbToolTest, StatusListsEveryFileWithRowCountsAndSchemaVersion) {
   ASSERT_EQ(status.exit_code, 0) << status.output;
   EXPECT_NE(status.output.find("trading.db"), std::string::npos);
   EXPECT_NE(status.output.find("market_data_2024_01.db"), std::string::npos);
-  EXPECT_NE(status.output.find("schema v1"), std::string::npos);
+  EXPECT_NE(status.output.find("schema v3"), std::string::npos);
+  EXPECT_NE(status.output.find("backtest.db"), std::string::npos);
   EXPECT_NE(status.output.find("order_intents"), std::string::npos);
 }
 
@@ -42,6 +43,9 @@ TEST_F(DbToolTest, QueryIsReadOnlyAndPrintsTableJsonOrCsv) {
   const auto document = nlohmann::json::parse(json.output, nullptr, false);
   ASSERT_TRUE(document.is_array()) << json.output;
   EXPECT_GT(document.at(0).at("n").get<int>(), 0);
+  const auto exported = sut_.db({"export", "risk_decisions"});
+  EXPECT_EQ(exported.exit_code, 0);
+  EXPECT_EQ(exported.output.rfind("client_order_id,approved,rule,", 0), 0u) << exported.output;
   const auto bad = sut_.db({"query", "SELECT * FROM no_such_table"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("no such table: no_such_table"), std::string::npos);

@@ -104,6 +104,21 @@ TEST(StoreFault, LockHeldByAnotherProgramDegradesTheStoreUntilItIsReleased) {
   }, 5s));
 }
 
+TEST(StoreFault, CorruptFileDegradesTheStoreWithAClearErrorAndNothingIsWrittenOverIt) {
+  RrrSystem sut(pipelineConfig());
+  const auto db_dir = sut.root() / "data" / "db";
+  std::filesystem::create_directories(db_dir);
+  const std::string garbage(8192, '\x42');
+  std::ofstream(db_dir / "trading.db", std::ios::binary) << garbage;
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Degraded"; }, 5s));
+  const auto status = sut.status();
+  EXPECT_NE(status.at("store")["last_exit"].get<std::string>().find("trading.db"), std::string::npos) << status.at("store").dump();
+  EXPECT_NE(status.at("store")["last_exit"].get<std::string>().find("not a database"), std::string::npos) << status.at("store").dump();
+  EXPECT_EQ(status.at("store")["restarts"], 0);
+  EXPECT_EQ(fileText(db_dir / "trading.db"), garbage) << "the damaged file is left for inspection or restore";
+}
+
 TEST(StoreFault, DatabaseOfANewerSchemaIsLeftAloneAndTheStoreStaysDegradedWithoutRestarting) {
   RrrSystem sut(pipelineConfig());
   std::filesystem::create_directories(sut.root() / "data" / "db");

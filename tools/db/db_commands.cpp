@@ -80,6 +80,12 @@ int queryCommand(const DbPaths& paths, const std::string& database, const std::s
   return printRows(*statement, format) ? 0 : 1;
 }
 
+int exportCommand(const DbPaths& paths, const std::string& database, const std::string& table, const fs::path& out) {
+  if (!std::regex_match(table, std::regex("[A-Za-z_][A-Za-z0-9_]*"))) return fail("'" + table + "' is not a table name");
+  if (!out.empty() && std::freopen(out.c_str(), "w", stdout) == nullptr) return fail("cannot write " + out.string());
+  return queryCommand(paths, database, "SELECT * FROM \"" + table + "\"", OutputFormat::kCsv);
+}
+
 int barsCommand(const DbPaths& paths, const std::string& symbol, long long interval_s, long long from_s, long long to_s) {
   auto bars = store::readBars(paths.db_dir, symbol, interval_s, from_s * 1'000'000'000, to_s * 1'000'000'000);
   if (!bars.ok()) return fail(bars.error().message);

@@ -18,6 +18,8 @@ enum class OutputFormat { kTable, kJson, kCsv };
 int statusCommand(const DbPaths& paths);
 // Read-only SQL against one database file of data/db ("trading", "backtest", "market_data_2024_01").
 int queryCommand(const DbPaths& paths, const std::string& database, const std::string& sql, OutputFormat format);
+// A whole table as CSV (RFC 4180), to stdout or a file.
+int exportCommand(const DbPaths& paths, const std::string& database, const std::string& table, const std::filesystem::path& out);
 int barsCommand(const DbPaths& paths, const std::string& symbol, long long interval_s, long long from_s, long long to_s);
 int backupCommand(const DbPaths& paths, const std::string& kind);
 int restoreCommand(const DbPaths& paths, const std::filesystem::path& folder);

@@ -23,6 +23,12 @@ int main(int argc, char** argv) {
   query->add_option("sql", sql)->required();
   query->add_option("--db", database, "trading, backtest or market_data_YYYY_MM")->capture_default_str();
   query->add_option("--format", format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
+  std::string table;
+  std::filesystem::path out;
+  auto* exporter = app.add_subcommand("export", "a whole table as CSV");
+  exporter->add_option("table", table)->required();
+  exporter->add_option("--db", database, "trading, backtest or market_data_YYYY_MM")->capture_default_str();
+  exporter->add_option("--out", out, "file (default: standard output)");
   auto* bars = app.add_subcommand("bars", "bars of one symbol across monthly files, as CSV");
   bars->add_option("symbol", symbol)->required();
   bars->add_option("--interval", interval, "seconds")->capture_default_str();
@@ -50,6 +56,7 @@ int main(int argc, char** argv) {
                                         : rrr::db::OutputFormat::kTable;
   if (status->parsed()) return rrr::db::statusCommand(paths);
   if (query->parsed()) return rrr::db::queryCommand(paths, database, sql, output);
+  if (exporter->parsed()) return rrr::db::exportCommand(paths, database, table, out);
   if (bars->parsed()) return rrr::db::barsCommand(paths, symbol, interval, from, to);
   if (backup->parsed()) return rrr::db::backupCommand(paths, kind);
   if (restore->parsed()) return rrr::db::restoreCommand(paths, folder);

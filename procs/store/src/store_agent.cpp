@@ -57,6 +57,12 @@ StoreAgent::StoreAgent(process::ProcessRuntime& runtime, std::vector<Stream> str
       backups_(std::move(backups)) {}
 
 bool StoreAgent::openDatabases() {
+  // backtest.db is written by backtests; the store creates and migrates it with the others, so
+  // every file under data/db is at the schema version of this build.
+  if (auto backtest = openStoreDatabase(db_dir_ / "backtest.db", kTradingMigrations, Durability::kFull); !backtest.ok()) {
+    fault(backtest.error().message);
+    return false;
+  }
   auto trading = openStoreDatabase(db_dir_ / "trading.db", kTradingMigrations, Durability::kFull);
   if (!trading.ok()) {
     fault(trading.error().message);
