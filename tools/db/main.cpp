@@ -29,6 +29,11 @@ int main(int argc, char** argv) {
   exporter->add_option("table", table)->required();
   exporter->add_option("--db", database, "trading, backtest or market_data_YYYY_MM")->capture_default_str();
   exporter->add_option("--out", out, "file (default: standard output)");
+  std::vector<std::filesystem::path> files;
+  auto* importer = app.add_subcommand("import", "OHLCV files (.json freqtrade candles, .csv Binance klines) into market_data");
+  importer->add_option("files", files)->required()->check(CLI::ExistingFile);
+  importer->add_option("--symbol", symbol, "the symbol of the bars")->required();
+  importer->add_option("--interval", interval, "seconds per bar")->capture_default_str();
   auto* bars = app.add_subcommand("bars", "bars of one symbol across monthly files, as CSV");
   bars->add_option("symbol", symbol)->required();
   bars->add_option("--interval", interval, "seconds")->capture_default_str();
@@ -56,6 +61,7 @@ int main(int argc, char** argv) {
                                         : rrr::db::OutputFormat::kTable;
   if (status->parsed()) return rrr::db::statusCommand(paths);
   if (query->parsed()) return rrr::db::queryCommand(paths, database, sql, output);
+  if (importer->parsed()) return rrr::db::importCommand(paths, files, symbol, interval);
   if (exporter->parsed()) return rrr::db::exportCommand(paths, database, table, out);
   if (bars->parsed()) return rrr::db::barsCommand(paths, symbol, interval, from, to);
   if (backup->parsed()) return rrr::db::backupCommand(paths, kind);

@@ -52,6 +52,8 @@ class Database {
 
   Status<SqlError> exec(const std::string& sql);
   Result<Statement, SqlError> prepare(const std::string& sql);
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int changes() const { return sqlite3_changes(db_.get()); }
   // A statement prepared once per connection and kept; reset before it is returned.
   Result<Statement*, SqlError> cached(const std::string& sql);
 
