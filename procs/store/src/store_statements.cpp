@@ -44,6 +44,14 @@ Status<SqlError> insertAlert(Database& db, const msg::Alert& a, std::int64_t tim
       .bind(4, text(a.subject())).bind(5, text(a.message())).run();
 }
 
+Status<SqlError> insertRiskEvent(Database& db, const msg::RiskEvent& e, std::int64_t time_ns) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO risk_events VALUES (?,?,?,?,?,?,?,?,?,?)"));
+  return insert->bind(1, time_ns).bind(2, std::string_view(msg::EnumNameRiskRule(e.rule())))
+      .bind(3, std::string_view(msg::EnumNameSeverity(e.severity()))).bind(4, text(e.symbol())).bind(5, text(e.client_order_id()))
+      .bind(6, e.limit_value()).bind(7, e.observed_value()).bind(8, static_cast<std::int64_t>(e.kill_switch_active()))
+      .bind(9, static_cast<std::int64_t>(e.trading_halted())).bind(10, text(e.detail())).run();
+}
+
 Status<SqlError> insertProcessEvent(Database& db, const msg::ProcessStatus& p, std::int64_t time_ns) {
   RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO process_events VALUES (?,?,?,?)"));
   const std::string detail = "pid " + std::to_string(p.pid()) + ", restarts " + std::to_string(p.restarts()) +
@@ -70,6 +78,7 @@ Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, s
     return insertDecision(db, *decision, envelope.event_time_ns(), ring_instance, sequence);
   }
   if (const auto* alert = envelope.body_as_Alert()) return insertAlert(db, *alert, envelope.publish_time_ns());
+  if (const auto* event = envelope.body_as_RiskEvent()) return insertRiskEvent(db, *event, envelope.event_time_ns());
   if (const auto* process = envelope.body_as_ProcessStatus()) return insertProcessEvent(db, *process, envelope.publish_time_ns());
   spdlog::warn("{} (sequence {}) is not stored yet", messages::typeName(envelope.body_type()), sequence);
   return {};
@@ -89,6 +98,10 @@ std::optional<AuditEntry> auditEntryFor(const msg::Envelope& envelope) {
                       std::string(d->approved() ? "approved" : "rejected") + " rule=" + msg::EnumNameRiskRule(d->rule()) +
                           " limit=" + std::to_string(d->limit_value()) + " observed=" + std::to_string(d->observed_value()) +
                           (d->detail() != nullptr && d->detail()->size() > 0 ? " " + d->detail()->str() : "")};
+  }
+  if (const auto* e = envelope.body_as_RiskEvent(); e != nullptr && e->rule() == msg::RiskRule::KillSwitch) {
+    return AuditEntry{"kill_switch", "risk", std::string(e->kill_switch_active() ? "on" : "off") +
+                                                 (e->detail() != nullptr && e->detail()->size() > 0 ? ": " + e->detail()->str() : "")};
   }
   if (const auto* a = envelope.body_as_Alert(); a != nullptr && text(a->rule()) == "config-reload") {
     return AuditEntry{"config_change", std::string(text(a->subject())), std::string(text(a->message()))};

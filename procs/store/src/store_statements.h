@@ -14,13 +14,14 @@ namespace rrr::store {
 
 Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_instance, std::uint64_t sequence);
 
-// Predictions, order intents, risk decisions, alerts and process events (from the supervisor's
-// system ring); other types are logged as not stored yet.
+// Predictions, order intents, risk decisions, risk events, alerts and process events (the last two
+// from the supervisor's system ring); other types are logged as not stored yet.
 Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, std::int64_t ring_instance,
                                   std::uint64_t sequence);
 
 // What the audit log records of a message, for the kinds it records: order intents, risk
-// decisions, config reloads, process restarts and processes given up.
+// decisions, kill-switch changes (RiskEvent, rule KillSwitch), config reloads, process restarts and
+// processes given up.
 struct AuditEntry {
   std::string kind, subject, detail;
 };

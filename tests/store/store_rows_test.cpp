@@ -1,0 +1,40 @@
+// What the store writes and audits for each kind of message.
+#include <gtest/gtest.h>
+
+#include "../../procs/store/src/store_statements.h"
+#include "store/store_files.h"
+#include "support/unique_name.h"
+
+namespace rrr::store {
+namespace {
+
+std::vector<std::byte> riskEvent(bool kill_switch_on) {
+  messages::EnvelopeBuilder builder;
+  auto& fbb = builder.fbb();
+  const auto body = msg::CreateRiskEvent(fbb, msg::RiskRule::KillSwitch, msg::Severity::Critical, 0, 0, 0, 0,
+                                         kill_switch_on, kill_switch_on, fbb.CreateString("set by hand"));
+  const auto bytes = builder.finish(messages::EnvelopeHeader{"risk", 0, 1'700'000'000'000'000'000, 0}, body);
+  return {bytes.begin(), bytes.end()};
+}
+
+TEST(StoreRows, KillSwitchChangesAreStoredAsRiskEventsAndAudited) {
+  const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
+  auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
+  ASSERT_TRUE(db.ok());
+  const auto on = riskEvent(true);
+  const auto* envelope = messages::decode(on).value();
+  ASSERT_TRUE(insertTradingRow(*db, *envelope, 1, 0).ok());
+  const auto entry = auditEntryFor(*envelope);
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->kind, "kill_switch");
+  EXPECT_EQ(entry->detail, "on: set by hand");
+  auto rows = db->prepare("SELECT rule, kill_switch_active, trading_halted, detail FROM risk_events").value();
+  ASSERT_TRUE(rows.step().value());
+  EXPECT_EQ(rows.columnText(0), "KillSwitch");
+  EXPECT_EQ(rows.columnInt(1), 1);
+  EXPECT_EQ(rows.columnText(3), "set by hand");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace rrr::store
