@@ -104,6 +104,33 @@ TEST(StoreFault, LockHeldByAnotherProgramDegradesTheStoreUntilItIsReleased) {
   }, 5s));
 }
 
+TEST(StoreFault, ALongReadOnlyReaderNeverHoldsTheWriterUp) {
+  RrrSystem sut(fastFeedConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  std::this_thread::sleep_for(300ms);
+  const auto shard = sut.root() / "data" / "db" / "market_data_2024_01.db";
+  auto count = [&] {
+    auto db = store::Database::openReadOnly(shard).value();
+    auto select = db.prepare("SELECT count(*) FROM market_data").value();
+    return select.step().value() ? select.columnInt(0) : -1;
+  };
+  auto reader = store::Database::openReadOnly(shard);
+  ASSERT_TRUE(reader.ok());
+  auto held = reader->prepare("SELECT count(*) FROM market_data");
+  ASSERT_TRUE(reader->exec("BEGIN").ok());
+  ASSERT_TRUE(held->step().value());  // a read transaction stays open from here
+  const auto seen_by_reader = held->columnInt(0);
+  const auto before = count();
+  std::this_thread::sleep_for(2s);
+  const auto after = count();
+  EXPECT_GT(after, before + 1000) << "the store kept writing while a reader held its snapshot";
+  EXPECT_EQ(sut.status().at("store")["state"], "Ready");
+  held->reset();
+  ASSERT_TRUE(held->step().value());
+  EXPECT_EQ(held->columnInt(0), seen_by_reader) << "the reader kept its consistent snapshot";
+  ASSERT_TRUE(reader->exec("COMMIT").ok());
+}
+
 TEST(StoreFault, CorruptFileDegradesTheStoreWithAClearErrorAndNothingIsWrittenOverIt) {
   RrrSystem sut(pipelineConfig());
   const auto db_dir = sut.root() / "data" / "db";

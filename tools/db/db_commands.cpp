@@ -9,6 +9,7 @@
 #include "store/backups.h"
 #include "store/market_reader.h"
 #include "store/migrations.h"
+#include "store/store_files.h"
 
 namespace rrr::db {
 namespace fs = std::filesystem;
@@ -18,16 +19,6 @@ namespace {
 int fail(const std::string& message) {
   std::fprintf(stderr, "rrr-db: %s\n", message.c_str());
   return 1;
-}
-
-std::vector<fs::path> databases(const fs::path& db_dir) {
-  std::vector<fs::path> files;
-  std::error_code ignored;
-  for (const auto& entry : fs::directory_iterator(db_dir, ignored)) {
-    if (entry.path().extension() == ".db") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 std::uintmax_t sizeOf(const fs::path& path) {
@@ -42,7 +33,7 @@ bool systemRunning(const DbPaths& paths) { return supervisor::RunLock::runningSu
 }  // namespace
 
 int statusCommand(const DbPaths& paths) {
-  const auto files = databases(paths.db_dir);
+  const auto files = store::databaseFiles(paths.db_dir);
   if (files.empty()) return fail("no databases in " + paths.db_dir.string());
   for (const auto& file : files) {
     auto db = store::Database::openReadOnly(file);
@@ -120,7 +111,7 @@ int restoreCommand(const DbPaths& paths, const fs::path& folder) {
 
 int verifyCommand(const DbPaths& paths) {
   int bad = 0;
-  for (const auto& file : databases(paths.db_dir)) {
+  for (const auto& file : store::databaseFiles(paths.db_dir)) {
     const auto result = store::integrityCheck(file);
     std::printf("%s: %s\n", file.filename().c_str(), result.c_str());
     if (result != "ok") ++bad;
@@ -140,7 +131,7 @@ int verifyAuditCommand(const DbPaths& paths) {
 
 int maintainCommand(const DbPaths& paths, const std::string& verb) {
   if (systemRunning(paths)) return fail(verb + " writes; rrr is running, and only rrr-store writes then. `rrr-supervisor stop` first");
-  for (const auto& file : databases(paths.db_dir)) {
+  for (const auto& file : store::databaseFiles(paths.db_dir)) {
     auto db = store::Database::open(file);
     if (!db.ok()) return fail(db.error().message);
     const auto before = sizeOf(file);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "store/sqlite.h"
+#include "store/store_files.h"
 
 namespace rrr::store {
 namespace fs = std::filesystem;
@@ -22,16 +23,6 @@ std::string timestampNow() {
   std::strftime(text, sizeof(text), "%Y%m%dT%H%M%SZ", &utc);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   return std::string(text) + "-" + std::to_string(1000 + millis).substr(1);
-}
-
-std::vector<fs::path> databasesIn(const fs::path& dir) {
-  std::vector<fs::path> files;
-  std::error_code ignored;
-  for (const auto& entry : fs::directory_iterator(dir, ignored)) {
-    if (entry.path().extension() == ".db") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 // Copies source into target through the SQLite backup API.
@@ -118,7 +109,7 @@ Result<BackupReport, BackupError> backupAll(const fs::path& db_dir, const fs::pa
   fs::create_directories(report.folder, error);
   if (error) return makeError(BackupError::kWrite, "cannot create " + report.folder.string() + ": " + error.message());
   std::string manifest;
-  for (const auto& source : databasesIn(db_dir)) {
+  for (const auto& source : databaseFiles(db_dir)) {
     const auto target = report.folder / source.filename();
     RRR_RETURN_IF_ERROR(copyDatabase(source, target));
     const auto integrity = integrityCheck(target);
@@ -141,14 +132,14 @@ Status<BackupError> restoreBackup(const fs::path& backup_folder, const fs::path&
   if (!fs::exists(backup_folder / "MANIFEST")) {
     return makeError(BackupError::kNotFound, backup_folder.string() + " is not a complete backup (no MANIFEST)");
   }
-  const auto files = databasesIn(backup_folder);
+  const auto files = databaseFiles(backup_folder);
   for (const auto& file : files) {
     const auto integrity = integrityCheck(file);
     if (integrity != "ok") return makeError(BackupError::kIntegrity, file.string() + " fails integrity_check: " + integrity);
   }
   std::error_code error;
   fs::create_directories(db_dir, error);
-  for (const auto& current : databasesIn(db_dir)) {
+  for (const auto& current : databaseFiles(db_dir)) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(current.string() + suffix, error);
   }
   for (const auto& file : files) {

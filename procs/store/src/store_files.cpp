@@ -28,6 +28,16 @@ Result<Database, StoreError> openStoreDatabase(const std::filesystem::path& path
   return std::move(db).value();
 }
 
+std::vector<std::filesystem::path> databaseFiles(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ignored)) {
+    if (entry.path().extension() == ".db") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 std::string shardFileName(std::int64_t time_ns) {
   const std::time_t seconds = static_cast<std::time_t>(time_ns / 1'000'000'000);
   std::tm utc{};

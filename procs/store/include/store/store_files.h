@@ -37,6 +37,9 @@ enum class StoreError {
 Result<Database, StoreError> openStoreDatabase(const std::filesystem::path& path, const std::vector<Migration>& migrations,
                                                 Durability durability);
 
+// Every .db file of a folder (data/db or a backup), sorted by name.
+std::vector<std::filesystem::path> databaseFiles(const std::filesystem::path& dir);
+
 // "market_data_2024_01.db" for a time in January 2024 (UTC).
 std::string shardFileName(std::int64_t time_ns);
 
