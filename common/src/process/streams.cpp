@@ -33,16 +33,9 @@ int InputStream::pollDeferred(const Handler& handler, int max) {
 }
 
 int InputStream::poll(const Handler& handler, int max) {
-  int consumed = 0;
-  while (consumed < max) {
-    const auto message = consumer_.peek();
-    if (!message) break;
-    const auto* envelope = gate_.accept(message->payload, message->sequence);
-    if (envelope != nullptr && !handler(*envelope, message->sequence)) break;
-    consumer_.commit();
-    ++consumed;
-  }
-  return consumed;
+  const int taken = pollDeferred(handler, max);
+  if (taken > 0) consumer_.commitThrough(*last_taken_);
+  return taken;
 }
 
 }  // namespace rrr::process

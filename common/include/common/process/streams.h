@@ -53,8 +53,8 @@ class InputStream {
   // Returns true if it took the message (commit); false to leave it for later (stop polling).
   using Handler = std::function<bool(const msg::Envelope& envelope, std::uint64_t sequence)>;
 
-  // Hands up to max verified messages to handler, in order. Returns how many were consumed,
-  // counting dropped bad buffers.
+  // Hands up to max verified messages to handler, in order, then commits them all. Returns how
+  // many were consumed, counting dropped bad buffers.
   int poll(const Handler& handler, int max = 256);
 
   // As poll(), but without committing: the caller commits with commitThrough() once what it did
