@@ -1,29 +1,15 @@
 // rrr-db import: real files from ../shared/data, malformed rows of each kind, idempotence.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
 
 #include "../supervisor/rrr_system.h"
 #include "common/fixed_point.h"
 #include "store/sqlite.h"
+#include "support/shared_data.h"
 
 namespace rrr::testing {
 namespace {
-
-// ../shared/data beside the repository; required under CI.
-std::filesystem::path sharedData() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / "shared" / "data";
-}
-
-#define REQUIRE_SHARED_DATA()                                                                          \
-  do {                                                                                                 \
-    if (!std::filesystem::exists(sharedData())) {                                                      \
-      const char* ci = std::getenv("CI");                                                              \
-      ASSERT_FALSE(ci != nullptr && std::string(ci) == "true") << sharedData() << " is missing under CI"; \
-      GTEST_SKIP() << sharedData() << " is not here (it is beside the repository in CI)";              \
-    }                                                                                                  \
-  } while (false)
 
 const char* kMinimalConfig = "paths: {root: \".\"}\nprocesses:\n  store: {binary: rrr-store}\n";
 
@@ -38,7 +24,7 @@ std::vector<std::int64_t> storedRow(const std::filesystem::path& shard, const st
 }
 
 TEST(DbImport, FreqtradeCandlesAreImportedExactlyAndASecondImportAddsNothing) {
-  REQUIRE_SHARED_DATA();
+  RRR_REQUIRE_SHARED_DATA();
   const auto file = sharedData() / "ohlcv" / "freqtrade" / "json" / "UNITTEST_BTC-1m.json";
   std::ifstream in(file);
   const auto candles = nlohmann::json::parse(in);
@@ -60,7 +46,7 @@ TEST(DbImport, FreqtradeCandlesAreImportedExactlyAndASecondImportAddsNothing) {
 }
 
 TEST(DbImport, BinanceKlinesAreImportedWithQuoteVolumeAndTrades) {
-  REQUIRE_SHARED_DATA();
+  RRR_REQUIRE_SHARED_DATA();
   const auto file = sharedData() / "ohlcv" / "nautilus_trader" / "ADABTC-1m-2021-11-27.csv";
   RrrSystem sut(kMinimalConfig);
   const auto result = sut.db({"import", file.string(), "--symbol", "ADABTC"});
