@@ -38,22 +38,32 @@ std::string ValidationSummary::describe() const {
   if (!dropped_text.empty()) text += "; dropped: " + dropped_text;
   const auto gaps = by_rule[static_cast<std::size_t>(BarRule::kGap)];
   if (gaps > 0) text += "; gaps " + std::to_string(gaps);
+  if (filled > 0) text += " (" + std::to_string(filled) + " bars filled forward)";
+  if (halted) text += "; halted at " + *halted;
   return text;
 }
 
-bool BarValidator::reject(BarRule rule, const OhlcvRow& row, const std::string& what) {
+std::vector<OhlcvRow> BarValidator::reject(BarRule rule, const OhlcvRow& row, const std::string& what) {
   ++summary_.by_rule[static_cast<std::size_t>(rule)];
-  spdlog::warn("{}: dropped ({}): {}", row.place, toString(rule), what);
-  return false;
+  if (policy_[rule] == RulePolicy::kHalt) {
+    summary_.halted = row.place + " (" + toString(rule) + ")";
+    spdlog::error("{}: halted ({}): {}; nothing after it is taken", row.place, toString(rule), what);
+  } else {
+    spdlog::warn("{}: dropped ({}): {}", row.place, toString(rule), what);
+  }
+  return {};
 }
 
-bool BarValidator::accept(const OhlcvRow& row) {
+std::vector<OhlcvRow> BarValidator::take(const OhlcvRow& row) {
   ++summary_.rows;
+  if (halted()) return {};
   if (row.parse_error) return reject(BarRule::kUnparsable, row, *row.parse_error);
-  if (last_open_time_ns_ && row.open_time_ns < *last_open_time_ns_) {
+  const bool has_last = last_.has_value();
+  const std::int64_t last_time = has_last ? last_->open_time_ns : 0;
+  if (has_last && row.open_time_ns < last_time) {
     return reject(BarRule::kOutOfOrder, row, "open time " + std::to_string(row.open_time_ns) + " is before the previous row's");
   }
-  if (last_open_time_ns_ && row.open_time_ns == *last_open_time_ns_) {
+  if (has_last && row.open_time_ns == last_time) {
     return reject(BarRule::kDuplicate, row, "a row with open time " + std::to_string(row.open_time_ns) + " came before");
   }
   if (row.open_e8 <= 0 || row.high_e8 <= 0 || row.low_e8 <= 0 || row.close_e8 <= 0) {
@@ -64,14 +74,28 @@ bool BarValidator::accept(const OhlcvRow& row) {
     return reject(BarRule::kOutsideRange, row, "open or close is outside [low, high]");
   }
   if (row.volume_e8 < 0 || row.quote_volume_e8 < 0) return reject(BarRule::kNegativeVolume, row, "volume is negative");
-  if (last_open_time_ns_ && row.open_time_ns > *last_open_time_ns_ + interval_ns_) {
+  std::vector<OhlcvRow> taken;
+  if (has_last && row.open_time_ns > last_time + interval_ns_) {
     ++summary_.by_rule[static_cast<std::size_t>(BarRule::kGap)];
-    spdlog::info("{}: gap of {} intervals before this row (kept)", row.place,
-                 (row.open_time_ns - *last_open_time_ns_) / interval_ns_ - 1);
+    const auto missing = (row.open_time_ns - last_time) / interval_ns_ - 1;
+    if (policy_[BarRule::kGap] == RulePolicy::kHalt) return reject(BarRule::kGap, row, std::to_string(missing) + " intervals missing");
+    if (policy_[BarRule::kGap] == RulePolicy::kFillForward) {
+      for (std::int64_t time = last_time + interval_ns_; time < row.open_time_ns; time += interval_ns_) {
+        OhlcvRow fill;
+        fill.place = row.place + " (filled)";
+        fill.open_time_ns = time;
+        fill.open_e8 = fill.high_e8 = fill.low_e8 = fill.close_e8 = last_->close_e8;
+        taken.push_back(std::move(fill));
+        ++summary_.filled;
+      }
+    } else {
+      spdlog::info("{}: gap of {} intervals before this row (kept)", row.place, missing);
+    }
   }
-  last_open_time_ns_ = row.open_time_ns;
+  last_ = row;
   ++summary_.accepted;
-  return true;
+  taken.push_back(row);
+  return taken;
 }
 
 }  // namespace rrr::ingest

@@ -5,9 +5,12 @@
 //
 // Rules: a row that cannot be parsed; out of order (open time before the previous one); duplicate
 // (same open time); a non-positive price; high below low; open or close outside [low, high];
-// negative volume; and a gap (open time more than one interval after the previous). A rejected row
-// is dropped, counted and logged once with its place ("file:line"); a gap is counted and logged
-// but its row is kept (the data after a gap is good data). Nothing here throws or aborts.
+// negative volume; and a gap (open time more than one interval after the previous). Each rule has
+// a policy (RulePolicy): drop the row and count it (the default; a gap is then only counted, its
+// row kept, since the data after a gap is good data), fill forward (gaps only: one bar per missing
+// interval, open = high = low = close = the previous close, volume 0, then the row), or halt (the
+// row is refused and so is everything after it). Every dropped row is logged once with its place
+// ("file:line"). Nothing here throws or aborts.
 
 #include <array>
 #include <cstdint>
@@ -29,26 +32,42 @@ enum class BarRule { kUnparsable, kOutOfOrder, kDuplicate, kNonPositivePrice, kH
                      kNegativeVolume, kGap, kCount };
 const char* toString(BarRule rule);
 
+enum class RulePolicy { kDropAndCount, kFillForward, kHalt };
+
+struct ValidationPolicy {
+  std::array<RulePolicy, static_cast<std::size_t>(BarRule::kCount)> by_rule{};  // all kDropAndCount
+  RulePolicy& operator[](BarRule rule) { return by_rule[static_cast<std::size_t>(rule)]; }
+  RulePolicy operator[](BarRule rule) const { return by_rule[static_cast<std::size_t>(rule)]; }
+};
+
 struct ValidationSummary {
   std::uint64_t rows = 0;
   std::uint64_t accepted = 0;
   std::array<std::uint64_t, static_cast<std::size_t>(BarRule::kCount)> by_rule{};
+  std::uint64_t filled = 0;              // bars made by fill forward
+  std::optional<std::string> halted;     // the place and rule that halted the series
   std::uint64_t dropped() const;
   std::string describe() const;   // "1440 rows, 1438 accepted; dropped: duplicate 2; gaps 1"
 };
 
 class BarValidator {
  public:
-  explicit BarValidator(std::int64_t interval_s) : interval_ns_(interval_s * 1'000'000'000) {}
+  explicit BarValidator(std::int64_t interval_s, ValidationPolicy policy = {})
+      : interval_ns_(interval_s * 1'000'000'000), policy_(policy) {}
 
-  // True if row is accepted (it then becomes the series' last row).
-  bool accept(const OhlcvRow& row);
+  // Checks row. Returns the rows to use, in order: none (dropped, or halted), the row, or (fill
+  // forward) the filled bars and then the row.
+  std::vector<OhlcvRow> take(const OhlcvRow& row);
+  // As take(), for a caller that wants only whether the row itself is accepted.
+  bool accept(const OhlcvRow& row) { return !take(row).empty(); }
   const ValidationSummary& summary() const { return summary_; }
+  bool halted() const { return summary_.halted.has_value(); }
 
  private:
-  bool reject(BarRule rule, const OhlcvRow& row, const std::string& what);
+  std::vector<OhlcvRow> reject(BarRule rule, const OhlcvRow& row, const std::string& what);
   std::int64_t interval_ns_;
-  std::optional<std::int64_t> last_open_time_ns_;
+  ValidationPolicy policy_;
+  std::optional<OhlcvRow> last_;
   ValidationSummary summary_;
 };
 

@@ -1,0 +1,100 @@
+// Validation policies on real files with real gaps, and bytes that are no file at all.
+#include <gtest/gtest.h>
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <random>
+
+#include "ingest/bar_validation.h"
+#include "ingest/ohlcv_readers.h"
+#include "support/shared_data.h"
+#include "support/unique_name.h"
+
+namespace rrr::ingest {
+namespace {
+
+constexpr std::int64_t kMinuteNs = 60'000'000'000;
+
+std::vector<OhlcvRow> unittestBtc1m() {
+  return readOhlcvFile(rrr::testing::sharedData() / "ohlcv/freqtrade/json/UNITTEST_BTC-1m.json", OhlcvFormat::kFreqtradeJson).value();
+}
+
+TEST(BarValidation, FillForwardMakesTheRealGapsOfUnittestBtcContinuous) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto rows = unittestBtc1m();
+  ValidationPolicy policy;
+  policy[BarRule::kGap] = RulePolicy::kFillForward;
+  BarValidator sut(60, policy);
+  std::vector<OhlcvRow> series;
+  for (const auto& row : rows) {
+    for (auto& taken : sut.take(row)) series.push_back(std::move(taken));
+  }
+  const auto span = (rows.back().open_time_ns - rows.front().open_time_ns) / kMinuteNs + 1;
+  ASSERT_EQ(static_cast<std::int64_t>(series.size()), span);
+  EXPECT_EQ(sut.summary().accepted, rows.size());
+  EXPECT_EQ(sut.summary().filled, static_cast<std::uint64_t>(span) - rows.size());
+  EXPECT_EQ(sut.summary().by_rule[static_cast<std::size_t>(BarRule::kGap)], 538u);
+  for (std::size_t i = 1; i < series.size(); ++i) {
+    ASSERT_EQ(series[i].open_time_ns, series[i - 1].open_time_ns + kMinuteNs) << i;
+    if (series[i].place.ends_with("(filled)")) {
+      EXPECT_EQ(series[i].volume_e8, 0);
+      EXPECT_EQ(series[i].open_e8, series[i - 1].close_e8);
+      EXPECT_EQ(series[i].high_e8, series[i - 1].close_e8);
+      EXPECT_EQ(series[i].low_e8, series[i - 1].close_e8);
+      EXPECT_EQ(series[i].close_e8, series[i - 1].close_e8);
+    }
+  }
+}
+
+TEST(BarValidation, DefaultPolicyKeepsEveryRowAndCountsTheGaps) {
+  RRR_REQUIRE_SHARED_DATA();
+  BarValidator sut(60);
+  for (const auto& row : unittestBtc1m()) sut.take(row);
+  EXPECT_EQ(sut.summary().accepted, sut.summary().rows);
+  EXPECT_EQ(sut.summary().by_rule[static_cast<std::size_t>(BarRule::kGap)], 538u);
+  EXPECT_EQ(sut.summary().filled, 0u);
+}
+
+TEST(BarValidation, HaltRefusesTheBadRowAndEverythingAfterIt) {
+  ValidationPolicy policy;
+  policy[BarRule::kOutOfOrder] = RulePolicy::kHalt;
+  BarValidator sut(60, policy);
+  auto row = [](std::int64_t minute, std::string place) {
+    OhlcvRow r;
+    r.place = std::move(place);
+    r.open_time_ns = minute * kMinuteNs;
+    r.open_e8 = r.high_e8 = r.low_e8 = r.close_e8 = 100;
+    return r;
+  };
+  EXPECT_TRUE(sut.accept(row(1, "f:1")));
+  EXPECT_TRUE(sut.accept(row(2, "f:2")));
+  EXPECT_FALSE(sut.accept(row(1, "f:3")));
+  EXPECT_FALSE(sut.accept(row(3, "f:4")));
+  ASSERT_TRUE(sut.halted());
+  EXPECT_EQ(*sut.summary().halted, "f:3 (out of order)");
+  EXPECT_NE(sut.summary().describe().find("halted at f:3 (out of order)"), std::string::npos);
+}
+
+TEST(BarValidation, RandomBytesNeverCrashAReaderAndEveryRowIsAccountedFor) {
+  spdlog::set_level(spdlog::level::err);  // thousands of dropped-row warnings full of random bytes
+  std::mt19937 random(5);
+  const auto path = std::filesystem::temp_directory_path() / (rrr::testing::uniqueName("rrr-noise") + ".csv");
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes(1 + random() % 4096, '\0');
+    for (auto& byte : bytes) byte = static_cast<char>(random() % 4 == 0 ? ',' : random() % 4 == 0 ? '\n' : random() % 256);
+    std::ofstream(path, std::ios::binary) << bytes;
+    for (auto format : {OhlcvFormat::kBinanceKlineCsv, OhlcvFormat::kFreqtradeJson}) {
+      const auto rows = readOhlcvFile(path, format);
+      if (!rows.ok()) continue;  // a clear file-level error is a fine answer
+      BarValidator sut(60);
+      for (const auto& row : rows.value()) sut.take(row);
+      EXPECT_EQ(sut.summary().accepted + sut.summary().dropped(), sut.summary().rows);
+    }
+  }
+  std::filesystem::remove(path);
+  spdlog::set_level(spdlog::level::info);
+}
+
+}  // namespace
+}  // namespace rrr::ingest
