@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "ingest/bar_validation.h"
 #include "ingest/ohlcv_readers.h"
@@ -94,6 +95,42 @@ TEST(BarValidation, RandomBytesNeverCrashAReaderAndEveryRowIsAccountedFor) {
   }
   std::filesystem::remove(path);
   spdlog::set_level(spdlog::level::info);
+}
+
+}  // namespace
+}  // namespace rrr::ingest
+
+namespace rrr::ingest {
+namespace {
+
+// UNITTEST_BTC-8m.json.gz holds the same 1m rows as UNITTEST_BTC-1m.json (shared/data FORMATS.md).
+TEST(OhlcvReaders, GzippedCandlesAreReadDirectlyAndEqualThePlainFile) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto path = rrr::testing::sharedData() / "ohlcv/freqtrade/json/UNITTEST_BTC-8m.json.gz";
+  ASSERT_EQ(formatOf(path).value(), OhlcvFormat::kFreqtradeJson);
+  const auto gzipped = readOhlcvFile(path, OhlcvFormat::kFreqtradeJson);
+  ASSERT_TRUE(gzipped.ok()) << gzipped.error().message;
+  const auto plain = unittestBtc1m();
+  ASSERT_EQ(gzipped->size(), plain.size());
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    const auto& a = gzipped->at(i);
+    const auto& b = plain[i];
+    ASSERT_EQ(std::tie(a.open_time_ns, a.open_e8, a.high_e8, a.low_e8, a.close_e8, a.volume_e8),
+              std::tie(b.open_time_ns, b.open_e8, b.high_e8, b.low_e8, b.close_e8, b.volume_e8)) << "row " << i;
+  }
+}
+
+TEST(OhlcvReaders, TruncatedGzipIsAClearError) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto source = rrr::testing::sharedData() / "ohlcv/freqtrade/json/UNITTEST_BTC-8m.json.gz";
+  const auto path = std::filesystem::temp_directory_path() / (rrr::testing::uniqueName("rrr-cut") + ".json.gz");
+  std::ifstream in(source, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  const auto rows = readOhlcvFile(path, OhlcvFormat::kFreqtradeJson);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.error().message.find(path.string()), std::string::npos) << rows.error().message;
+  std::filesystem::remove(path);
 }
 
 }  // namespace

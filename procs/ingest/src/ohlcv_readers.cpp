@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <zlib.h>
+
 #include "common/fixed_point.h"
 
 namespace rrr::ingest {
@@ -89,6 +91,24 @@ OhlcvRow klineRow(const std::string& line, const std::string& place) {
   return row;
 }
 
+// The whole file, decompressed when it is gzip (by its magic bytes, not its name).
+Result<std::string, ReadError> readMaybeGzipped(const std::filesystem::path& path) {
+  gzFile file = gzopen(path.c_str(), "rb");  // reads plain files as they are, too
+  if (file == nullptr) return makeError(ReadError::kUnreadable, path.string() + ": cannot open");
+  std::string text;
+  char buffer[1 << 16];
+  int read = 0;
+  while ((read = gzread(file, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(read));
+  int error = Z_OK;
+  const char* message = gzerror(file, &error);
+  const std::string why = message != nullptr ? message : "";
+  gzclose(file);
+  if (read < 0 || (error != Z_OK && error != Z_STREAM_END)) {
+    return makeError(ReadError::kUnreadable, path.string() + ": cannot decompress: " + why);
+  }
+  return text;
+}
+
 }  // namespace
 
 std::int64_t binanceTimeToNs(std::int64_t value) {
@@ -96,14 +116,16 @@ std::int64_t binanceTimeToNs(std::int64_t value) {
 }
 
 Result<OhlcvFormat, ReadError> formatOf(const std::filesystem::path& path) {
-  if (path.extension() == ".json") return OhlcvFormat::kFreqtradeJson;
-  if (path.extension() == ".csv") return OhlcvFormat::kBinanceKlineCsv;
+  const auto inner = path.extension() == ".gz" ? path.stem() : path;  // "x.json.gz" is read as "x.json"
+  if (inner.extension() == ".json") return OhlcvFormat::kFreqtradeJson;
+  if (inner.extension() == ".csv") return OhlcvFormat::kBinanceKlineCsv;
   return makeError(ReadError::kUnknownFormat, path.string() + ": unknown format (expected .json candles or .csv klines)");
 }
 
 Result<std::vector<OhlcvRow>, ReadError> readOhlcvFile(const std::filesystem::path& path, OhlcvFormat format) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError(ReadError::kUnreadable, path.string() + ": cannot open");
+  auto text = readMaybeGzipped(path);
+  if (!text.ok()) return text.error();
+  std::istringstream in(std::move(text).value());
   if (format == OhlcvFormat::kFreqtradeJson) {
     const auto document = nlohmann::json::parse(in, nullptr, false);
     if (document.is_discarded() || !document.is_array()) {

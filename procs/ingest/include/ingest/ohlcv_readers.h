@@ -7,6 +7,7 @@
 //   Binance kline CSV (public data): open_time, open, high, low, close, volume, close_time,
 //     quote_volume, trades, ... ; open_time in ms, or in us in files from 2025 on (told apart by
 //     magnitude); a header line, if any, is skipped.
+// Either may be gzip-compressed (x.json.gz, x.csv.gz), read directly.
 
 #include <filesystem>
 #include <vector>
@@ -19,7 +20,7 @@ namespace rrr::ingest {
 enum class OhlcvFormat { kFreqtradeJson, kBinanceKlineCsv };
 enum class ReadError { kUnreadable, kUnknownFormat, kSyntax };
 
-// By extension: .json -> freqtrade candles, .csv -> Binance klines.
+// By extension: .json -> freqtrade candles, .csv -> Binance klines (a .gz after either is allowed).
 Result<OhlcvFormat, ReadError> formatOf(const std::filesystem::path& path);
 
 Result<std::vector<OhlcvRow>, ReadError> readOhlcvFile(const std::filesystem::path& path, OhlcvFormat format);
