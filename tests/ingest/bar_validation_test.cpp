@@ -9,6 +9,7 @@
 
 #include "ingest/bar_validation.h"
 #include "ingest/ohlcv_readers.h"
+#include "ingest/trade_readers.h"
 #include "support/shared_data.h"
 #include "support/unique_name.h"
 
@@ -130,6 +131,30 @@ TEST(OhlcvReaders, TruncatedGzipIsAClearError) {
   const auto rows = readOhlcvFile(path, OhlcvFormat::kFreqtradeJson);
   ASSERT_FALSE(rows.ok());
   EXPECT_NE(rows.error().message.find(path.string()), std::string::npos) << rows.error().message;
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace rrr::ingest
+
+namespace rrr::ingest {
+namespace {
+
+TEST(TradeReaders, AggTradesCsvReadsMillisecondAndMicrosecondTimesAndCountsBadRows) {
+  const auto path = std::filesystem::temp_directory_path() / (rrr::testing::uniqueName("rrr-agg") + ".csv");
+  std::ofstream(path) << "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker,is_best_match\n"
+                         "1,42000.50,0.01000000,10,11,1704067200123,true,true\n"          // ms
+                         "2,42001.00,0.02000000,12,12,1735689600000123,false,true\n"      // us (2025 spot files)
+                         "3,-1,0.5,13,13,1735689600000200,false,true\n"                   // non-positive price
+                         "4,abc,0.5,14,14,1735689600000300,false,true\n";                 // not a number
+  const auto file = readTradeFile(path);
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  ASSERT_EQ(file->trades.size(), 2u);
+  EXPECT_EQ(file->rejected, 2u);
+  EXPECT_EQ(file->trades[0].time_ns, 1'704'067'200'123'000'000);
+  EXPECT_EQ(file->trades[1].time_ns, 1'735'689'600'000'123'000);
+  EXPECT_EQ(file->trades[0].price_e8, 4'200'050'000'000);
+  EXPECT_EQ(file->trades[1].quantity_e8, 2'000'000);
   std::filesystem::remove(path);
 }
 

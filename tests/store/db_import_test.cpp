@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "../supervisor/rrr_system.h"
 #include "common/fixed_point.h"
@@ -81,6 +82,34 @@ TEST(DbImport, EachKindOfBadRowIsDroppedCountedAndNamedByFileAndLine) {
   for (int line : {3, 5, 6, 7, 8, 9, 10, 12}) {
     EXPECT_NE(result.output.find(file.string() + ":" + std::to_string(line) + ": dropped"), std::string::npos) << line;
   }
+}
+
+TEST(DbImport, TradesAreAggregatedIntoExactlyTheReferenceBars) {
+  RRR_REQUIRE_SHARED_DATA();
+  RrrSystem sut(kMinimalConfig);
+  const auto trades = sharedData() / "ohlcv" / "freqtrade" / "trades" / "XRP_ETH-trades.json.gz";
+  const auto result = sut.db({"import", trades.string(), "--trades", "--symbol", "XRP/ETH"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("12477 trades (0 unusable, 0 late) into bars: 2469 rows, 2469 accepted"), std::string::npos)
+      << result.output;
+  const auto stored = sut.db({"export", "market_data", "--db", "market_data_2019_10"});
+  std::ifstream reference(sharedData() / "ohlcv" / "freqtrade" / "derived" / "XRP_ETH-1m_from_feather.csv");
+  std::string expected_line;
+  std::getline(reference, expected_line);
+  std::istringstream lines(stored.output);
+  std::string line;
+  std::getline(lines, line);  // header
+  int compared = 0;
+  while (std::getline(reference, expected_line) && std::getline(lines, line)) {
+    // symbol,interval_s,open_time_ns,open_e8,high_e8,low_e8,close_e8,volume_e8,...
+    std::vector<std::string> got, want;
+    for (std::stringstream split(line); std::getline(split, got.emplace_back(), ',');) {}
+    for (std::stringstream split(expected_line); std::getline(split, want.emplace_back(), ',');) {}
+    ASSERT_EQ(std::stoll(got[2]), std::stoll(want[0]) * 1'000'000) << compared;
+    for (int k = 0; k < 5; ++k) ASSERT_EQ(std::stoll(got[3 + k]), parseFixed(want[1 + k]).value()) << compared << " field " << k;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 2469);
 }
 
 TEST(DbImport, IsRefusedWhileRrrRuns) {

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   importer->add_option("files", files)->required()->check(CLI::ExistingFile);
   importer->add_option("--symbol", symbol, "the symbol of the bars")->required();
   importer->add_option("--interval", interval, "seconds per bar")->capture_default_str();
+  bool trades = false;
+  importer->add_flag("--trades", trades, "the files hold trades (freqtrade .json, Binance aggTrades .csv): aggregate them into bars");
   auto* bars = app.add_subcommand("bars", "bars of one symbol across monthly files, as CSV");
   bars->add_option("symbol", symbol)->required();
   bars->add_option("--interval", interval, "seconds")->capture_default_str();
@@ -61,7 +63,7 @@ int main(int argc, char** argv) {
                                         : rrr::db::OutputFormat::kTable;
   if (status->parsed()) return rrr::db::statusCommand(paths);
   if (query->parsed()) return rrr::db::queryCommand(paths, database, sql, output);
-  if (importer->parsed()) return rrr::db::importCommand(paths, files, symbol, interval);
+  if (importer->parsed()) return rrr::db::importCommand(paths, files, symbol, interval, trades);
   if (exporter->parsed()) return rrr::db::exportCommand(paths, database, table, out);
   if (bars->parsed()) return rrr::db::barsCommand(paths, symbol, interval, from, to);
   if (backup->parsed()) return rrr::db::backupCommand(paths, kind);

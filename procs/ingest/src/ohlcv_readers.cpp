@@ -7,9 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-#include <zlib.h>
 
 #include "common/fixed_point.h"
+#include "file_text.h"
 
 namespace rrr::ingest {
 namespace {
@@ -89,24 +89,6 @@ OhlcvRow klineRow(const std::string& line, const std::string& place) {
   if (fields.size() > 7) row.quote_volume_e8 = parseFixed(fields[7]).value_or(0);
   if (fields.size() > 8) row.trade_count = static_cast<std::uint32_t>(integer(fields[8]).value_or(0));
   return row;
-}
-
-// The whole file, decompressed when it is gzip (by its magic bytes, not its name).
-Result<std::string, ReadError> readMaybeGzipped(const std::filesystem::path& path) {
-  gzFile file = gzopen(path.c_str(), "rb");  // reads plain files as they are, too
-  if (file == nullptr) return makeError(ReadError::kUnreadable, path.string() + ": cannot open");
-  std::string text;
-  char buffer[1 << 16];
-  int read = 0;
-  while ((read = gzread(file, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(read));
-  int error = Z_OK;
-  const char* message = gzerror(file, &error);
-  const std::string why = message != nullptr ? message : "";
-  gzclose(file);
-  if (read < 0 || (error != Z_OK && error != Z_STREAM_END)) {
-    return makeError(ReadError::kUnreadable, path.string() + ": cannot decompress: " + why);
-  }
-  return text;
 }
 
 }  // namespace
