@@ -32,6 +32,8 @@ ProcessRuntime::ProcessRuntime(ProcessContext context) : context_(std::move(cont
     tap_.emplace(std::move(tap).value());
   } else {
     spdlog::warn("tap unavailable: {}", tap.error().message);
+    // The tap is lossy and optional: a PUB socket with no peer accepts and drops every message,
+    // so the process runs on without a tap rather than failing to start.
     tap_.emplace(bus::TapPublisher::connect(zmq_, "inproc://no-tap").value());
   }
   zmq::socket_t heartbeat(zmq_, zmq::socket_type::push);

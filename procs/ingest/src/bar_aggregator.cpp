@@ -54,24 +54,28 @@ std::optional<AggregatedBar> BarAggregator::closeIfEnded(std::int64_t now_ns) {
 
 std::optional<AggregatedBar> BarAggregator::flush() { return std::exchange(open_, std::nullopt); }
 
-std::vector<AggregatedBar> aggregateTrades(std::span<const TradeTick> trades, std::int64_t interval_ns) {
+namespace {
+
+// Feeds every item to the aggregator with add, collecting closed bars, then the last open one.
+template <class Item, class Add>
+std::vector<AggregatedBar> aggregate(std::span<const Item> items, std::int64_t interval_ns, Add add) {
   BarAggregator aggregator(interval_ns);
   std::vector<AggregatedBar> bars;
-  for (const auto& trade : trades) {
-    if (auto closed = aggregator.addTrade(trade)) bars.push_back(*closed);
+  for (const auto& item : items) {
+    if (auto closed = add(aggregator, item)) bars.push_back(*closed);
   }
   if (auto last = aggregator.flush()) bars.push_back(*last);
   return bars;
 }
 
+}  // namespace
+
+std::vector<AggregatedBar> aggregateTrades(std::span<const TradeTick> trades, std::int64_t interval_ns) {
+  return aggregate(trades, interval_ns, [](BarAggregator& a, const TradeTick& t) { return a.addTrade(t); });
+}
+
 std::vector<AggregatedBar> aggregateBars(std::span<const AggregatedBar> bars, std::int64_t interval_ns) {
-  BarAggregator aggregator(interval_ns);
-  std::vector<AggregatedBar> out;
-  for (const auto& bar : bars) {
-    if (auto closed = aggregator.addBar(bar)) out.push_back(*closed);
-  }
-  if (auto last = aggregator.flush()) out.push_back(*last);
-  return out;
+  return aggregate(bars, interval_ns, [](BarAggregator& a, const AggregatedBar& b) { return a.addBar(b); });
 }
 
 }  // namespace rrr::ingest
