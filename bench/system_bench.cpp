@@ -29,7 +29,7 @@ rings:
   decision: {slot_bytes: 512, capacity: 16384, producer: risk,   durable: [engine, store], lossy: [monitor]}
 processes:
   store: {binary: rrr-store}
-  ingest: {binary: rrr-ingest, depends_on: [store], settings: {bar_interval_ms: )" + std::to_string(bar_interval_ms) + R"(}}
+  ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + std::to_string(60'000 / bar_interval_ms) + R"(x}}
   infer: {binary: rrr-infer, depends_on: [ingest]}
   risk: {binary: rrr-risk, depends_on: [store], settings: {max_quantity: 0.05}}
   engine: {binary: rrr-engine, depends_on: [infer, risk], settings: {threshold: 0.1}}

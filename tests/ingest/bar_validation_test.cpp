@@ -8,8 +8,7 @@
 #include <tuple>
 
 #include "ingest/bar_validation.h"
-#include "ingest/ohlcv_readers.h"
-#include "ingest/trade_readers.h"
+#include "ingest/market_file.h"
 #include "support/shared_data.h"
 #include "support/unique_name.h"
 
@@ -18,8 +17,13 @@ namespace {
 
 constexpr std::int64_t kMinuteNs = 60'000'000'000;
 
+Result<std::vector<OhlcvRow>, ReadError> readBars(const std::filesystem::path& path, FileFormat format) {
+  RRR_ASSIGN_OR_RETURN(auto file, readMarketFile({path, format}));
+  return std::move(file.bars);
+}
+
 std::vector<OhlcvRow> unittestBtc1m() {
-  return readOhlcvFile(rrr::testing::sharedData() / "ohlcv/freqtrade/json/UNITTEST_BTC-1m.json", OhlcvFormat::kFreqtradeJson).value();
+  return readBars(rrr::testing::sharedData() / "ohlcv/freqtrade/json/UNITTEST_BTC-1m.json", FileFormat::kFreqtradeCandles).value();
 }
 
 TEST(BarValidation, FillForwardMakesTheRealGapsOfUnittestBtcContinuous) {
@@ -39,7 +43,7 @@ TEST(BarValidation, FillForwardMakesTheRealGapsOfUnittestBtcContinuous) {
   EXPECT_EQ(sut.summary().by_rule[static_cast<std::size_t>(BarRule::kGap)], 538u);
   for (std::size_t i = 1; i < series.size(); ++i) {
     ASSERT_EQ(series[i].open_time_ns, series[i - 1].open_time_ns + kMinuteNs) << i;
-    if (series[i].place.ends_with("(filled)")) {
+    if (series[i].filled) {
       EXPECT_EQ(series[i].volume_e8, 0);
       EXPECT_EQ(series[i].open_e8, series[i - 1].close_e8);
       EXPECT_EQ(series[i].high_e8, series[i - 1].close_e8);
@@ -61,18 +65,18 @@ TEST(BarValidation, DefaultPolicyKeepsEveryRowAndCountsTheGaps) {
 TEST(BarValidation, HaltRefusesTheBadRowAndEverythingAfterIt) {
   ValidationPolicy policy;
   policy[BarRule::kOutOfOrder] = RulePolicy::kHalt;
-  BarValidator sut(60, policy);
-  auto row = [](std::int64_t minute, std::string place) {
+  BarValidator sut(60, policy, RowNaming{"f", ""});
+  auto row = [](std::int64_t minute, std::uint64_t line) {
     OhlcvRow r;
-    r.place = std::move(place);
+    r.line = line;
     r.open_time_ns = minute * kMinuteNs;
     r.open_e8 = r.high_e8 = r.low_e8 = r.close_e8 = 100;
     return r;
   };
-  EXPECT_TRUE(sut.accept(row(1, "f:1")));
-  EXPECT_TRUE(sut.accept(row(2, "f:2")));
-  EXPECT_FALSE(sut.accept(row(1, "f:3")));
-  EXPECT_FALSE(sut.accept(row(3, "f:4")));
+  EXPECT_TRUE(sut.accept(row(1, 1)));
+  EXPECT_TRUE(sut.accept(row(2, 2)));
+  EXPECT_FALSE(sut.accept(row(1, 3)));
+  EXPECT_FALSE(sut.accept(row(3, 4)));
   ASSERT_TRUE(sut.halted());
   EXPECT_EQ(*sut.summary().halted, "f:3 (out of order)");
   EXPECT_NE(sut.summary().describe().find("halted at f:3 (out of order)"), std::string::npos);
@@ -86,8 +90,8 @@ TEST(BarValidation, RandomBytesNeverCrashAReaderAndEveryRowIsAccountedFor) {
     std::string bytes(1 + random() % 4096, '\0');
     for (auto& byte : bytes) byte = static_cast<char>(random() % 4 == 0 ? ',' : random() % 4 == 0 ? '\n' : random() % 256);
     std::ofstream(path, std::ios::binary) << bytes;
-    for (auto format : {OhlcvFormat::kBinanceKlineCsv, OhlcvFormat::kFreqtradeJson}) {
-      const auto rows = readOhlcvFile(path, format);
+    for (auto format : {FileFormat::kBinanceKlines, FileFormat::kFreqtradeCandles}) {
+      const auto rows = readBars(path, format);
       if (!rows.ok()) continue;  // a clear file-level error is a fine answer
       BarValidator sut(60);
       for (const auto& row : rows.value()) sut.take(row);
@@ -108,8 +112,8 @@ namespace {
 TEST(OhlcvReaders, GzippedCandlesAreReadDirectlyAndEqualThePlainFile) {
   RRR_REQUIRE_SHARED_DATA();
   const auto path = rrr::testing::sharedData() / "ohlcv/freqtrade/json/UNITTEST_BTC-8m.json.gz";
-  ASSERT_EQ(formatOf(path).value(), OhlcvFormat::kFreqtradeJson);
-  const auto gzipped = readOhlcvFile(path, OhlcvFormat::kFreqtradeJson);
+  ASSERT_EQ(guessFormat(path).value(), FileFormat::kFreqtradeCandles);
+  const auto gzipped = readBars(path, FileFormat::kFreqtradeCandles);
   ASSERT_TRUE(gzipped.ok()) << gzipped.error().message;
   const auto plain = unittestBtc1m();
   ASSERT_EQ(gzipped->size(), plain.size());
@@ -128,7 +132,7 @@ TEST(OhlcvReaders, TruncatedGzipIsAClearError) {
   std::ifstream in(source, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-  const auto rows = readOhlcvFile(path, OhlcvFormat::kFreqtradeJson);
+  const auto rows = readBars(path, FileFormat::kFreqtradeCandles);
   ASSERT_FALSE(rows.ok());
   EXPECT_NE(rows.error().message.find(path.string()), std::string::npos) << rows.error().message;
   std::filesystem::remove(path);
@@ -147,14 +151,17 @@ TEST(TradeReaders, AggTradesCsvReadsMillisecondAndMicrosecondTimesAndCountsBadRo
                          "2,42001.00,0.02000000,12,12,1735689600000123,false,true\n"      // us (2025 spot files)
                          "3,-1,0.5,13,13,1735689600000200,false,true\n"                   // non-positive price
                          "4,abc,0.5,14,14,1735689600000300,false,true\n";                 // not a number
-  const auto file = readTradeFile(path);
+  ASSERT_EQ(guessFormat(path).value(), FileFormat::kBinanceKlines);   // the name does not say aggTrades
+  const auto file = readMarketFile({path, FileFormat::kBinanceAggTrades});
   ASSERT_TRUE(file.ok()) << file.error().message;
   ASSERT_EQ(file->trades.size(), 2u);
-  EXPECT_EQ(file->rejected, 2u);
-  EXPECT_EQ(file->trades[0].time_ns, 1'704'067'200'123'000'000);
-  EXPECT_EQ(file->trades[1].time_ns, 1'735'689'600'000'123'000);
-  EXPECT_EQ(file->trades[0].price_e8, 4'200'050'000'000);
-  EXPECT_EQ(file->trades[1].quantity_e8, 2'000'000);
+  EXPECT_EQ(file->rejected_trades, 2u);
+  EXPECT_EQ(file->trades[0].tick.time_ns, 1'704'067'200'123'000'000);
+  EXPECT_EQ(file->trades[1].tick.time_ns, 1'735'689'600'000'123'000);
+  EXPECT_EQ(file->trades[0].tick.price_e8, 4'200'050'000'000);
+  EXPECT_EQ(file->trades[1].tick.quantity_e8, 2'000'000);
+  EXPECT_EQ(file->trades[0].aggressor, 2);   // the buyer was the maker: a sell
+  EXPECT_EQ(file->trades[1].trade_id, 2u);
   std::filesystem::remove(path);
 }
 

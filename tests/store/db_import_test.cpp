@@ -33,7 +33,8 @@ TEST(DbImport, FreqtradeCandlesAreImportedExactlyAndASecondImportAddsNothing) {
   const auto first = sut.db({"import", file.string(), "--symbol", "UNITTEST/BTC"});
   ASSERT_EQ(first.exit_code, 0) << first.output;
   const auto count = std::to_string(candles.size());
-  EXPECT_NE(first.output.find(count + " rows, " + count + " accepted; gaps 538; " + count + " new"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find(count + " rows, " + count + " accepted; gaps 538; " + count + " bars made"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find(count + " bars of UNITTEST/BTC: " + count + " new, 0 already present"), std::string::npos) << first.output;
   const auto shard = sut.root() / "data" / "db" / "market_data_2017_11.db";
   for (const auto& [order, candle] : {std::pair{"ASC", candles.front()}, std::pair{"DESC", candles.back()}}) {
     const auto row = storedRow(shard, order);
@@ -75,8 +76,8 @@ TEST(DbImport, EachKindOfBadRowIsDroppedCountedAndNamedByFileAndLine) {
                          "only,three,fields\n";                  // 12 unparsable
   const auto result = sut.db({"import", file.string(), "--symbol", "TEST"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_NE(result.output.find("11 rows, 3 accepted; dropped: unparsable 2, out of order 1, duplicate 1, non-positive price 1, "
-                               "high below low 1, open or close outside [low, high] 1, negative volume 1; gaps 1; 3 new"),
+  EXPECT_NE(result.output.find("11 rows, 3 accepted; dropped: unparsable 2, out of order 1, duplicate 1, non-positive or NaN price 1, "
+                               "high below low 1, open or close outside [low, high] 1, negative volume 1; gaps 1; 3 bars made"),
             std::string::npos)
       << result.output;
   for (int line : {3, 5, 6, 7, 8, 9, 10, 12}) {
@@ -88,10 +89,10 @@ TEST(DbImport, TradesAreAggregatedIntoExactlyTheReferenceBars) {
   RRR_REQUIRE_SHARED_DATA();
   RrrSystem sut(kMinimalConfig);
   const auto trades = sharedData() / "ohlcv" / "freqtrade" / "trades" / "XRP_ETH-trades.json.gz";
-  const auto result = sut.db({"import", trades.string(), "--trades", "--symbol", "XRP/ETH"});
+  const auto result = sut.db({"import", trades.string(), "--symbol", "XRP/ETH"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_NE(result.output.find("12477 trades (0 unusable, 0 late) into bars: 2469 rows, 2469 accepted"), std::string::npos)
-      << result.output;
+  EXPECT_NE(result.output.find("12477 trades; 2469 bars made"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("2469 bars of XRP/ETH: 2469 new"), std::string::npos) << result.output;
   const auto stored = sut.db({"export", "market_data", "--db", "market_data_2019_10"});
   std::ifstream reference(sharedData() / "ohlcv" / "freqtrade" / "derived" / "XRP_ETH-1m_from_feather.csv");
   std::string expected_line;
@@ -129,7 +130,8 @@ TEST(DbImport, UnreadableJsonIsAClearErrorAndOtherFilesStillImport) {
   const auto result = sut.db({"import", (sut.root() / "broken.json").string(), (sut.root() / "good.csv").string(), "--symbol", "T"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("broken.json: not a JSON array of candles"), std::string::npos) << result.output;
-  EXPECT_NE(result.output.find("good.csv: 1 rows, 1 accepted; 1 new"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("good.csv): 1 rows, 1 accepted; 1 bars made"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("good.csv: 1 bars of T: 1 new"), std::string::npos) << result.output;
 }
 
 }  // namespace

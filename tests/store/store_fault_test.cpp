@@ -25,7 +25,7 @@ std::string fileText(const std::filesystem::path& path) {
 
 std::string fastFeedConfig() {
   auto config = pipelineConfig();
-  config.replace(config.find("settings: {bar_interval_ms: 10}"), 31, "settings: {bar_interval_ms: 1}");
+  replaceOnce(config, "settings: {pace: 6000x}", "settings: {pace: 60000x}");
   return config;
 }
 
@@ -81,7 +81,7 @@ TEST(StoreFault, LockHeldByAnotherProgramDegradesTheStoreUntilItIsReleased) {
   // A slow feed: with bars every 10 ms the store holds its write transaction most of the time,
   // and the foreign program would have to race it for the lock.
   auto config = pipelineConfig();
-  config.replace(config.find("settings: {bar_interval_ms: 10}"), 31, "settings: {bar_interval_ms: 300}");
+  replaceOnce(config, "settings: {pace: 6000x}", "settings: {pace: 200x}");
   RrrSystem sut(config);
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
   std::this_thread::sleep_for(300ms);

@@ -46,7 +46,7 @@ Rows shardRows(const std::filesystem::path& path, bool january) {
 TEST(StoreProcess, KilledRepeatedlyDuringAHeavyStreamAcrossAMonthItStoresEveryBarOnce) {
   auto config = pipelineConfig();
   // 2,000 bars a second, starting 20 minutes (of market time) before February.
-  config.replace(config.find("settings: {bar_interval_ms: 10}"), 31, "settings: {bar_interval_ms: 1, start_time_s: 1706744400}");
+  replaceOnce(config, "settings: {pace: 6000x}", "settings: {pace: 60000x, synthetic: {start_time_s: 1706744400}}");
   // Ten kills in a few seconds would otherwise hit the default intensity limit (5 in 30 s).
   config.replace(config.find("store: {binary: rrr-store, backoff_initial_ms: 50}"), 50,
                  "store: {binary: rrr-store, backoff_initial_ms: 50, backoff_max_ms: 100, max_restarts: 50}");

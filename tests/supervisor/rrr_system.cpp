@@ -1,5 +1,6 @@
 #include "rrr_system.h"
 
+#include <stdexcept>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -53,12 +54,18 @@ processes:
     binary: rrr-ingest
     depends_on: [store]
     backoff_initial_ms: 50
-    settings: {bar_interval_ms: 10}
+    settings: {pace: 6000x}
   infer: {binary: rrr-infer, depends_on: [ingest], backoff_initial_ms: 50}
   risk: {binary: rrr-risk, depends_on: [store], backoff_initial_ms: 50, settings: {max_quantity: 0.05}}
   engine: {binary: rrr-engine, depends_on: [infer, risk], backoff_initial_ms: 50, settings: {threshold: 0.1}}
   monitor: {binary: rrr-monitor, depends_on: [store], backoff_initial_ms: 50}
 )" + extra_processes;
+}
+
+void replaceOnce(std::string& text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at == std::string::npos) throw std::logic_error("'" + from + "' is not in the text");
+  text.replace(at, from.size(), to);
 }
 
 RrrSystem::RrrSystem(const std::string& config_text)

@@ -22,6 +22,8 @@ struct CommandResult {
 // The built-in pipeline (store, ingest, infer, risk, engine, monitor) with test-friendly timings;
 // `extra` is appended under processes:.
 std::string pipelineConfig(const std::string& extra_processes = "", const std::string& supervisor_extra = "");
+// Replaces the first `from` in text (which must be there) by `to`.
+void replaceOnce(std::string& text, const std::string& from, const std::string& to);
 
 class RrrSystem {
  public:

@@ -21,11 +21,6 @@ int statusCommand(const DbPaths& paths);
 int queryCommand(const DbPaths& paths, const std::string& database, const std::string& sql, OutputFormat format);
 // A whole table as CSV (RFC 4180), to stdout or a file.
 int exportCommand(const DbPaths& paths, const std::string& database, const std::string& table, const std::filesystem::path& out);
-// OHLCV files (or, with trades, trade files aggregated into bars of the interval) into market_data,
-// through the same aggregation and validation as ingest; idempotent. Only while rrr is stopped
-// (rrr-store is the only writer while it runs).
-int importCommand(const DbPaths& paths, const std::vector<std::filesystem::path>& files, const std::string& symbol,
-                  long long interval_s, bool trades);
 int barsCommand(const DbPaths& paths, const std::string& symbol, long long interval_s, long long from_s, long long to_s);
 int backupCommand(const DbPaths& paths, const std::string& kind);
 int restoreCommand(const DbPaths& paths, const std::filesystem::path& folder);

@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 
 #include "db_commands.h"
+#include "ingest/history_import.h"
+#include "ingest/import_cli.h"
 #include "supervisor/config.h"
 
 int main(int argc, char** argv) {
@@ -29,13 +31,9 @@ int main(int argc, char** argv) {
   exporter->add_option("table", table)->required();
   exporter->add_option("--db", database, "trading, backtest or market_data_YYYY_MM")->capture_default_str();
   exporter->add_option("--out", out, "file (default: standard output)");
-  std::vector<std::filesystem::path> files;
-  auto* importer = app.add_subcommand("import", "OHLCV files (.json freqtrade candles, .csv Binance klines) into market_data");
-  importer->add_option("files", files)->required()->check(CLI::ExistingFile);
-  importer->add_option("--symbol", symbol, "the symbol of the bars")->required();
-  importer->add_option("--interval", interval, "seconds per bar")->capture_default_str();
-  bool trades = false;
-  importer->add_flag("--trades", trades, "the files hold trades (freqtrade .json, Binance aggTrades .csv): aggregate them into bars");
+  rrr::ingest::ImportOptions import_options;
+  auto* importer = app.add_subcommand("import", "market data files into market_data (as `rrr-ingest import`; rrr must be stopped)");
+  rrr::ingest::addImportOptions(*importer, import_options);
   auto* bars = app.add_subcommand("bars", "bars of one symbol across monthly files, as CSV");
   bars->add_option("symbol", symbol)->required();
   bars->add_option("--interval", interval, "seconds")->capture_default_str();
@@ -63,7 +61,14 @@ int main(int argc, char** argv) {
                                         : rrr::db::OutputFormat::kTable;
   if (status->parsed()) return rrr::db::statusCommand(paths);
   if (query->parsed()) return rrr::db::queryCommand(paths, database, sql, output);
-  if (importer->parsed()) return rrr::db::importCommand(paths, files, symbol, interval, trades);
+  if (importer->parsed()) {
+    auto request = rrr::ingest::importRequestOf(import_options);
+    if (!request.ok()) {
+      std::fprintf(stderr, "rrr-db import: %s\n", request.error().message.c_str());
+      return 2;
+    }
+    return rrr::ingest::importHistory(paths.db_dir, paths.run_dir, import_options.files, request.value());
+  }
   if (exporter->parsed()) return rrr::db::exportCommand(paths, database, table, out);
   if (bars->parsed()) return rrr::db::barsCommand(paths, symbol, interval, from, to);
   if (backup->parsed()) return rrr::db::backupCommand(paths, kind);

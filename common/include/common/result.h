@@ -23,6 +23,9 @@ Error<E> makeError(E code, std::string message) {
   return Error<E>{code, std::move(message)};
 }
 
+// An error of no particular kind (Result<T, std::string>): the message says it all.
+inline Error<std::string> makeError(std::string message) { return Error<std::string>{{}, std::move(message)}; }
+
 template <class T, class E>
 class [[nodiscard]] Result {
  public:

@@ -56,7 +56,7 @@ void ProcessRuntime::sendHeartbeat(Agent& agent) {
   const auto detail = degraded ? fbb.CreateString(agent.degradedReason().substr(0, messages::kMaxTextLength)) : 0;
   const auto heartbeat = msg::CreateHeartbeat(fbb, static_cast<std::int32_t>(getpid()),
                                               degraded ? msg::ProcessState::Degraded : msg::ProcessState::Ready,
-                                              loop_iterations_, fbb.CreateVector(lags), 0, detail);
+                                              loop_iterations_, fbb.CreateVector(lags), agent.eventLagNs(), detail);
   const auto bytes = builder.finish(
       messages::EnvelopeHeader{context_.name, heartbeat_sequence_++, messages::wallClockNs(), 0}, heartbeat);
   heartbeat_->send(zmq::buffer(bytes.data(), bytes.size()), zmq::send_flags::dontwait);

@@ -7,6 +7,11 @@
 #include "common/process/process_settings.h"
 
 namespace rrr::ingest {
+namespace {
+
+constexpr int kMaxPerCall = 256;
+
+}  // namespace
 
 std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtime) {
   auto settings = process::ProcessSettings::load(runtime.context());
@@ -14,12 +19,25 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
     spdlog::error("{}", settings.error().message);
     return nullptr;
   }
-  const auto symbols = settings->get<std::vector<std::string>>("symbols", {"BTCUSDT", "ETHUSDT"});
-  const auto seed = settings->get<std::uint64_t>("seed", 42);
-  const auto interval = settings->get<int>("bar_interval_ms", 200);
-  const auto start = settings->get<std::int64_t>("start_time_s", 1'704'067'200);  // 2024-01-01T00:00:00Z
-  if (settings->error() || symbols.empty() || interval <= 0) {
-    spdlog::error("bad settings: {}", settings->error().value_or("symbols must be non-empty and bar_interval_ms positive"));
+  auto config = loadIngestConfig(settings.value());
+  if (!config.ok()) {
+    spdlog::error("{}", config.error().message);
+    return nullptr;
+  }
+  std::unique_ptr<MarketSource> source;
+  if (config->source == IngestConfig::Source::kSynthetic) {
+    source = makeSyntheticSource(config->synthetic);
+  } else {
+    auto replay = makeReplaySource(config->files);
+    if (!replay.ok()) {
+      spdlog::error("{}", replay.error().message);
+      return nullptr;
+    }
+    source = std::move(replay).value();
+  }
+  auto pipeline = IngestPipeline::create(source->streams(), config->pipeline);
+  if (!pipeline.ok()) {
+    spdlog::error("{}", pipeline.error().message);
     return nullptr;
   }
   auto md = process::OutputStream::open(runtime, "md");
@@ -27,35 +45,100 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
     spdlog::error("cannot open ring md: {}", md.error().message);
     return nullptr;
   }
-  SyntheticFeed feed(symbols, seed, start * 1'000'000'000);
-  feed.skipTo(md->producer().nextSequence());
-  spdlog::info("synthetic feed of {} symbols resumes at bar {}", symbols.size(), feed.produced());
-  return std::unique_ptr<IngestAgent>(new IngestAgent(std::move(md).value(), std::move(feed), symbols.size(), std::chrono::milliseconds(interval)));
+  for (const auto& stream : source->streams()) spdlog::info("stream {} {}s from {}", stream.symbol, stream.interval_s, stream.name);
+  auto agent = std::unique_ptr<IngestAgent>(
+      new IngestAgent(std::move(md).value(), std::move(source), std::move(pipeline).value(), config->pacing));
+  const auto skip = agent->to_skip_;
+  agent->refill();   // regenerates what is on the ring already, before this process says it is ready
+  spdlog::info("{} messages were already on ring md: resumed after them", skip);
+  return agent;
 }
 
-IngestAgent::IngestAgent(process::OutputStream md, SyntheticFeed feed, std::size_t symbol_count,
-                         std::chrono::milliseconds interval)
+IngestAgent::IngestAgent(process::OutputStream md, std::unique_ptr<MarketSource> source, IngestPipeline pipeline, Pacing pacing)
     : md_(std::move(md)),
-      feed_(std::move(feed)),
-      symbol_count_(symbol_count),
-      interval_(interval),
-      next_bar_(std::chrono::steady_clock::now()) {}
+      source_(std::move(source)),
+      pipeline_(std::move(pipeline)),
+      pacer_(pacing),
+      to_skip_(md_.producer().nextSequence()) {}
+
+std::string IngestAgent::degradedReason() const {
+  std::string reason = "halted by validation:";
+  for (const auto& halt : halts_) reason += " " + halt + ";";
+  return reason;
+}
+
+bool IngestAgent::refill() {
+  while (pending_.empty() && !finished_) {
+    auto item = source_->next();
+    scratch_.clear();
+    if (item) {
+      pipeline_.take(*item, scratch_);
+    } else if (source_->finished()) {
+      pipeline_.finish(scratch_);
+      finished_ = true;
+      spdlog::info("replay finished: {} messages on ring md", md_.producer().nextSequence() + scratch_.size());
+      for (const auto& line : pipeline_.summary()) spdlog::info("summary: {}", line);
+    } else {
+      return false;   // a feed with nothing yet
+    }
+    if (item && halts_.size() != pipeline_.halts().size()) halts_ = pipeline_.halts();
+    for (auto& message : scratch_) {
+      if (to_skip_ > 0) {
+        --to_skip_;
+        continue;
+      }
+      pending_.push_back(std::move(message));
+    }
+  }
+  return !pending_.empty();
+}
 
 int IngestAgent::doWork() {
-  if (std::chrono::steady_clock::now() < next_bar_) return 0;
-  if (!pending_) pending_ = feed_.next();
-  const auto& bar = *pending_;
+  int done = 0;
+  back_pressured_ = false;
+  while (done < kMaxPerCall && refill()) {
+    const auto& message = pending_.front();
+    const auto due = pacer_.dueAt(message.event_time_ns);
+    const auto now = Pacer::Clock::now();
+    if (now < due) {
+      wait_until_ = due;
+      break;
+    }
+    if (!publish(message)) {
+      back_pressured_ = true;
+      break;
+    }
+    if (pacer_.pacing().paced()) lag_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(now - due).count();
+    pending_.pop_front();
+    ++done;
+  }
+  return done;
+}
+
+bool IngestAgent::publish(const OutMessage& message) {
+  const auto& symbol = pipeline_.streams()[message.stream].symbol;
   auto& fbb = md_.startMessage();
-  const auto body = msg::CreateBar(fbb, fbb.CreateString(bar.symbol), 60, bar.open_time_ns, bar.open_e8, bar.high_e8,
-                                   bar.low_e8, bar.close_e8, bar.volume_e8, 0, bar.trade_count, bar.index);
-  if (md_.publish(body, bar.open_time_ns) != ring::PublishStatus::kOk) return 0;  // held back; same bar next time
-  pending_.reset();
-  if (feed_.produced() % symbol_count_ == 0) next_bar_ += interval_;  // one step of every symbol per interval
-  return 1;
+  if (message.kind == OutMessage::Kind::kTrade) {
+    const auto& trade = message.trade;
+    const auto body = msg::CreateTrade(fbb, fbb.CreateString(symbol), trade.trade_id, trade.tick.time_ns, trade.tick.price_e8,
+                                       trade.tick.quantity_e8, static_cast<msg::AggressorSide>(trade.aggressor));
+    return md_.publish(body, message.event_time_ns) == ring::PublishStatus::kOk;
+  }
+  const auto& bar = message.bar;
+  const auto body = msg::CreateBar(fbb, fbb.CreateString(symbol), static_cast<std::uint32_t>(message.interval_s), bar.open_time_ns,
+                                   bar.open_e8, bar.high_e8, bar.low_e8, bar.close_e8, bar.volume_e8, bar.quote_volume_e8,
+                                   bar.trade_count, message.bar_sequence);
+  return md_.publish(body, message.event_time_ns) == ring::PublishStatus::kOk;
 }
 
 void IngestAgent::idle(std::chrono::milliseconds max_wait) {
-  const auto until = std::min(next_bar_, std::chrono::steady_clock::now() + max_wait);
+  const auto now = Pacer::Clock::now();
+  auto until = now + max_wait;
+  if (back_pressured_) {
+    until = std::min(until, now + std::chrono::milliseconds(1));   // a durable reader is behind: retry soon
+  } else if (!pending_.empty() && wait_until_ > now) {
+    until = std::min(until, wait_until_);
+  }
   std::this_thread::sleep_until(until);
 }
 

@@ -47,6 +47,17 @@ std::string shardFileName(std::int64_t time_ns) {
   return name;
 }
 
+std::int64_t nextMonthStartNs(std::int64_t time_ns) {
+  const std::time_t seconds = static_cast<std::time_t>(time_ns / 1'000'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::tm next{};
+  next.tm_year = utc.tm_mon == 11 ? utc.tm_year + 1 : utc.tm_year;
+  next.tm_mon = (utc.tm_mon + 1) % 12;
+  next.tm_mday = 1;
+  return static_cast<std::int64_t>(timegm(&next)) * 1'000'000'000;
+}
+
 Result<Database*, StoreError> MarketShards::shardFor(std::int64_t time_ns) {
   const auto name = shardFileName(time_ns);
   if (auto found = open_.find(name); found != open_.end()) return found->second.get();

@@ -24,6 +24,9 @@ class Agent {
   virtual void idle(std::chrono::milliseconds max_wait) = 0;
   // Unread messages per input ring, reported in heartbeats.
   virtual std::vector<RingLagReport> ringLags() const { return {}; }
+  // How far the agent's event time is behind the wall clock, for a process that paces events by
+  // it (ingest); 0 for the others. Sent in heartbeats.
+  virtual std::int64_t eventLagNs() const { return 0; }
   // Called once after the loop ends on SIGTERM, to flush and close.
   virtual void onStop() {}
   // Whether the agent can do its job (Ready) or runs held back by a fault it is retrying

@@ -30,6 +30,11 @@ class ProcessSettings {
     }
   }
 
+  // A nested setting as it is, for a reader of structured settings (null if absent), and the file
+  // its line numbers (Mark().line + 1) refer to.
+  YAML::Node node(const char* key) const { return settings_[key]; }
+  const std::string& where() const { return where_; }
+
   // The first bad value met by get(), if any.
   const std::optional<std::string>& error() const { return error_; }
 

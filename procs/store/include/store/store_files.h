@@ -43,6 +43,9 @@ std::vector<std::filesystem::path> databaseFiles(const std::filesystem::path& di
 // "market_data_2024_01.db" for a time in January 2024 (UTC).
 std::string shardFileName(std::int64_t time_ns);
 
+// The start of the calendar month (UTC) after the one of time_ns: where its shard ends.
+std::int64_t nextMonthStartNs(std::int64_t time_ns);
+
 // The monthly market-data files, opened on first use and kept open.
 class MarketShards {
  public:

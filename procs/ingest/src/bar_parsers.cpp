@@ -1,0 +1,126 @@
+// Bar formats: Binance klines CSV and freqtrade JSON candles.
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+
+#include "common/fixed_point.h"
+#include "csv_scan.h"
+#include "file_parsers.h"
+
+namespace rrr::ingest::parsers {
+namespace {
+
+std::optional<std::int64_t> integerOf(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+bool isNan(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '"')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '"')) text.remove_suffix(1);
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  return text.size() == 3 && (text[0] | 0x20) == 'n' && (text[1] | 0x20) == 'a' && (text[2] | 0x20) == 'n';
+}
+
+std::string clipped(std::string_view text) { return std::string(text.substr(0, 120)); }
+
+std::optional<std::int64_t> fixedFromJson(const nlohmann::json& value, bool& nan) {
+  if (!value.is_number()) return std::nullopt;
+  const double number = value.get<double>();
+  if (std::isnan(number)) {
+    nan = true;
+    return 0;
+  }
+  if (!std::isfinite(number) || std::fabs(number) > 9.0e10) return std::nullopt;
+  return toFixed(number);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> priceField(std::string_view text, bool& nan) {
+  if (auto value = parseFixed(text)) return value;
+  if (isNan(text)) {
+    nan = true;
+    return 0;
+  }
+  return std::nullopt;
+}
+
+MarketFile binanceKlines(std::string_view text, RowNaming naming) {
+  MarketFile file;
+  file.kind = FileKind::kBars;
+  file.naming = std::move(naming);
+  file.bars.reserve(text.size() / 100);
+  CsvScanner scanner(text, ',');
+  while (scanner.next()) {
+    const auto line = scanner.line();
+    if (scanner.lineNumber() == 1 && (line[0] < '0' || line[0] > '9')) continue;  // a header
+    OhlcvRow& row = file.bars.emplace_back();
+    row.line = scanner.lineNumber();
+    if (scanner.fieldCount() < 6) {
+      row.parse_error = "expected at least 6 comma-separated fields (open_time, open, high, low, close, volume), got " +
+                        std::to_string(scanner.fieldCount());
+      continue;
+    }
+    const auto time = integerOf(scanner.field(0));
+    const auto open = priceField(scanner.field(1), row.nan_price), high = priceField(scanner.field(2), row.nan_price);
+    const auto low = priceField(scanner.field(3), row.nan_price), close = priceField(scanner.field(4), row.nan_price);
+    const auto volume = parseFixed(scanner.field(5));
+    if (!time || !open || !high || !low || !close || !volume) {
+      row.parse_error = "a field is not a number: '" + clipped(line) + "'";
+      continue;
+    }
+    row.open_time_ns = binanceTimeToNs(*time);
+    row.open_e8 = *open;
+    row.high_e8 = *high;
+    row.low_e8 = *low;
+    row.close_e8 = *close;
+    row.volume_e8 = *volume;
+    if (scanner.fieldCount() > 7) row.quote_volume_e8 = parseFixed(scanner.field(7)).value_or(0);
+    if (scanner.fieldCount() > 8) {
+      const auto trades = integerOf(scanner.field(8)).value_or(0);
+      row.trade_count = trades > 0 && trades <= UINT32_MAX ? static_cast<std::uint32_t>(trades) : 0;
+    }
+  }
+  return file;
+}
+
+Result<MarketFile, ReadError> freqtradeCandles(std::string_view text, RowNaming naming) {
+  const auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded() || !document.is_array()) {
+    return makeError(ReadError::kSyntax, naming.source + ": not a JSON array of candles");
+  }
+  MarketFile file;
+  file.kind = FileKind::kBars;
+  file.naming = std::move(naming);
+  file.bars.reserve(document.size());
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    OhlcvRow& row = file.bars.emplace_back();
+    row.line = i + 1;
+    const auto& candle = document[i];
+    std::array<std::optional<std::int64_t>, 5> values;
+    const bool shaped = candle.is_array() && candle.size() >= 6 && candle[0].is_number_integer();
+    if (shaped) {
+      for (std::size_t k = 0; k < 4; ++k) values[k] = fixedFromJson(candle[k + 1], row.nan_price);
+      bool nan_volume = false;
+      values[4] = fixedFromJson(candle[5], nan_volume);
+      if (nan_volume) values[4].reset();
+    }
+    if (!shaped || !values[0] || !values[1] || !values[2] || !values[3] || !values[4]) {
+      row.parse_error = "expected [ts_ms, open, high, low, close, volume] with finite numbers, got " + candle.dump().substr(0, 120);
+      continue;
+    }
+    row.open_time_ns = candle[0].get<std::int64_t>() * 1'000'000;
+    row.open_e8 = *values[0];
+    row.high_e8 = *values[1];
+    row.low_e8 = *values[2];
+    row.close_e8 = *values[3];
+    row.volume_e8 = *values[4];
+  }
+  return file;
+}
+
+}  // namespace rrr::ingest::parsers

@@ -1,0 +1,99 @@
+// Trade formats: Binance aggTrades CSV and freqtrade trades JSON.
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "common/fixed_point.h"
+#include "csv_scan.h"
+#include "file_parsers.h"
+
+namespace rrr::ingest::parsers {
+namespace {
+
+std::optional<std::int64_t> integerOf(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::int64_t> fixedOf(const nlohmann::json& value) {
+  if (!value.is_number()) return std::nullopt;
+  const double number = value.get<double>();
+  if (!std::isfinite(number) || std::fabs(number) > 9.0e10) return std::nullopt;
+  return toFixed(number);
+}
+
+void keepIfValid(MarketFile& file, TradeRow trade, std::optional<std::int64_t> price, std::optional<std::int64_t> quantity) {
+  if (!price || !quantity) return rejectTrade(file, trade.line, "price or quantity is not a number");
+  if (*price <= 0 || *quantity <= 0) return rejectTrade(file, trade.line, "price and quantity must be positive");
+  trade.tick.price_e8 = *price;
+  trade.tick.quantity_e8 = *quantity;
+  file.trades.push_back(trade);
+}
+
+}  // namespace
+
+void rejectTrade(MarketFile& file, std::uint64_t line, std::string_view why) {
+  ++file.rejected_trades;
+  spdlog::warn("{}: trade dropped: {}", file.naming.place(line), why);
+}
+
+MarketFile binanceAggTrades(std::string_view text, RowNaming naming) {
+  MarketFile file;
+  file.kind = FileKind::kTrades;
+  file.naming = std::move(naming);
+  file.trades.reserve(text.size() / 60);
+  CsvScanner scanner(text, ',');
+  while (scanner.next()) {
+    if (scanner.lineNumber() == 1 && (scanner.line()[0] < '0' || scanner.line()[0] > '9')) continue;  // a header
+    const auto id = integerOf(scanner.field(0));
+    const auto time = integerOf(scanner.field(5));
+    if (scanner.fieldCount() < 6 || !id || !time) {
+      rejectTrade(file, scanner.lineNumber(), "expected agg_trade_id, price, quantity, first_id, last_id, time, ...");
+      continue;
+    }
+    TradeRow trade;
+    trade.line = scanner.lineNumber();
+    trade.tick.time_ns = binanceTimeToNs(*time);
+    trade.trade_id = static_cast<std::uint64_t>(*id);
+    const auto maker = scanner.field(6);   // the buyer was the maker: a sell took liquidity
+    trade.aggressor = maker == "True" || maker == "true" ? 2 : maker == "False" || maker == "false" ? 1 : 0;
+    keepIfValid(file, trade, parseFixed(scanner.field(1)), parseFixed(scanner.field(2)));
+  }
+  return file;
+}
+
+Result<MarketFile, ReadError> freqtradeTrades(std::string_view text, RowNaming naming) {
+  const auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded() || !document.is_array()) {
+    return makeError(ReadError::kSyntax, naming.source + ": not a JSON array of trades");
+  }
+  MarketFile file;
+  file.kind = FileKind::kTrades;
+  file.naming = std::move(naming);
+  file.trades.reserve(document.size());
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    const auto& item = document[i];
+    if (!item.is_array() || item.size() < 6 || !item[0].is_number_integer()) {
+      rejectTrade(file, i + 1, "expected [timestamp_ms, id, type, side, price, amount, ...]");
+      continue;
+    }
+    TradeRow trade;
+    trade.line = i + 1;
+    trade.tick.time_ns = item[0].get<std::int64_t>() * 1'000'000;
+    if (item[1].is_string()) {
+      const auto& id = item[1].get_ref<const std::string&>();
+      std::from_chars(id.data(), id.data() + id.size(), trade.trade_id);
+    } else if (item[1].is_number_unsigned()) {
+      trade.trade_id = item[1].get<std::uint64_t>();
+    }
+    if (item[3].is_string()) trade.aggressor = item[3] == "buy" ? 1 : item[3] == "sell" ? 2 : 0;
+    keepIfValid(file, trade, fixedOf(item[4]), fixedOf(item[5]));
+  }
+  return file;
+}
+
+}  // namespace rrr::ingest::parsers
