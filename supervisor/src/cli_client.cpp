@@ -70,6 +70,7 @@ std::string lagsText(const msg::ProcessStatus& status) {
   for (const auto* lag : *status.ring_lags()) {
     text += (text.empty() ? "" : ",") + lag->ring()->str() + ":" + std::to_string(lag->lag());
   }
+  if (status.event_lag_ns() > 0) text += (text.empty() ? "" : ",") + std::string("event:") + std::to_string(status.event_lag_ns() / 1'000'000) + "ms";
   return text.empty() ? "-" : text;
 }
 
@@ -88,7 +89,8 @@ nlohmann::json toJson(const msg::ProcessStatus& status) {
   return {{"name", status.name()->str()},          {"pid", status.pid()},
           {"state", msg::EnumNameProcessState(status.state())}, {"uptime_ms", status.uptime_ms()},
           {"restarts", status.restarts()},          {"last_exit", status.last_exit() ? status.last_exit()->str() : ""},
-          {"heartbeat_age_ms", status.heartbeat_age_ms()}, {"ring_lag", lags}};
+          {"heartbeat_age_ms", status.heartbeat_age_ms()}, {"ring_lag", lags},
+          {"event_lag_ms", status.event_lag_ns() / 1'000'000}};
 }
 
 }  // namespace

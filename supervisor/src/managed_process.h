@@ -32,6 +32,7 @@ struct ManagedProcess {
   int output_fd = -1;
   Clock::time_point started_at{};
   Clock::time_point last_heartbeat{};
+  std::int64_t event_lag_ns = 0;   // from the last heartbeat (ingest: event time behind wall time)
   Clock::time_point stop_deadline{};
   Clock::time_point restart_at{};
   std::optional<std::string> kill_reason;  // why the supervisor killed it (watchdog, not ready)

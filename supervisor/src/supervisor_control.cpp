@@ -47,7 +47,7 @@ flatbuffers::Offset<msg::ProcessStatus> Supervisor::State::buildStatus(flatbuffe
   const std::string last = process.degraded ? "degraded: " + process.degraded_reason : process.last_exit;
   return msg::CreateProcessStatus(fbb, fbb.CreateString(process.spec.name), running ? process.pid : 0, state, uptime,
                                   process.restarts, fbb.CreateString(last.substr(0, messages::kMaxTextLength)),
-                                  heartbeat_age, fbb.CreateVector(lags));
+                                  heartbeat_age, fbb.CreateVector(lags), running ? process.event_lag_ns : 0);
 }
 
 std::vector<std::byte> Supervisor::State::handleRequest(std::span<const std::byte> bytes) {

@@ -124,6 +124,7 @@ void Supervisor::State::onHeartbeat(const msg::Envelope& envelope, Clock::time_p
   auto* process = find(envelope.source()->str());
   if (heartbeat == nullptr || process == nullptr || heartbeat->pid() != process->pid) return;  // late, from a dead pid
   process->last_heartbeat = now;
+  process->event_lag_ns = heartbeat->ingest_lag_ns();
   const bool degraded = heartbeat->state() == msg::ProcessState::Degraded;
   if (degraded != process->degraded) {
     process->degraded = degraded;

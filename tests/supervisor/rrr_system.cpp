@@ -103,6 +103,13 @@ CommandResult RrrSystem::tap(const std::vector<std::string>& arguments) const {
   return run(command);
 }
 
+CommandResult RrrSystem::tool(const std::string& binary, const std::string& verb, const std::vector<std::string>& arguments) const {
+  std::string command = "cd " + quote(root_.string()) + " && timeout 60 " + quote(binDirectory() + "/" + binary) + " " + quote(verb) +
+                        " --config " + quote(configPath().string());
+  for (const auto& argument : arguments) command += " " + quote(argument);
+  return run(command);
+}
+
 CommandResult RrrSystem::db(const std::vector<std::string>& arguments) const {
   std::string command = "cd " + quote(root_.string()) + " && timeout 60 " + quote(binDirectory() + "/rrr-db") +
                         " --config " + quote(configPath().string());

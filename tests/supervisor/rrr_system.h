@@ -37,6 +37,8 @@ class RrrSystem {
   CommandResult supervisor(const std::vector<std::string>& arguments) const;
   CommandResult tap(const std::vector<std::string>& arguments) const;
   CommandResult db(const std::vector<std::string>& arguments) const;
+  // Any rrr binary with --config (rrr-ingest import, ...) after its first argument, from root().
+  CommandResult tool(const std::string& binary, const std::string& verb, const std::vector<std::string>& arguments) const;
 
   // status --json as {name: entry}; empty if the supervisor does not answer.
   std::map<std::string, nlohmann::json> status() const;

@@ -3,6 +3,7 @@
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/interprocess/shared_memory_object.hpp>
 
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <random>
@@ -173,6 +174,17 @@ detail::SlotHeader& RingSegment::slot(std::uint64_t sequence) const {
 
 std::byte* RingSegment::payload(std::uint64_t sequence) const {
   return slots_ + (sequence & mask_) * slot_bytes_ + kSlotHeaderBytes;
+}
+
+std::optional<std::vector<std::byte>> RingSegment::copyPublished(std::uint64_t sequence) const {
+  const auto& slot_header = slot(sequence);
+  const auto stamp = std::atomic_ref<const std::uint64_t>(slot_header.stamp).load(std::memory_order_acquire);
+  if (stamp != 2 * sequence + 2) return std::nullopt;
+  std::vector<std::byte> copy(std::min<std::uint64_t>(slot_header.length, slot_bytes_ - kSlotHeaderBytes));
+  std::memcpy(copy.data(), payload(sequence), copy.size());
+  std::atomic_thread_fence(std::memory_order_acquire);
+  if (std::atomic_ref<const std::uint64_t>(slot_header.stamp).load(std::memory_order_relaxed) != stamp) return std::nullopt;
+  return copy;
 }
 
 int RingSegment::fd() const { return mapping_->shm.get_mapping_handle().handle; }

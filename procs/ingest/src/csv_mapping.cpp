@@ -108,6 +108,7 @@ void tradeRow(const CsvScanner& scanner, const Columns& columns, TimeUnit unit, 
   TradeRow trade;
   trade.line = scanner.lineNumber();
   trade.tick = {*time, *price, *quantity};
+  trade.trade_id = trade.line;   // without an id column, trades are numbered by line (the store's key needs one)
   if (columns.trade_id != kAbsent) {
     const auto text = unquoted(scanner.field(columns.trade_id));
     std::from_chars(text.data(), text.data() + text.size(), trade.trade_id);

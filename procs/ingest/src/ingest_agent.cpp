@@ -76,7 +76,7 @@ bool IngestAgent::refill() {
     } else if (source_->finished()) {
       pipeline_.finish(scratch_);
       finished_ = true;
-      spdlog::info("replay finished: {} messages on ring md", md_.producer().nextSequence() + scratch_.size());
+      spdlog::info("every row read; {} messages in all", md_.producer().nextSequence() + pending_.size() + scratch_.size());
       for (const auto& line : pipeline_.summary()) spdlog::info("summary: {}", line);
     } else {
       return false;   // a feed with nothing yet
@@ -100,6 +100,8 @@ int IngestAgent::doWork() {
     const auto& message = pending_.front();
     const auto due = pacer_.dueAt(message.event_time_ns);
     const auto now = Pacer::Clock::now();
+    // The lag is how late the next message is: it grows while a full ring holds ingest back.
+    if (pacer_.pacing().paced()) lag_ns_ = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(now - due).count());
     if (now < due) {
       wait_until_ = due;
       break;
@@ -108,9 +110,12 @@ int IngestAgent::doWork() {
       back_pressured_ = true;
       break;
     }
-    if (pacer_.pacing().paced()) lag_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(now - due).count();
     pending_.pop_front();
     ++done;
+  }
+  if (finished_ && pending_.empty() && !complete_) {
+    complete_ = true;
+    spdlog::info("replay complete: {} messages published on ring md", md_.producer().nextSequence());
   }
   return done;
 }

@@ -55,10 +55,10 @@ Result<SyntheticParams, std::string> syntheticOf(const ConfigReader& reader, con
   if (!params.start_prices.empty() && params.start_prices.size() != params.symbols.size()) {
     return makeError(reader.at(node, "synthetic.start_prices") + " must have one price per symbol");
   }
-  if (params.correlation < -1 || params.correlation > 1 || params.garch_alpha < 0 || params.garch_beta < 0 ||
+  if (params.correlation < 0 || params.correlation > 1 || params.garch_alpha < 0 || params.garch_beta < 0 ||
       params.garch_alpha + params.garch_beta >= 1 || params.minute_volatility <= 0 || params.trend_minutes < 1) {
     return makeError(reader.at(node, "synthetic") +
-                     ": needs correlation in [-1, 1], garch_alpha + garch_beta < 1, minute_volatility > 0, trend_minutes >= 1");
+                     ": needs correlation in [0, 1], garch_alpha + garch_beta < 1, minute_volatility > 0, trend_minutes >= 1");
   }
   return params;
 }

@@ -63,10 +63,12 @@ Result<FileFormat, ReadError> guessFormat(const std::filesystem::path& path) {
   const bool packed = path.extension() == ".gz" || path.extension() == ".zip";
   const auto inner = packed ? path.stem() : path.filename();   // "x.json.gz" is read as "x.json"
   const auto name = inner.string();
+  // Binance's archives are named BTCUSDT-1m-2024-01.zip and hold BTCUSDT-1m-2024-01.csv.
+  const bool zipped_csv = path.extension() == ".zip" && (inner.extension().empty() || inner.extension().string().find_first_not_of(".0123456789") == std::string::npos);
   if (inner.extension() == ".json") {
     return name.find("-trades") != std::string::npos ? FileFormat::kFreqtradeTrades : FileFormat::kFreqtradeCandles;
   }
-  if (inner.extension() == ".csv") {
+  if (inner.extension() == ".csv" || zipped_csv) {
     return name.find("aggTrades") != std::string::npos ? FileFormat::kBinanceAggTrades : FileFormat::kBinanceKlines;
   }
   return makeError(ReadError::kUnknownFormat,

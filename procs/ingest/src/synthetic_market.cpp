@@ -59,17 +59,20 @@ void SyntheticMarket::minuteOf(std::size_t symbol, double market_shock, double m
   const double profile = intradayProfile(start);
   if (unit() < 1.0 / params_.trend_minutes) state.regime = static_cast<int>(unit() * 3.0) - 1;
 
-  // GARCH(1,1) on the diffusive shock; the profile scales volatility by sqrt(profile).
+  // GARCH(1,1) on the diffusive shock; the intraday profile scales volatility by sqrt(profile).
   const double long_run = params_.minute_volatility * params_.minute_volatility;
   const double omega = long_run * (1.0 - params_.garch_alpha - params_.garch_beta);
   state.variance = omega + params_.garch_alpha * state.last_shock * state.last_shock + params_.garch_beta * state.variance;
-  const double rho = params_.correlation;
-  const double z = rho * market_shock + std::sqrt(1.0 - rho * rho) * normal();
+  // Loading sqrt(correlation) on the market shock gives two symbols that correlation.
+  const double loading = std::sqrt(std::fabs(params_.correlation));
+  const double z = loading * market_shock + std::sqrt(1.0 - loading * loading) * normal();
+  // The GARCH recursion runs on the deseasonalised shock: fed the profile's swings, its
+  // persistence would exceed 1 at the daily peak and the variance would explode.
+  state.last_shock = std::sqrt(state.variance) * z;
   const double sigma = std::sqrt(state.variance * profile);
-  state.last_shock = sigma * z;
-  double jump = rho * market_jump;
+  double jump = loading * market_jump;
   if (unit() < params_.jump_probability / 2) jump += normal() * params_.jump_sigma;
-  const double minute_return = state.regime * params_.trend_drift + state.last_shock + jump;
+  const double minute_return = state.regime * params_.trend_drift + sigma * z + jump;
 
   // Volume: the profile, more in volatile minutes, lognormal noise. Trades: as many as the volume
   // calls for, at least one.

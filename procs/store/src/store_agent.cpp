@@ -180,7 +180,8 @@ bool StoreAgent::write(Stream& stream, const msg::Envelope& envelope, std::uint6
 
 bool StoreAgent::writeBar(Stream& stream, const msg::Envelope& envelope, std::uint64_t sequence) {
   const auto* bar = envelope.body_as_Bar();
-  auto shard = shards_->shardFor(bar != nullptr ? bar->open_time_ns() : envelope.event_time_ns());
+  const auto* trade = envelope.body_as_Trade();
+  auto shard = shards_->shardFor(bar != nullptr ? bar->open_time_ns() : trade != nullptr ? trade->time_ns() : envelope.event_time_ns());
   if (!shard.ok()) {
     fault(shard.error().message);
     return false;
@@ -194,11 +195,13 @@ bool StoreAgent::writeBar(Stream& stream, const msg::Envelope& envelope, std::ui
     }
     shard_ = shard.value();
   }
-  if (bar == nullptr) {
-    spdlog::warn("ring md sequence {}: {} is not stored yet", sequence, messages::typeName(envelope.body_type()));
+  if (bar == nullptr && trade == nullptr) {
+    spdlog::warn("ring md sequence {}: {} is not stored", sequence, messages::typeName(envelope.body_type()));
     return true;
   }
-  if (auto status = insertBar(*shard_, *bar, stream.instance, sequence); !status.ok()) {
+  const auto status = bar != nullptr ? insertBar(*shard_, *bar, stream.instance, sequence)
+                                     : insertTrade(*shard_, *trade, stream.instance, sequence);
+  if (!status.ok()) {
     fault(status.error().message);
     return false;
   }

@@ -70,6 +70,13 @@ Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_
       .bind(12, asInteger(sequence)).run();
 }
 
+Status<SqlError> insertTrade(Database& db, const msg::Trade& trade, std::int64_t ring_instance, std::uint64_t sequence) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO market_trades VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
+  return insert->bind(1, text(trade.symbol())).bind(2, trade.time_ns()).bind(3, asInteger(trade.trade_id()))
+      .bind(4, trade.price_e8()).bind(5, trade.quantity_e8()).bind(6, static_cast<std::int64_t>(trade.aggressor()))
+      .bind(7, ring_instance).bind(8, asInteger(sequence)).run();
+}
+
 Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, std::int64_t ring_instance,
                                   std::uint64_t sequence) {
   if (const auto* prediction = envelope.body_as_Prediction()) return insertPrediction(db, *prediction, ring_instance, sequence);

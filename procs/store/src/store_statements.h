@@ -13,6 +13,7 @@
 namespace rrr::store {
 
 Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_instance, std::uint64_t sequence);
+Status<SqlError> insertTrade(Database& db, const msg::Trade& trade, std::int64_t ring_instance, std::uint64_t sequence);
 
 // Predictions, order intents, risk decisions, risk events, alerts and process events (the last two
 // from the supervisor's system ring); other types are logged as not stored yet.

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
+#include <optional>
 
 #include "common/ring/ring_types.h"
 
@@ -53,6 +55,10 @@ class RingSegment {
   detail::SlotHeader& slot(std::uint64_t sequence) const;
   std::byte* payload(std::uint64_t sequence) const;
   int fd() const;
+  // A copy of the message published at sequence while its slot still holds it (nullopt once it
+  // was overwritten, or while it is being written). For inspection and tests; readers of a
+  // stream use RingConsumer.
+  std::optional<std::vector<std::byte>> copyPublished(std::uint64_t sequence) const;
 
  private:
   struct Mapping;

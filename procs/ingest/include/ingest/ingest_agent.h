@@ -43,7 +43,8 @@ class IngestAgent : public process::Agent {
   std::deque<OutMessage> pending_;
   std::vector<OutMessage> scratch_;
   std::uint64_t to_skip_;           // already on the ring before a restart
-  bool finished_ = false;
+  bool finished_ = false;           // every row read
+  bool complete_ = false;           // and every message published
   std::vector<std::string> halts_;
   std::int64_t lag_ns_ = 0;
   Pacer::Clock::time_point wait_until_{};

@@ -2,11 +2,12 @@
 // A seeded synthetic market: trades of several correlated symbols, minute by minute, with
 //   - trends: each symbol drifts up, down or not at all, in regimes of random length;
 //   - volatility clustering: a GARCH(1,1) variance per symbol;
-//   - jumps: rare market-wide jumps (felt by each symbol in proportion to its correlation) and
+//   - jumps: rare market-wide jumps (felt by each symbol in proportion to its loading) and
 //     rarer jumps of one symbol;
 //   - an intraday profile: volume and volatility peak at 15:00 UTC and ebb at 03:00, and weekends
 //     trade less;
-//   - correlation: each symbol's shock is corr * market shock + sqrt(1 - corr^2) * its own.
+//   - correlation: each symbol's shock is sqrt(corr) * market shock + sqrt(1 - corr) * its own,
+//     so that any two symbols' shocks correlate at corr (corr >= 0).
 // Within a minute, trades are spread over the minute and their prices follow a Brownian bridge
 // from the previous close to this minute's close, so bars built from them have honest highs and
 // lows. Deterministic: the same parameters give the same trades, bit for bit, on every platform

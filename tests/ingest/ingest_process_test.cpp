@@ -1,0 +1,178 @@
+// rrr-ingest as a real process under the supervisor: replay determinism bit for bit (also across
+// a SIGKILL), ingest lag in heartbeats, the halt policy, config errors, and `rrr-ingest import`.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "common/ring/ring_segment.h"
+#include "schemas/envelope_generated.h"
+#include "supervisor/config.h"
+#include "support/shared_data.h"
+#include "../supervisor/rrr_system.h"
+
+namespace rrr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Status = std::map<std::string, nlohmann::json>;
+namespace fs = std::filesystem;
+
+std::string fileText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The built-in pipeline with rrr-ingest's settings replaced and room on md for a whole replay.
+std::string ingestConfig(const std::string& settings) {
+  auto config = pipelineConfig();
+  replaceOnce(config, "settings: {pace: 6000x}", "settings: " + settings);
+  replaceOnce(config, "capacity: 4096, producer: ingest", "capacity: 65536, producer: ingest");
+  return config;
+}
+
+std::string replaySettings(const std::string& pace, const std::vector<std::pair<std::string, std::string>>& files) {
+  std::string text = "{source: replay, pace: " + pace + ", aggregate: [5m, 1h], files: [";
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    text += (i ? ", " : "") + std::string("{path: '") + files[i].first + "', symbol: " + files[i].second + "}";
+  }
+  return text + "]}";
+}
+
+bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text) {
+  return fileText(sut.root() / "logs" / "system" / (process + ".log")).find(text) != std::string::npos;
+}
+
+// Every message on ring md, as published, with the publish time (the wall clock) zeroed; the
+// system must be stopped (no writer).
+std::vector<std::string> ringMessages(const RrrSystem& sut) {
+  const auto prefix = supervisor::ringPrefixFor(fs::weakly_canonical(sut.root() / "run"));
+  auto segment = ring::RingSegment::open(prefix + "md");
+  EXPECT_TRUE(segment.ok());
+  std::vector<std::string> messages;
+  if (!segment.ok()) return messages;
+  const auto published = segment->published();
+  EXPECT_LE(published, segment->config().capacity) << "the ring must still hold every message";
+  for (std::uint64_t sequence = 0; sequence < published; ++sequence) {
+    const auto copy = segment->copyPublished(sequence);
+    EXPECT_TRUE(copy.has_value()) << sequence;
+    if (!copy) break;
+    std::string bytes(reinterpret_cast<const char*>(copy->data()), copy->size());
+    const auto* table = reinterpret_cast<const flatbuffers::Table*>(flatbuffers::GetSizePrefixedRoot<msg::Envelope>(bytes.data()));
+    const auto* publish_time = table->GetAddressOf(msg::Envelope::VT_PUBLISH_TIME_NS);
+    if (publish_time != nullptr) std::memset(bytes.data() + (publish_time - reinterpret_cast<const std::uint8_t*>(bytes.data())), 0, 8);
+    messages.push_back(std::move(bytes));
+  }
+  return messages;
+}
+
+std::vector<std::string> replay(const std::string& settings, bool kill_midway) {
+  RrrSystem sut(ingestConfig(settings));
+  EXPECT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  if (kill_midway) {
+    std::this_thread::sleep_for(400ms);
+    EXPECT_FALSE(logHas(sut, "ingest", "replay complete")) << "the kill must come mid-replay";
+    ::kill(sut.pidOf("ingest"), SIGKILL);
+  }
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "ingest", "replay complete"); }, 60s));
+  if (kill_midway) {
+    EXPECT_EQ(sut.status().at("ingest")["restarts"], 1);
+    const std::regex resumed("\\] ([1-9][0-9]*) messages were already on ring md: resumed after them");
+    EXPECT_TRUE(std::regex_search(fileText(sut.root() / "logs" / "system" / "ingest.log"), resumed));
+  }
+  EXPECT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  return ringMessages(sut);
+}
+
+TEST(IngestProcess, ReplayOfTheSameFilesAndConfigPublishesTheSameMessagesBitForBit) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto data = sharedData() / "ohlcv" / "freqtrade";
+  const auto settings = replaySettings("fast", {{(data / "json" / "UNITTEST_BTC-1m.json").string(), "BTC"},
+                                                {(data / "trades" / "XRP_ETH-trades.json.gz").string(), "XRPETH"}});
+  const auto first = replay(settings, false);
+  const auto second = replay(settings, false);
+  // 13,681 1m bars of BTC and their 5m and 1h bars; 12,477 XRP/ETH trades, their 2,469 1m bars
+  // and the 5m and 1h bars made of those.
+  ASSERT_GT(first.size(), 13'681u + 12'477u + 2'469u);
+  ASSERT_EQ(first.size(), second.size());
+  for (std::size_t i = 0; i < first.size(); ++i) ASSERT_EQ(first[i], second[i]) << "message " << i;
+}
+
+TEST(IngestProcess, SigkillMidReplayResumesWithNoMessageLostOrRepeated) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto file = (sharedData() / "ohlcv" / "freqtrade" / "json" / "UNITTEST_BTC-1m.json").string();
+  const auto undisturbed = replay(replaySettings("fast", {{file, "BTC"}}), false);
+  // 14,397 minutes (13,681 bars and their gaps) at 500,000x: about 1.7 s of replay, killed at 0.4 s.
+  const auto killed = replay(replaySettings("500000x", {{file, "BTC"}}), true);
+  ASSERT_EQ(undisturbed.size(), killed.size());
+  for (std::size_t i = 0; i < undisturbed.size(); ++i) ASSERT_EQ(undisturbed[i], killed[i]) << "message " << i;
+}
+
+TEST(IngestProcess, HeartbeatsReportTheLagBehindTheReplayClockWhenTheRingHoldsItBack) {
+  // rrr-risk is named a durable reader of md but never reads it: md fills and holds ingest back.
+  auto config = pipelineConfig();
+  replaceOnce(config, "settings: {pace: 6000x}", "settings: {pace: 60000x}");
+  RrrSystem free_running(config);
+  ASSERT_EQ(free_running.supervisor({"start"}).exit_code, 0);
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_LT(free_running.status().at("ingest")["event_lag_ms"].get<long>(), 1000) << free_running.status().at("ingest").dump();
+  ASSERT_EQ(free_running.supervisor({"stop"}).exit_code, 0);
+
+  replaceOnce(config, "durable: [infer, store]", "durable: [infer, store, risk]");
+  RrrSystem held_back(config);
+  ASSERT_EQ(held_back.supervisor({"start"}).exit_code, 0);
+  EXPECT_TRUE(held_back.waitFor([](const Status& s) { return s.at("ingest")["event_lag_ms"].get<long>() > 2000; }, 20s))
+      << held_back.status().at("ingest").dump();
+  EXPECT_NE(held_back.supervisor({"status"}).output.find("event:"), std::string::npos);
+}
+
+TEST(IngestProcess, HaltPolicyStopsTheSeriesAndTheProcessSaysWhereAndWhy) {
+  RrrSystem sut(pipelineConfig());
+  const auto file = sut.root() / "BAD-1m.csv";
+  std::ofstream(file) << "1704067200000,10,11,9,10.5,1\n"
+                         "1704067260000,10,11,9,10.5,1\n"
+                         "1704067200000,10,11,9,10.5,1\n"     // line 3: out of order
+                         "1704067320000,10,11,9,10.5,1\n";
+  sut.writeConfig(ingestConfig("{source: replay, pace: fast, validation: {out_of_order: halt}, files: [{path: BAD-1m.csv, symbol: BAD}]}"));
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("ingest")["state"] == "Degraded"; }, 10s))
+      << sut.status().at("ingest").dump();
+  const auto why = sut.status().at("ingest")["last_exit"].get<std::string>();
+  EXPECT_NE(why.find("BAD-1m.csv:3 (out of order)"), std::string::npos) << why;
+  EXPECT_EQ(sut.status().at("ingest")["restarts"], 0);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "ingest", "2 accepted; dropped: out of order 1; halted at"); }, 5s));
+}
+
+TEST(IngestProcess, ABadSettingIsAClearErrorNamingTheLine) {
+  RrrSystem sut(ingestConfig("{source: replay, pace: warp, files: [{path: x.csv, symbol: X}]}"));
+  EXPECT_NE(sut.supervisor({"start"}).exit_code, 0);
+  const auto log = fileText(sut.root() / "logs" / "system" / "ingest.log");
+  EXPECT_NE(log.find("rrr.yml:"), std::string::npos) << log;
+  EXPECT_NE(log.find("settings.pace: 'warp' is not fast, realtime or <N>x"), std::string::npos) << log;
+}
+
+TEST(IngestProcess, ImportLoadsHistoryOnceAndASecondImportAddsNothing) {
+  RRR_REQUIRE_SHARED_DATA();
+  RrrSystem sut(pipelineConfig());
+  const auto file = (sharedData() / "ohlcv" / "nautilus_trader" / "ADABTC-1m-2021-11-27.csv").string();
+  const auto first = sut.tool("rrr-ingest", "import", {file, "--aggregate", "5m"});
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("bars of ADABTC: "), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find(", 0 already present"), std::string::npos) << first.output;
+  const auto again = sut.tool("rrr-ingest", "import", {file, "--aggregate", "5m"});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find(": 0 new, "), std::string::npos) << again.output;
+  const auto rows = sut.db({"query", "SELECT interval_s, count(*) FROM market_data GROUP BY interval_s", "--db", "market_data_2021_11", "--format", "csv"});
+  EXPECT_NE(rows.output.find("60,"), std::string::npos) << rows.output;
+  EXPECT_NE(rows.output.find("300,"), std::string::npos) << rows.output;
+  const auto bad = sut.tool("rrr-ingest", "import", {file, "--interval", "7q"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("--interval: '7q' is not an interval"), std::string::npos) << bad.output;
+}
+
+}  // namespace
+}  // namespace rrr::testing
