@@ -1,5 +1,6 @@
 #include "common/fixed_point.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <limits>
@@ -9,34 +10,34 @@ namespace {
 
 constexpr std::int64_t kMaxInteger = std::numeric_limits<std::int64_t>::max() / kFixedScale;
 
-// Digits-only decimal "123.456": exact, no floating point involved.
+// Digits-only decimal "123.456": exact, no floating point involved. One pass, no division: this
+// runs for every price of every row a reader parses.
 std::optional<std::int64_t> parsePlainDecimal(std::string_view text, bool negative) {
-  const auto dot = text.find('.');
-  const std::string_view whole = text.substr(0, dot);
-  const std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
-  if (whole.empty() && fraction.empty()) return std::nullopt;
-
+  static constexpr std::int64_t kPow10[] = {1, 10, 100, 1'000, 10'000, 100'000, 1'000'000, 10'000'000, 100'000'000};
+  const char* at = text.data();
+  const char* const end = at + text.size();
   std::int64_t integer = 0;
-  if (!whole.empty()) {
-    auto [ptr, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), integer);
-    if (ec != std::errc() || ptr != whole.data() + whole.size() || integer > kMaxInteger) {
-      return std::nullopt;
-    }
+  const char* const whole_start = at;
+  for (; at != end && *at >= '0' && *at <= '9'; ++at) {
+    integer = integer * 10 + (*at - '0');
+    if (integer > kMaxInteger) return std::nullopt;
   }
+  const bool has_whole = at != whole_start;
   std::int64_t decimals = 0;
-  std::int64_t unit = kFixedScale;
+  std::size_t fraction_digits = 0;
   bool round_up = false;
-  for (std::size_t i = 0; i < fraction.size(); ++i) {
-    const char c = fraction[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    if (i < kFixedDecimals) {
-      unit /= 10;
-      decimals += (c - '0') * unit;
-    } else if (i == kFixedDecimals) {
-      round_up = c >= '5';
+  if (at != end && *at == '.') {
+    for (++at; at != end && *at >= '0' && *at <= '9'; ++at, ++fraction_digits) {
+      if (fraction_digits < kFixedDecimals) {
+        decimals = decimals * 10 + (*at - '0');
+      } else if (fraction_digits == kFixedDecimals) {
+        round_up = *at >= '5';
+      }
     }
   }
-  std::int64_t fixed = integer * kFixedScale + decimals + (round_up ? 1 : 0);
+  if (at != end || (!has_whole && fraction_digits == 0)) return std::nullopt;
+  decimals *= kPow10[kFixedDecimals - std::min<std::size_t>(fraction_digits, kFixedDecimals)];
+  const std::int64_t fixed = integer * kFixedScale + decimals + (round_up ? 1 : 0);
   return negative ? -fixed : fixed;
 }
 
@@ -54,9 +55,8 @@ std::optional<std::int64_t> parseFixed(std::string_view text) {
     negative = digits.front() == '-';
     digits.remove_prefix(1);
   }
-  if (digits.find_first_of("eE") == std::string_view::npos) {
-    return parsePlainDecimal(digits, negative);
-  }
+  if (auto plain = parsePlainDecimal(digits, negative)) return plain;
+  if (digits.find_first_of("eE") == std::string_view::npos) return std::nullopt;
   // Exponent form ("8.794e-05"): through a double, rounded to the nearest 1e-8.
   const std::string copy(text);
   char* end = nullptr;

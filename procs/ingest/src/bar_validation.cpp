@@ -124,12 +124,12 @@ void BarValidator::count(BarRule rule, const OhlcvRow& row, const std::string& w
   }
 }
 
-std::vector<OhlcvRow> BarValidator::take(const OhlcvRow& row) {
+std::size_t BarValidator::take(const OhlcvRow& row, std::vector<OhlcvRow>& out) {
   ++summary_.rows;
-  if (halted()) return {};
+  if (halted()) return 0;
   if (row.parse_error) {
     count(BarRule::kUnparsable, row, *row.parse_error);
-    return {};
+    return 0;
   }
   const bool has_last = last_.has_value();
   const std::int64_t last_time = has_last ? last_->open_time_ns : 0;
@@ -138,32 +138,38 @@ std::vector<OhlcvRow> BarValidator::take(const OhlcvRow& row) {
     count(rule, row, rule == BarRule::kOutOfOrder
                          ? "open time " + std::to_string(row.open_time_ns) + " is before the previous row's"
                          : "a row with open time " + std::to_string(row.open_time_ns) + " came before");
-    return {};
+    return 0;
   }
   OhlcvRow kept = row;
   std::string what;
   if (const auto rule = valueRule(row, what)) {
     count(*rule, row, what);
     // Fill forward needs a previous close; the first row of a series has none, so it is dropped.
-    if (policy_[*rule] != RulePolicy::kFillForward || !has_last) return {};
+    if (policy_[*rule] != RulePolicy::kFillForward || !has_last) return 0;
     kept = flatBar(row.open_time_ns, row.line);
     ++summary_.filled;
   }
-  std::vector<OhlcvRow> taken;
+  const std::size_t before = out.size();
   if (has_last && row.open_time_ns > last_time + interval_ns_) {
     const auto missing = (row.open_time_ns - last_time) / interval_ns_ - 1;
     count(BarRule::kGap, row, "a gap of " + std::to_string(missing) + " intervals");
-    if (halted()) return {};
+    if (halted()) return 0;
     if (policy_[BarRule::kGap] == RulePolicy::kFillForward) {
       for (std::int64_t time = last_time + interval_ns_; time < row.open_time_ns; time += interval_ns_) {
-        taken.push_back(flatBar(time, row.line));
+        out.push_back(flatBar(time, row.line));
         ++summary_.filled;
       }
     }
   }
   if (!kept.filled) ++summary_.accepted;
   last_ = kept;
-  taken.push_back(std::move(kept));
+  out.push_back(std::move(kept));
+  return out.size() - before;
+}
+
+std::vector<OhlcvRow> BarValidator::take(const OhlcvRow& row) {
+  std::vector<OhlcvRow> taken;
+  take(row, taken);
   return taken;
 }
 

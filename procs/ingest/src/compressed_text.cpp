@@ -3,21 +3,40 @@
 #include <zip.h>
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace rrr::ingest {
 namespace {
 
-bool isZip(const std::filesystem::path& path) {
+enum class Packing { kPlain, kGzip, kZip };
+
+Packing packingOf(const std::filesystem::path& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  char magic[4] = {};
-  return file && std::fread(magic, 1, sizeof(magic), file.get()) == sizeof(magic) && magic[0] == 'P' &&
-         magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+  unsigned char magic[4] = {};
+  const auto read = file ? std::fread(magic, 1, sizeof(magic), file.get()) : 0;
+  if (read == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) return Packing::kZip;
+  if (read >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return Packing::kGzip;
+  return Packing::kPlain;
 }
 
-Result<std::string, ReadError> readGzipOrPlain(const std::filesystem::path& path) {
-  gzFile file = gzopen(path.c_str(), "rb");  // reads plain files as they are, too
+Result<std::string, ReadError> readPlain(const std::filesystem::path& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) return makeError(ReadError::kUnreadable, path.string() + ": cannot open: " + std::strerror(errno));
+  std::string text;
+  char buffer[1 << 16];
+  std::error_code ignored;
+  if (const auto size = std::filesystem::file_size(path, ignored); !ignored) text.reserve(size);
+  std::size_t read = 0;
+  while ((read = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) text.append(buffer, read);
+  if (std::ferror(file.get())) return makeError(ReadError::kUnreadable, path.string() + ": read error: " + std::strerror(errno));
+  return text;
+}
+
+Result<std::string, ReadError> readGzip(const std::filesystem::path& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) return makeError(ReadError::kUnreadable, path.string() + ": cannot open");
   gzbuffer(file, 1 << 17);
   std::string text;
@@ -74,8 +93,12 @@ Result<std::string, ReadError> readZip(const std::filesystem::path& path) {
 }  // namespace
 
 Result<std::string, ReadError> readCompressedText(const std::filesystem::path& path) {
-  if (isZip(path)) return readZip(path);
-  return readGzipOrPlain(path);
+  switch (packingOf(path)) {
+    case Packing::kZip: return readZip(path);
+    case Packing::kGzip: return readGzip(path);
+    case Packing::kPlain: break;
+  }
+  return readPlain(path);
 }
 
 }  // namespace rrr::ingest

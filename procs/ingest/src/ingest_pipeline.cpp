@@ -86,7 +86,9 @@ void IngestPipeline::takeTrade(const SourceItem& item, std::vector<OutMessage>& 
 void IngestPipeline::takeBar(const SourceItem& item, std::vector<OutMessage>& out) {
   auto& stream = streams_[item.stream];
   if (!item.bar.parse_error) closeEnded(item.bar.open_time_ns, out);
-  for (const auto& row : stream.validator->take(item.bar)) emitBase(item.stream, barOf(row), out);
+  taken_.clear();
+  stream.validator->take(item.bar, taken_);
+  for (const auto& row : taken_) emitBase(item.stream, barOf(row), out);
   if (!item.bar.parse_error) closeEnded(item.time_ns, out);
 }
 

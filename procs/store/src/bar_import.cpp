@@ -1,6 +1,10 @@
 #include "store/bar_import.h"
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
 
 namespace rrr::store {
 namespace {
@@ -18,9 +22,9 @@ Status<std::string> writeRun(Database& shard, const std::string& symbol, std::in
     return makeError("cannot prepare the insert: " + insert.error().message);
   }
   auto& statement = *insert.value();
+  statement.bind(1, std::string_view(symbol)).bind(2, interval_s);   // bindings outlive each run's reset
   for (const auto& bar : bars) {
-    auto status = statement.bind(1, std::string_view(symbol)).bind(2, interval_s).bind(3, bar.open_time_ns)
-                      .bind(4, bar.open_e8).bind(5, bar.high_e8).bind(6, bar.low_e8).bind(7, bar.close_e8)
+    auto status = statement.bind(3, bar.open_time_ns).bind(4, bar.open_e8).bind(5, bar.high_e8).bind(6, bar.low_e8).bind(7, bar.close_e8)
                       .bind(8, bar.volume_e8).bind(9, bar.quote_volume_e8).bind(10, bar.trade_count).run();
     if (!status.ok()) {
       (void)shard.exec("ROLLBACK");
@@ -39,19 +43,45 @@ Status<std::string> writeRun(Database& shard, const std::string& symbol, std::in
 
 Result<ImportCount, std::string> importBars(MarketShards& shards, const std::string& symbol, std::int64_t interval_s,
                                             std::span<const BarRecord> bars) {
-  ImportCount count;
-  std::size_t begin = 0;
-  while (begin < bars.size()) {
+  // The monthly runs, their files opened here (MarketShards is single-threaded).
+  struct Run {
+    Database* shard;
+    std::span<const BarRecord> bars;
+    ImportCount count;
+    std::optional<std::string> error;
+  };
+  std::vector<Run> runs;
+  for (std::size_t begin = 0; begin < bars.size();) {
     auto shard = shards.shardFor(bars[begin].open_time_ns);
     if (!shard.ok()) return makeError(shard.error().message);
     const auto month_end = nextMonthStartNs(bars[begin].open_time_ns);
     const auto end = static_cast<std::size_t>(
         std::partition_point(bars.begin() + static_cast<std::ptrdiff_t>(begin), bars.end(),
                              [&](const BarRecord& bar) { return bar.open_time_ns < month_end; }) - bars.begin());
-    RRR_RETURN_IF_ERROR(writeRun(*shard.value(), symbol, interval_s, bars.subspan(begin, end - begin), count));
+    runs.push_back({shard.value(), bars.subspan(begin, end - begin), {}, std::nullopt});
     begin = end;
   }
-  return count;
+  // Each monthly file has its own connection and lock, so runs of different months are written
+  // in parallel, one thread per core: SQLite's insert path is CPU-bound.
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < runs.size();) {
+      auto& run = runs[i];
+      if (auto status = writeRun(*run.shard, symbol, interval_s, run.bars, run.count); !status.ok()) run.error = status.error().message;
+    }
+  };
+  const auto threads = std::min<std::size_t>(runs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::jthread> workers;
+  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  workers.clear();
+  ImportCount total;
+  for (const auto& run : runs) {
+    if (run.error) return makeError(*run.error);
+    total.added += run.count.added;
+    total.present += run.count.present;
+  }
+  return total;
 }
 
 }  // namespace rrr::store

@@ -77,6 +77,8 @@ class BarValidator {
   // Checks row. Returns the rows to use, in order: none (dropped, or halted), the row, or (fill
   // forward) the filled bars and then the row.
   std::vector<OhlcvRow> take(const OhlcvRow& row);
+  // As take(), appending to out (no allocation per row); returns how many rows it appended.
+  std::size_t take(const OhlcvRow& row, std::vector<OhlcvRow>& out);
   // As take(), for a caller that wants only whether the row itself is accepted.
   bool accept(const OhlcvRow& row) { return !take(row).empty(); }
   // Names the rows that follow (a stream that moves on to its next file).

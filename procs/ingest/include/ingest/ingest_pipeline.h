@@ -82,6 +82,7 @@ class IngestPipeline {
   std::vector<StreamInfo> infos_;
   std::vector<Stream> streams_;
   bool publish_trades_;
+  std::vector<OhlcvRow> taken_;   // scratch for the validator's output
 };
 
 }  // namespace rrr::ingest

@@ -1,7 +1,8 @@
 #pragma once
 // The bulk path for history: bars of one series written straight into the monthly market files,
 // for `rrr-ingest import` and `rrr-db import` while rrr is stopped (while it runs, rrr-store is the
-// only writer and this path is not used). One transaction per monthly file touched; a bar already
+// only writer and this path is not used). One transaction per monthly file touched, the files
+// written in parallel (one thread per core; each file has its own connection); a bar already
 // there (same symbol, interval and open time) is left as it is, which makes importing the same
 // file twice a no-op.
 
