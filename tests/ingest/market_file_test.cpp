@@ -104,11 +104,11 @@ TEST(MarketFile, GenericCsvWithAHeaderMappingAndDateTimesReadsTheWholePerpetualF
   const auto lines = csvLines(path, true);
   ASSERT_EQ(file->bars.size(), 45'031u);
   ASSERT_EQ(file->bars.size(), lines.size());
-  std::int64_t volume = 0, expected_volume = 0;
+  std::uint64_t volume = 0, expected_volume = 0;   // sums modulo 2^64: the total overflows an int64
   for (std::size_t i = 0; i < lines.size(); ++i) {
     ASSERT_FALSE(file->bars[i].parse_error) << i << ": " << *file->bars[i].parse_error;
-    volume += file->bars[i].volume_e8;
-    expected_volume += fixed(lines[i][5]);
+    volume += static_cast<std::uint64_t>(file->bars[i].volume_e8);
+    expected_volume += static_cast<std::uint64_t>(fixed(lines[i][5]));
   }
   EXPECT_EQ(volume, expected_volume);
   // 2021-12-31 23:01:00 UTC and 2022-02-01 05:31:00 UTC
