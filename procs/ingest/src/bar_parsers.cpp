@@ -11,13 +11,6 @@
 namespace rrr::ingest::parsers {
 namespace {
 
-std::optional<std::int64_t> integerOf(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 bool isNan(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '"')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '"')) text.remove_suffix(1);
@@ -26,6 +19,15 @@ bool isNan(std::string_view text) {
 }
 
 std::string clipped(std::string_view text) { return std::string(text.substr(0, 120)); }
+
+}  // namespace
+
+std::optional<std::int64_t> integerField(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
 
 std::optional<std::int64_t> fixedFromJson(const nlohmann::json& value, bool& nan) {
   if (!value.is_number()) return std::nullopt;
@@ -38,7 +40,13 @@ std::optional<std::int64_t> fixedFromJson(const nlohmann::json& value, bool& nan
   return toFixed(number);
 }
 
-}  // namespace
+Result<nlohmann::json, ReadError> jsonArray(std::string_view text, const std::string& source, const char* what) {
+  auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded() || !document.is_array()) {
+    return makeError(ReadError::kSyntax, source + ": not a JSON array of " + what);
+  }
+  return document;
+}
 
 std::optional<std::int64_t> priceField(std::string_view text, bool& nan) {
   if (auto value = parseFixed(text)) return value;
@@ -65,7 +73,7 @@ MarketFile binanceKlines(std::string_view text, RowNaming naming) {
                         std::to_string(scanner.fieldCount());
       continue;
     }
-    const auto time = integerOf(scanner.field(0));
+    const auto time = integerField(scanner.field(0));
     const auto open = priceField(scanner.field(1), row.nan_price), high = priceField(scanner.field(2), row.nan_price);
     const auto low = priceField(scanner.field(3), row.nan_price), close = priceField(scanner.field(4), row.nan_price);
     const auto volume = parseFixed(scanner.field(5));
@@ -81,7 +89,7 @@ MarketFile binanceKlines(std::string_view text, RowNaming naming) {
     row.volume_e8 = *volume;
     if (scanner.fieldCount() > 7) row.quote_volume_e8 = parseFixed(scanner.field(7)).value_or(0);
     if (scanner.fieldCount() > 8) {
-      const auto trades = integerOf(scanner.field(8)).value_or(0);
+      const auto trades = integerField(scanner.field(8)).value_or(0);
       row.trade_count = trades > 0 && trades <= UINT32_MAX ? static_cast<std::uint32_t>(trades) : 0;
     }
   }
@@ -89,10 +97,7 @@ MarketFile binanceKlines(std::string_view text, RowNaming naming) {
 }
 
 Result<MarketFile, ReadError> freqtradeCandles(std::string_view text, RowNaming naming) {
-  const auto document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded() || !document.is_array()) {
-    return makeError(ReadError::kSyntax, naming.source + ": not a JSON array of candles");
-  }
+  RRR_ASSIGN_OR_RETURN(const auto document, jsonArray(text, naming.source, "candles"));
   MarketFile file;
   file.kind = FileKind::kBars;
   file.naming = std::move(naming);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/fixed_point.h"
+#include "file_parsers.h"
 
 namespace rrr::ingest {
 namespace {
@@ -11,13 +12,6 @@ std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '"')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '"')) text.remove_suffix(1);
   return text;
-}
-
-std::optional<std::int64_t> integerOf(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
 }
 
 // Reads exactly `width` digits at text[at].
@@ -83,7 +77,7 @@ std::optional<std::int64_t> parseTimeNs(std::string_view text, TimeUnit unit) {
     }
     default: break;
   }
-  const auto value = integerOf(text);
+  const auto value = parsers::integerField(text);
   if (!value) return std::nullopt;
   auto scale = [](std::int64_t count, std::int64_t factor) -> std::optional<std::int64_t> {
     if (count > INT64_MAX / factor || count < INT64_MIN / factor) return std::nullopt;

@@ -12,18 +12,11 @@
 namespace rrr::ingest::parsers {
 namespace {
 
-std::optional<std::int64_t> integerOf(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
+// A price or quantity from JSON; NaN is no number here (a trade has no flat replacement).
 std::optional<std::int64_t> fixedOf(const nlohmann::json& value) {
-  if (!value.is_number()) return std::nullopt;
-  const double number = value.get<double>();
-  if (!std::isfinite(number) || std::fabs(number) > 9.0e10) return std::nullopt;
-  return toFixed(number);
+  bool nan = false;
+  const auto fixed = fixedFromJson(value, nan);
+  return nan ? std::nullopt : fixed;
 }
 
 void keepIfValid(MarketFile& file, TradeRow trade, std::optional<std::int64_t> price, std::optional<std::int64_t> quantity) {
@@ -49,8 +42,8 @@ MarketFile binanceAggTrades(std::string_view text, RowNaming naming) {
   CsvScanner scanner(text, ',');
   while (scanner.next()) {
     if (scanner.lineNumber() == 1 && (scanner.line()[0] < '0' || scanner.line()[0] > '9')) continue;  // a header
-    const auto id = integerOf(scanner.field(0));
-    const auto time = integerOf(scanner.field(5));
+    const auto id = integerField(scanner.field(0));
+    const auto time = integerField(scanner.field(5));
     if (scanner.fieldCount() < 6 || !id || !time) {
       rejectTrade(file, scanner.lineNumber(), "expected agg_trade_id, price, quantity, first_id, last_id, time, ...");
       continue;
@@ -67,10 +60,7 @@ MarketFile binanceAggTrades(std::string_view text, RowNaming naming) {
 }
 
 Result<MarketFile, ReadError> freqtradeTrades(std::string_view text, RowNaming naming) {
-  const auto document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded() || !document.is_array()) {
-    return makeError(ReadError::kSyntax, naming.source + ": not a JSON array of trades");
-  }
+  RRR_ASSIGN_OR_RETURN(const auto document, jsonArray(text, naming.source, "trades"));
   MarketFile file;
   file.kind = FileKind::kTrades;
   file.naming = std::move(naming);
