@@ -112,6 +112,26 @@ TEST(IngestProcess, SigkillMidReplayResumesWithNoMessageLostOrRepeated) {
   for (std::size_t i = 0; i < undisturbed.size(); ++i) ASSERT_EQ(undisturbed[i], killed[i]) << "message " << i;
 }
 
+TEST(IngestProcess, ANewSourceOnAKeptRingIsPublishedAfterTheOldOneNotSkipped) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto data = sharedData() / "ohlcv";
+  const auto first = (data / "nautilus_trader" / "ADABTC-1m-2021-11-27.csv").string();
+  const auto second = (data / "nautilus_trader" / "ADABTC-1m-2021-11-28.csv").string();
+  RrrSystem sut(ingestConfig(replaySettings("fast", {{first, "ADABTC"}})));
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "ingest", "replay complete"); }, 30s));
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto before = ringMessages(sut);
+  sut.writeConfig(ingestConfig(replaySettings("fast", {{second, "ADABTC"}})));
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "ingest", "the source changed since those messages were published"); }, 30s));
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto after = ringMessages(sut);
+  ASSERT_GT(before.size(), 0u);
+  EXPECT_GE(after.size(), before.size() + 11) << "the second day's 11 one-minute bars (and more) follow the first day's";
+  for (std::size_t i = 0; i < before.size(); ++i) ASSERT_EQ(before[i], after[i]) << i;
+}
+
 TEST(IngestProcess, HeartbeatsReportTheLagBehindTheReplayClockWhenTheRingHoldsItBack) {
   // rrr-risk is named a durable reader of md but never reads it: md fills and holds ingest back.
   auto config = pipelineConfig();

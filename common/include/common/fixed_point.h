@@ -18,6 +18,26 @@ inline std::int64_t toFixed(double value) { return std::llround(value * kFixedSc
 
 inline double fromFixed(std::int64_t fixed) { return static_cast<double>(fixed) / kFixedScale; }
 
+// a * b for two fixed-point values (price * quantity = notional), rounded half away from zero to
+// the nearest 1e-8, through a 128-bit product. REQUIRES: the result fits in an int64.
+inline std::int64_t mulFixed(std::int64_t a, std::int64_t b) {
+  __extension__ using Wide = __int128;
+  const Wide product = static_cast<Wide>(a) * b;
+  const Wide half = kFixedScale / 2;
+  return static_cast<std::int64_t>(product >= 0 ? (product + half) / kFixedScale : (product - half) / kFixedScale);
+}
+
+// a / b for two fixed-point values (notional / quantity = average price), rounded half away from
+// zero. REQUIRES: b != 0 and the result fits in an int64.
+inline std::int64_t divFixed(std::int64_t a, std::int64_t b) {
+  __extension__ using Wide = __int128;
+  const Wide numerator = static_cast<Wide>(a) * kFixedScale;
+  const Wide half = (b >= 0 ? b : -b) / 2;
+  const bool negative = (numerator < 0) != (b < 0);
+  const Wide magnitude = ((numerator < 0 ? -numerator : numerator) + half) / (b >= 0 ? b : -b);
+  return static_cast<std::int64_t>(negative ? -magnitude : magnitude);
+}
+
 // Parses a decimal literal such as "0.00141342", "-12", "1e-5" exactly when it has at most 8
 // decimals, and rounds to the nearest 1e-8 otherwise. Returns nothing for text that is not a
 // finite number or does not fit.

@@ -12,6 +12,7 @@
 
 #include "common/os/byte_lock.h"
 #include "ring/ring_layout.h"
+#include "ring/shared_copy.h"
 
 namespace rrr::ring {
 
@@ -177,13 +178,15 @@ std::byte* RingSegment::payload(std::uint64_t sequence) const {
 }
 
 std::optional<std::vector<std::byte>> RingSegment::copyPublished(std::uint64_t sequence) const {
-  const auto& slot_header = slot(sequence);
-  const auto stamp = std::atomic_ref<const std::uint64_t>(slot_header.stamp).load(std::memory_order_acquire);
+  // The consumer's seqlock read: copy with acquire loads, then confirm the stamp did not move.
+  auto& slot_header = slot(sequence);
+  const auto stamp = std::atomic_ref<std::uint64_t>(slot_header.stamp).load(std::memory_order_acquire);
   if (stamp != 2 * sequence + 2) return std::nullopt;
-  std::vector<std::byte> copy(std::min<std::uint64_t>(slot_header.length, slot_bytes_ - kSlotHeaderBytes));
-  std::memcpy(copy.data(), payload(sequence), copy.size());
-  std::atomic_thread_fence(std::memory_order_acquire);
-  if (std::atomic_ref<const std::uint64_t>(slot_header.stamp).load(std::memory_order_relaxed) != stamp) return std::nullopt;
+  const std::size_t length = std::min<std::uint64_t>(slot_header.length, slot_bytes_ - kSlotHeaderBytes);
+  std::vector<std::byte> copy((length + 7) / 8 * 8);
+  detail::copyFromSlot(copy.data(), payload(sequence), length);
+  if (std::atomic_ref<std::uint64_t>(slot_header.stamp).load(std::memory_order_relaxed) != stamp) return std::nullopt;
+  copy.resize(length);
   return copy;
 }
 

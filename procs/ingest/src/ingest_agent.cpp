@@ -13,6 +13,20 @@ constexpr int kMaxPerCall = 256;
 
 }  // namespace
 
+Result<IngestAgent::Feed, std::string> IngestAgent::makeFeed(const IngestConfig& config) {
+  std::unique_ptr<MarketSource> source;
+  if (config.source == IngestConfig::Source::kSynthetic) {
+    source = makeSyntheticSource(config.synthetic);
+  } else {
+    auto replay = makeReplaySource(config.files);
+    if (!replay.ok()) return makeError(replay.error().message);
+    source = std::move(replay).value();
+  }
+  auto pipeline = IngestPipeline::create(source->streams(), config.pipeline);
+  if (!pipeline.ok()) return makeError(pipeline.error().message);
+  return Feed{std::move(source), std::move(pipeline).value()};
+}
+
 std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtime) {
   auto settings = process::ProcessSettings::load(runtime.context());
   if (!settings.ok()) {
@@ -24,20 +38,9 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
     spdlog::error("{}", config.error().message);
     return nullptr;
   }
-  std::unique_ptr<MarketSource> source;
-  if (config->source == IngestConfig::Source::kSynthetic) {
-    source = makeSyntheticSource(config->synthetic);
-  } else {
-    auto replay = makeReplaySource(config->files);
-    if (!replay.ok()) {
-      spdlog::error("{}", replay.error().message);
-      return nullptr;
-    }
-    source = std::move(replay).value();
-  }
-  auto pipeline = IngestPipeline::create(source->streams(), config->pipeline);
-  if (!pipeline.ok()) {
-    spdlog::error("{}", pipeline.error().message);
+  auto feed = makeFeed(config.value());
+  if (!feed.ok()) {
+    spdlog::error("{}", feed.error().message);
     return nullptr;
   }
   auto md = process::OutputStream::open(runtime, "md");
@@ -45,21 +48,21 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
     spdlog::error("cannot open ring md: {}", md.error().message);
     return nullptr;
   }
-  for (const auto& stream : source->streams()) spdlog::info("stream {} {}s from {}", stream.symbol, stream.interval_s, stream.name);
-  auto agent = std::unique_ptr<IngestAgent>(
-      new IngestAgent(std::move(md).value(), std::move(source), std::move(pipeline).value(), config->pacing));
+  for (const auto& stream : feed->source->streams()) spdlog::info("stream {} {}s from {}", stream.symbol, stream.interval_s, stream.name);
+  auto agent = std::unique_ptr<IngestAgent>(new IngestAgent(std::move(md).value(), std::move(config).value(), std::move(feed).value()));
   const auto skip = agent->to_skip_;
   agent->refill();   // regenerates what is on the ring already, before this process says it is ready
-  spdlog::info("{} messages were already on ring md: resumed after them", skip);
+  if (agent->to_skip_ == 0 && skip > 0) spdlog::info("{} messages were already on ring md: resumed after them", skip);
   return agent;
 }
 
-IngestAgent::IngestAgent(process::OutputStream md, std::unique_ptr<MarketSource> source, IngestPipeline pipeline, Pacing pacing)
+IngestAgent::IngestAgent(process::OutputStream md, IngestConfig config, Feed feed)
     : md_(std::move(md)),
-      source_(std::move(source)),
-      pipeline_(std::move(pipeline)),
-      pacer_(pacing),
-      to_skip_(md_.producer().nextSequence()) {}
+      config_(std::move(config)),
+      feed_(std::move(feed)),
+      pacer_(config_.pacing),
+      to_skip_(md_.producer().nextSequence()),
+      last_on_ring_(md_.producer().lastPublished()) {}
 
 std::string IngestAgent::degradedReason() const {
   std::string reason = "halted by validation:";
@@ -67,27 +70,53 @@ std::string IngestAgent::degradedReason() const {
   return reason;
 }
 
+void IngestAgent::startSourceAgain(const char* why) {
+  spdlog::warn("{}: the source changed since those messages were published; publishing this source from its start, "
+               "after them", why);
+  auto feed = makeFeed(config_);
+  if (!feed.ok()) {
+    spdlog::error("{}", feed.error().message);
+    finished_ = true;
+    return;
+  }
+  feed_.emplace(std::move(feed).value());
+  to_skip_ = 0;
+  finished_ = false;
+  pending_.clear();
+}
+
 bool IngestAgent::refill() {
   while (pending_.empty() && !finished_) {
-    auto item = source_->next();
+    auto item = feed_->source->next();
     scratch_.clear();
     if (item) {
-      pipeline_.take(*item, scratch_);
-    } else if (source_->finished()) {
-      pipeline_.finish(scratch_);
+      feed_->pipeline.take(*item, scratch_);
+    } else if (feed_->source->finished()) {
+      feed_->pipeline.finish(scratch_);
       finished_ = true;
-      spdlog::info("every row read; {} messages in all", md_.producer().nextSequence() + pending_.size() + scratch_.size());
-      for (const auto& line : pipeline_.summary()) spdlog::info("summary: {}", line);
     } else {
       return false;   // a feed with nothing yet
     }
-    if (item && halts_.size() != pipeline_.halts().size()) halts_ = pipeline_.halts();
+    if (item && halts_.size() != feed_->pipeline.halts().size()) halts_ = feed_->pipeline.halts();
+    bool changed = false;
     for (auto& message : scratch_) {
-      if (to_skip_ > 0) {
+      if (to_skip_ == 0) {
+        pending_.push_back(std::move(message));
+      } else if (to_skip_ == 1 && !sameAsLastOnRing(message)) {
+        changed = true;
+        break;
+      } else {
         --to_skip_;
-        continue;
       }
-      pending_.push_back(std::move(message));
+    }
+    if (changed || (finished_ && to_skip_ > 0)) {
+      startSourceAgain(changed ? "the last message on ring md is not what this source makes at its place"
+                               : "ring md holds more messages than this source makes");
+      continue;
+    }
+    if (finished_) {
+      spdlog::info("every row read; {} messages in all", md_.producer().nextSequence() + pending_.size());
+      for (const auto& line : feed_->pipeline.summary()) spdlog::info("summary: {}", line);
     }
   }
   return !pending_.empty();
@@ -120,8 +149,24 @@ int IngestAgent::doWork() {
   return done;
 }
 
+bool IngestAgent::sameAsLastOnRing(const OutMessage& message) const {
+  if (!last_on_ring_) return false;
+  auto envelope = messages::decode(*last_on_ring_);
+  if (!envelope.ok() || envelope.value()->event_time_ns() != message.event_time_ns) return false;
+  const auto& symbol = feed_->pipeline.streams()[message.stream].symbol;
+  if (message.kind == OutMessage::Kind::kTrade) {
+    const auto* trade = envelope.value()->body_as_Trade();
+    return trade != nullptr && trade->symbol()->string_view() == symbol && trade->trade_id() == message.trade.trade_id &&
+           trade->price_e8() == message.trade.tick.price_e8 && trade->quantity_e8() == message.trade.tick.quantity_e8;
+  }
+  const auto* bar = envelope.value()->body_as_Bar();
+  return bar != nullptr && bar->symbol()->string_view() == symbol && bar->interval_s() == message.interval_s &&
+         bar->open_time_ns() == message.bar.open_time_ns && bar->close_e8() == message.bar.close_e8 &&
+         bar->volume_e8() == message.bar.volume_e8 && bar->sequence() == message.bar_sequence;
+}
+
 bool IngestAgent::publish(const OutMessage& message) {
-  const auto& symbol = pipeline_.streams()[message.stream].symbol;
+  const auto& symbol = feed_->pipeline.streams()[message.stream].symbol;
   auto& fbb = md_.startMessage();
   if (message.kind == OutMessage::Kind::kTrade) {
     const auto& trade = message.trade;

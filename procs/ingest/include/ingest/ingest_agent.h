@@ -4,12 +4,17 @@
 //
 // Restart: the messages are a deterministic function of the config, so a restarted ingest runs
 // the pipeline again from the start and publishes only what comes after the ring's last published
-// message (the ring's sequence counts them). Nothing is lost and nothing is published twice.
+// message (the ring's sequence counts them). Nothing is lost and nothing is published twice. The
+// regenerated message at the ring's last place must equal the one there; if the config or files
+// changed meanwhile, it does not (or the new source ends before that place), and the new source is
+// published from its start, after what is there.
 // A stream halted by its validation policy stops; the rest go on, and the process reports itself
 // Degraded with the place and rule. At the end of a replay it logs a summary and idles.
 
 #include <deque>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "common/process/streams.h"
 #include "ingest/ingest_config.h"
@@ -30,19 +35,30 @@ class IngestAgent : public process::Agent {
   std::string degradedReason() const override;
 
  private:
-  IngestAgent(process::OutputStream md, std::unique_ptr<MarketSource> source, IngestPipeline pipeline, Pacing pacing);
+  struct Feed {
+    std::unique_ptr<MarketSource> source;
+    IngestPipeline pipeline;
+  };
+  static Result<Feed, std::string> makeFeed(const IngestConfig& config);
+
+  IngestAgent(process::OutputStream md, IngestConfig config, Feed feed);
 
   // Runs the source through the pipeline until there is something to publish; false if not.
   bool refill();
+  // The source is not the one whose messages are on the ring: a new feed, published in full.
+  void startSourceAgain(const char* why);
   bool publish(const OutMessage& message);
+  // Whether message (regenerated at the ring's last published place) is the one published there.
+  bool sameAsLastOnRing(const OutMessage& message) const;
 
   process::OutputStream md_;
-  std::unique_ptr<MarketSource> source_;
-  IngestPipeline pipeline_;
+  IngestConfig config_;
+  std::optional<Feed> feed_;
   Pacer pacer_;
   std::deque<OutMessage> pending_;
   std::vector<OutMessage> scratch_;
   std::uint64_t to_skip_;           // already on the ring before a restart
+  std::optional<std::vector<std::byte>> last_on_ring_;
   bool finished_ = false;           // every row read
   bool complete_ = false;           // and every message published
   std::vector<std::string> halts_;
