@@ -1,0 +1,50 @@
+#pragma once
+// The built-in strategies, chosen and parameterized in config (engine settings, `strategies:`):
+//
+//   - {id: trend, type: ma_cross, symbols: [BTCUSDT], fast: 10, slow: 30, average: ema, quantity: 0.01}
+//       long while the fast average is above the slow one, flat (or short, allow_short) below.
+//   - {id: revert, type: bollinger, symbols: [ETHUSDT], period: 20, width: 2.0, quantity: 0.1}
+//       long below the lower band until the close is back at the middle; short above the upper
+//       band when allow_short.
+//   - {id: model, type: ml_signal, symbols: [BTCUSDT], enter: 0.2, exit: 0.05, quantity: 0.01,
+//      target_volatility: 0.001, max_quantity: 0.05}
+//       long when the model's score > enter (short below -enter when allow_short), flat when it
+//       falls under exit; size = quantity x confidence x target_volatility / realized volatility of
+//       the last `volatility_bars` 1m returns, capped at max_quantity.
+//
+// Each trades toward a target position per symbol and sends only the change of target, so an
+// order still in flight is never sent twice; its state is its targets (restored after a restart).
+
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "engine/strategy.h"
+
+namespace rrr::engine {
+
+// Keeps a target position per symbol and submits market orders for changes of target.
+class TargetTrader {
+ public:
+  void setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8);
+  std::int64_t target(const std::string& symbol) const;
+  const std::map<std::string, std::int64_t>& targets() const { return targets_; }
+  void restore(std::map<std::string, std::int64_t> targets) { targets_ = std::move(targets); }
+
+ private:
+  std::map<std::string, std::int64_t> targets_;
+};
+
+// Simple and exponential moving averages and the population standard deviation of the last
+// `period` closes (the EMA seeded with the SMA of its first period closes, as TA-Lib does).
+// nullopt until there are enough bars.
+std::optional<double> simpleAverage(const std::deque<BarEvent>& bars, std::size_t period);
+std::optional<double> exponentialAverage(const std::deque<BarEvent>& bars, std::size_t period);
+std::optional<double> standardDeviation(const std::deque<BarEvent>& bars, std::size_t period);
+
+// A strategy from its config entry; an error names the file, line and key (where = config path).
+Result<std::unique_ptr<Strategy>, std::string> makeStrategy(const YAML::Node& entry, const std::string& where);
+
+}  // namespace rrr::engine
