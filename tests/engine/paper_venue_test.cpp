@@ -34,12 +34,7 @@ PaperOrder order(const char* id, Side side, OrderType type, const char* quantity
                  const char* limit = "0", const char* stop = "0") {
   PaperOrder o;
   o.client_order_id = id;
-  o.symbol = "BTCUSDT";
-  o.side = side;
-  o.type = type;
-  o.quantity_e8 = e8(quantity);
-  o.limit_price_e8 = e8(limit);
-  o.stop_price_e8 = e8(stop);
+  o.spec = {"BTCUSDT", side, type, msg::TimeInForce::GTC, e8(quantity), e8(limit), e8(stop)};
   o.decision_time_ns = (decided_after + 1) * kMinuteNs;
   return o;
 }
@@ -142,9 +137,9 @@ TEST(PaperVenue, AStopLimitTriggersThenRestsAsALimit) {
 TEST(PaperVenue, IocTakesWhatTheOpenGivesAndExpiresTheRest) {
   PaperVenue sut(noCosts());
   auto limit = order("ioc-limit", Side::kBuy, OrderType::Limit, "1", 0, "95");
-  limit.time_in_force = msg::TimeInForce::IOC;
+  limit.spec.time_in_force = msg::TimeInForce::IOC;
   auto market = order("ioc-market", Side::kBuy, OrderType::Market, "5", 0);
-  market.time_in_force = msg::TimeInForce::IOC;
+  market.spec.time_in_force = msg::TimeInForce::IOC;
   (void)sut.submit(limit);
   (void)sut.submit(market);
   const auto events = sut.onBar(bar(1, "100", "101", "90", "99", "4"));

@@ -33,34 +33,34 @@ std::array<std::int64_t, 4> pathOf(const PaperBar& bar) {
 // Where along the bar's path the order first fills (and whether it took liquidity); marks a stop
 // triggered when the path reaches it. IOC orders look at the opening price only.
 std::optional<FillPoint> firstFill(PaperOrder& order, const PaperBar& bar) {
-  const bool buy = order.side == Side::kBuy;
-  const auto at_or_better = [&](std::int64_t price) { return buy ? price <= order.limit_price_e8 : price >= order.limit_price_e8; };
-  const auto reaches_stop = [&](std::int64_t price) { return buy ? price >= order.stop_price_e8 : price <= order.stop_price_e8; };
-  const bool stop_type = order.type == OrderType::Stop || order.type == OrderType::StopLimit;
+  const bool buy = order.spec.side == Side::kBuy;
+  const auto at_or_better = [&](std::int64_t price) { return buy ? price <= order.spec.limit_price_e8 : price >= order.spec.limit_price_e8; };
+  const auto reaches_stop = [&](std::int64_t price) { return buy ? price >= order.spec.stop_price_e8 : price <= order.spec.stop_price_e8; };
+  const bool stop_type = order.spec.type == OrderType::Stop || order.spec.type == OrderType::StopLimit;
   const auto path = pathOf(bar);
 
   const std::int64_t open = path[0];
-  if (order.type == OrderType::Market) return FillPoint{open, true};
+  if (order.spec.type == OrderType::Market) return FillPoint{open, true};
   if (stop_type && !order.triggered && reaches_stop(open)) order.triggered = true;   // opened beyond the stop
-  if (order.type == OrderType::Stop && order.triggered) return FillPoint{open, true};
-  const bool limit_live = order.type == OrderType::Limit || (order.type == OrderType::StopLimit && order.triggered);
+  if (order.spec.type == OrderType::Stop && order.triggered) return FillPoint{open, true};
+  const bool limit_live = order.spec.type == OrderType::Limit || (order.spec.type == OrderType::StopLimit && order.triggered);
   if (limit_live && at_or_better(open)) return FillPoint{open, true};
-  if (order.time_in_force == msg::TimeInForce::IOC) return std::nullopt;
+  if (order.spec.time_in_force == msg::TimeInForce::IOC) return std::nullopt;
 
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
     std::int64_t from = path[i];
     const std::int64_t to = path[i + 1];
     if (stop_type && !order.triggered) {
-      const std::int64_t stop = order.stop_price_e8;
+      const std::int64_t stop = order.spec.stop_price_e8;
       const bool crosses = buy ? from < stop && stop <= to : from > stop && stop >= to;
       if (!crosses) continue;
       order.triggered = true;
-      if (order.type == OrderType::Stop) return FillPoint{stop, true};
+      if (order.spec.type == OrderType::Stop) return FillPoint{stop, true};
       if (at_or_better(stop)) return FillPoint{stop, true};
       from = stop;   // a stop-limit now rests as a limit for the rest of the path
     }
-    if (order.type == OrderType::Limit || (order.type == OrderType::StopLimit && order.triggered)) {
-      const std::int64_t limit = order.limit_price_e8;
+    if (order.spec.type == OrderType::Limit || (order.spec.type == OrderType::StopLimit && order.triggered)) {
+      const std::int64_t limit = order.spec.limit_price_e8;
       const bool through = buy ? from > limit && to < limit : from < limit && to > limit;
       if (through) return FillPoint{limit, false};
     }
@@ -76,7 +76,7 @@ std::size_t PaperVenue::openOrders() const {
 
 void PaperVenue::move(PaperOrder& order, OrderStatus to, const std::string& reason, VenueEvents& events) {
   if (!isAllowed(order.status, to)) return;   // the machine refuses it; nothing happens
-  events.updates.push_back({order.client_order_id, order.status, to, order.filled_e8, order.quantity_e8 - order.filled_e8, reason});
+  events.updates.push_back({order.client_order_id, order.status, to, order.filled_e8, order.spec.quantity_e8 - order.filled_e8, reason});
   order.status = to;
 }
 
@@ -87,11 +87,11 @@ VenueEvents PaperVenue::submit(PaperOrder order) {
   order.triggered = false;
   order.status = OrderStatus::New;
   std::string problem;
-  if (order.quantity_e8 <= 0) problem = "quantity must be positive";
-  const bool limit_type = order.type == OrderType::Limit || order.type == OrderType::StopLimit;
-  const bool stop_type = order.type == OrderType::Stop || order.type == OrderType::StopLimit;
-  if (limit_type && order.limit_price_e8 <= 0) problem = "a limit order needs a positive limit price";
-  if (stop_type && order.stop_price_e8 <= 0) problem = "a stop order needs a positive stop price";
+  if (order.spec.quantity_e8 <= 0) problem = "quantity must be positive";
+  const bool limit_type = order.spec.type == OrderType::Limit || order.spec.type == OrderType::StopLimit;
+  const bool stop_type = order.spec.type == OrderType::Stop || order.spec.type == OrderType::StopLimit;
+  if (limit_type && order.spec.limit_price_e8 <= 0) problem = "a limit order needs a positive limit price";
+  if (stop_type && order.spec.stop_price_e8 <= 0) problem = "a stop order needs a positive stop price";
   auto& stored = orders_[order.client_order_id] = order;
   arrival_order_.push_back(order.client_order_id);
   move(stored, problem.empty() ? OrderStatus::Accepted : OrderStatus::Rejected, problem, events);
@@ -110,7 +110,7 @@ VenueEvents PaperVenue::onBar(const PaperBar& bar) {
   std::int64_t budget = static_cast<std::int64_t>(static_cast<double>(bar.volume_e8) * config_.max_volume_share);
   for (const auto& id : arrival_order_) {
     auto& order = orders_.at(id);
-    if (order.symbol != bar.symbol || isFinal(order.status)) continue;
+    if (order.spec.symbol != bar.symbol || isFinal(order.status)) continue;
     // Never the bar that produced the decision; and the bar must still be open on arrival.
     if (bar.open_time_ns < order.decision_time_ns) continue;
     if (bar.open_time_ns + bar.interval_ns <= order.decision_time_ns + config_.latency_ns) continue;
@@ -123,13 +123,13 @@ VenueEvents PaperVenue::onBar(const PaperBar& bar) {
 void PaperVenue::work(PaperOrder& order, const PaperBar& bar, std::int64_t& budget_e8, VenueEvents& events) {
   const auto point = firstFill(order, bar);
   if (point) {
-    const std::int64_t quantity = std::min(order.quantity_e8 - order.filled_e8, budget_e8);
+    const std::int64_t quantity = std::min(order.spec.quantity_e8 - order.filled_e8, budget_e8);
     if (quantity > 0) {
       fill(order, bar, point->price_e8, quantity, point->taker, events);
       budget_e8 -= quantity;
     }
   }
-  if (order.time_in_force == msg::TimeInForce::IOC && !isFinal(order.status)) {
+  if (order.spec.time_in_force == msg::TimeInForce::IOC && !isFinal(order.status)) {
     move(order, OrderStatus::Expired, "IOC: the rest could not fill at once", events);
   }
 }
@@ -139,13 +139,13 @@ void PaperVenue::fill(PaperOrder& order, const PaperBar& bar, std::int64_t price
   if (taker) {
     const double share = bar.volume_e8 > 0 ? static_cast<double>(quantity_e8) / static_cast<double>(bar.volume_e8) : 1.0;
     const std::int64_t slip = bps(price_e8, config_.slippage_bps + config_.impact_bps * share);
-    price_e8 += order.side == Side::kBuy ? slip : -slip;
+    price_e8 += order.spec.side == Side::kBuy ? slip : -slip;
   }
   const std::int64_t fee = bps(mulFixed(price_e8, quantity_e8), taker ? config_.taker_fee_bps : config_.maker_fee_bps);
   order.filled_e8 += quantity_e8;
-  events.fills.push_back({order.client_order_id, {order.symbol, order.side, price_e8, quantity_e8, fee, config_.quote_currency},
+  events.fills.push_back({order.client_order_id, {order.spec.symbol, order.spec.side, price_e8, quantity_e8, fee, config_.quote_currency},
                           taker ? msg::Liquidity::Taker : msg::Liquidity::Maker, bar.open_time_ns + bar.interval_ns});
-  move(order, order.filled_e8 == order.quantity_e8 ? OrderStatus::Filled : OrderStatus::PartiallyFilled, "", events);
+  move(order, order.filled_e8 == order.spec.quantity_e8 ? OrderStatus::Filled : OrderStatus::PartiallyFilled, "", events);
 }
 
 }  // namespace rrr::engine

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/order_request.h"
 #include "engine/portfolio.h"
 #include "schemas/common_generated.h"
 
@@ -38,13 +39,7 @@ struct PaperConfig {
 
 struct PaperOrder {
   std::string client_order_id;
-  std::string symbol;
-  Side side = Side::kBuy;
-  msg::OrderType type = msg::OrderType::Market;
-  msg::TimeInForce time_in_force = msg::TimeInForce::GTC;
-  std::int64_t quantity_e8 = 0;
-  std::int64_t limit_price_e8 = 0;
-  std::int64_t stop_price_e8 = 0;
+  OrderRequest spec;
   std::int64_t decision_time_ns = 0;
   // Kept by the venue.
   std::int64_t filled_e8 = 0;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/order_request.h"
 #include "engine/paper_venue.h"
 #include "engine/portfolio.h"
 
@@ -30,16 +31,6 @@ struct PredictionEvent {
   std::int64_t time_ns = 0;
   double score = 0;          // the model's output: > 0 up, < 0 down
   double confidence = 0;     // [0, 1]
-};
-
-struct OrderRequest {
-  std::string symbol;
-  Side side = Side::kBuy;
-  msg::OrderType type = msg::OrderType::Market;
-  msg::TimeInForce time_in_force = msg::TimeInForce::GTC;
-  std::int64_t quantity_e8 = 0;
-  std::int64_t limit_price_e8 = 0;
-  std::int64_t stop_price_e8 = 0;
 };
 
 class StrategyContext {
