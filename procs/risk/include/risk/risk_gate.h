@@ -1,0 +1,99 @@
+#pragma once
+// The rules every order intent passes before execution, in this order:
+//
+//   kill switch / halt   no new orders while the kill switch is on or trading is halted
+//   malformed            a positive quantity; prices where the type needs them
+//   price band           the order's price (limit, else stop, else the last price) within
+//                        price_band_bps of the last price (fat finger); no last price: refused
+//   max order notional   quantity x price
+//   max position         |position + this order| per symbol (default for symbols not listed)
+//   max gross exposure   sum of |positions| x last prices, plus this order's notional
+//   max open orders      open orders, plus this one
+//   max orders / minute  orders approved in the 60 s of event time before this one
+//   max daily loss       equity below the UTC day's starting equity by more than the limit: halt
+//   max drawdown         equity below the peak by more than the fraction: halt
+//
+// A cancel is always approved (it only takes risk away). A breach of the daily loss or drawdown
+// limit halts trading until re-armed by hand, as the kill switch does. Every decision carries the
+// rule and the numbers. Limits of 0 are off.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "schemas/common_generated.h"
+#include "schemas/risk_generated.h"
+#include "schemas/trading_generated.h"
+
+namespace rrr::risk {
+
+struct RiskLimits {
+  std::map<std::string, std::int64_t> max_position_e8;   // per symbol
+  std::int64_t default_max_position_e8 = 0;
+  std::int64_t max_order_notional_e8 = 0;
+  std::int64_t max_gross_exposure_e8 = 0;
+  int max_open_orders = 0;
+  int max_orders_per_minute = 0;
+  double price_band_bps = 0;
+  std::int64_t max_daily_loss_e8 = 0;
+  double max_drawdown = 0;                               // a fraction of the peak equity
+};
+
+struct IntentView {
+  std::string client_order_id;
+  std::string symbol;
+  msg::IntentAction action = msg::IntentAction::New;
+  msg::Side side = msg::Side::Buy;
+  msg::OrderType type = msg::OrderType::Market;
+  std::int64_t quantity_e8 = 0;
+  std::int64_t limit_price_e8 = 0;
+  std::int64_t stop_price_e8 = 0;
+  std::int64_t time_ns = 0;                              // event time of the decision
+};
+
+struct AccountView {
+  std::map<std::string, std::int64_t> positions_e8;      // signed
+  std::map<std::string, std::int64_t> last_prices_e8;
+  int open_orders = 0;
+  std::int64_t equity_e8 = 0;
+  std::int64_t peak_equity_e8 = 0;
+  std::int64_t day_start_equity_e8 = 0;
+};
+
+struct Verdict {
+  bool approved = true;
+  msg::RiskRule rule = msg::RiskRule::None;
+  double limit = 0;
+  double observed = 0;
+  std::string detail;
+  bool halts = false;                                    // this breach halts trading
+};
+
+class RiskGate {
+ public:
+  explicit RiskGate(RiskLimits limits) : limits_(std::move(limits)) {}
+
+  // Checks an intent; an approved new order counts toward the orders-per-minute limit.
+  Verdict check(const IntentView& intent, const AccountView& account);
+
+  void setKillSwitch(bool on) { kill_switch_ = on; }
+  bool killSwitch() const { return kill_switch_; }
+  // Set by a daily-loss or drawdown breach; cleared only by rearm().
+  bool halted() const { return halted_.has_value(); }
+  const std::string& haltReason() const;
+  void halt(std::string reason) { halted_ = std::move(reason); }
+  void rearm() { halted_.reset(); }
+  const RiskLimits& limits() const { return limits_; }
+
+ private:
+  Verdict checkNew(const IntentView& intent, const AccountView& account) const;
+
+  RiskLimits limits_;
+  bool kill_switch_ = false;
+  std::optional<std::string> halted_;
+  std::deque<std::int64_t> approved_times_ns_;
+};
+
+}  // namespace rrr::risk
