@@ -1,8 +1,10 @@
-// Each risk rule's accept and reject paths, with the numbers each decision carries.
+// Each risk rule's accept and reject paths, with the numbers each decision carries; the limits
+// from config.
 #include <gtest/gtest.h>
 
 #include "common/fixed_point.h"
 #include "risk/risk_gate.h"
+#include "risk/risk_limits_config.h"
 
 namespace rrr::risk {
 namespace {
@@ -145,6 +147,45 @@ TEST(RiskGate, DailyLossAndDrawdownBreachesHaltUntilRearmed) {
   EXPECT_EQ(drawdown.rule, RiskRule::MaxDrawdown);
   EXPECT_NEAR(drawdown.observed, 0.1001, 1e-12);
   EXPECT_TRUE(sut.halted());
+}
+
+}  // namespace
+}  // namespace rrr::risk
+
+
+namespace rrr::risk {
+namespace {
+
+TEST(RiskLimitsConfig, ReadsEveryLimitAndNamesTheLineOfAWrongOne) {
+  const auto limits = loadRiskLimits(YAML::Load("max_position: {BTCUSDT: 0.5, default: 0.1}\n"
+                                                "max_order_notional: 5000\n"
+                                                "max_gross_exposure: 20000\n"
+                                                "max_open_orders: 20\n"
+                                                "max_orders_per_minute: 60\n"
+                                                "price_band_bps: 200\n"
+                                                "max_daily_loss: 500\n"
+                                                "max_drawdown: 0.1\n"),
+                                     "rrr.yml");
+  ASSERT_TRUE(limits.ok()) << limits.error().message;
+  EXPECT_EQ(limits->max_position_e8.at("BTCUSDT"), e8("0.5"));
+  EXPECT_EQ(limits->default_max_position_e8, e8("0.1"));
+  EXPECT_EQ(limits->max_order_notional_e8, e8("5000"));
+  EXPECT_EQ(limits->max_gross_exposure_e8, e8("20000"));
+  EXPECT_EQ(limits->max_open_orders, 20);
+  EXPECT_EQ(limits->max_orders_per_minute, 60);
+  EXPECT_DOUBLE_EQ(limits->price_band_bps, 200);
+  EXPECT_EQ(limits->max_daily_loss_e8, e8("500"));
+  EXPECT_DOUBLE_EQ(limits->max_drawdown, 0.1);
+
+  const auto wrong = loadRiskLimits(YAML::Load("max_open_orders: 20\nmax_drawdown: 3\n"), "rrr.yml");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().message, "rrr.yml:2: settings.limits.max_drawdown must be between 0 and 1.000000");
+  const auto unknown = loadRiskLimits(YAML::Load("max_leverage: 3\n"), "rrr.yml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("max_leverage is not a limit rrr-risk knows"), std::string::npos);
+  const auto symbol = loadRiskLimits(YAML::Load("max_position: {BTCUSDT: lots}\n"), "rrr.yml");
+  ASSERT_FALSE(symbol.ok());
+  EXPECT_NE(symbol.error().message.find("settings.limits.max_position.BTCUSDT must be a number"), std::string::npos);
 }
 
 }  // namespace
