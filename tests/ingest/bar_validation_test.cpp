@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "ingest/bar_validation.h"
+#include "ingest/ingest_pipeline.h"
 #include "ingest/market_file.h"
 #include "support/shared_data.h"
 #include "support/unique_name.h"
@@ -99,6 +100,51 @@ TEST(BarValidation, RandomBytesNeverCrashAReaderAndEveryRowIsAccountedFor) {
     }
   }
   std::filesystem::remove(path);
+  spdlog::set_level(spdlog::level::info);
+}
+
+TEST(BarValidation, RandomBytesNeverCrashTheTradeAndMappedCsvReadersNorThePipeline) {
+  spdlog::set_level(spdlog::level::err);
+  std::mt19937 random(11);
+  MarketFileSpec mapped_bars{"noise.csv", FileFormat::kCsv};
+  mapped_bars.csv.header = false;
+  mapped_bars.csv.time_unit = TimeUnit::kDateTime;
+  mapped_bars.csv.columns = {{"time", "0"}, {"open", "1"}, {"high", "2"}, {"low", "3"}, {"close", "4"}, {"volume", "5"}};
+  MarketFileSpec mapped_trades{"noise.csv", FileFormat::kCsv};
+  mapped_trades.csv.header = false;
+  mapped_trades.csv.columns = {{"time", "0"}, {"price", "1"}, {"quantity", "2"}, {"side", "3"}};
+  const MarketFileSpec specs[] = {{"noise.csv", FileFormat::kBinanceAggTrades}, {"noise.json", FileFormat::kFreqtradeTrades},
+                                  mapped_bars, mapped_trades};
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes(1 + random() % 4096, '\0');
+    for (auto& byte : bytes) {
+      const auto roll = random() % 8;
+      byte = static_cast<char>(roll == 0 ? ',' : roll == 1 ? '\n' : roll == 2 ? '0' + random() % 10 : random() % 256);
+    }
+    for (const auto& spec : specs) {
+      const auto file = parseMarketText(bytes, spec, "noise");
+      if (!file.ok()) continue;   // a clear file-level error is a fine answer
+      for (const auto& trade : file->trades) {
+        ASSERT_GT(trade.tick.price_e8, 0);
+        ASSERT_GT(trade.tick.quantity_e8, 0);
+      }
+      auto pipeline = IngestPipeline::create({{"X", 60, file->kind, "noise"}}, {{300, 3600}, true, {}}).value();
+      std::vector<OutMessage> out;
+      SourceItem item;
+      item.naming = &file->naming;
+      for (const auto& bar : file->bars) {
+        item.bar = bar;
+        item.time_ns = bar.open_time_ns;
+        pipeline.take(item, out);
+      }
+      for (const auto& trade : file->trades) {
+        item.trade = trade;
+        item.time_ns = trade.tick.time_ns;
+        pipeline.take(item, out);
+      }
+      pipeline.finish(out);
+    }
+  }
   spdlog::set_level(spdlog::level::info);
 }
 

@@ -237,6 +237,30 @@ TEST(MarketFile, NanPricesAndBadTimesComeBackAsRowsTheValidatorNames) {
   EXPECT_EQ(validator.summary().accepted, 2u);
 }
 
+TEST(MarketFile, TimesOutsideTheReadersRangeAreRowsThatCannotBeParsedNotOverflows) {
+  const auto klines = parseMarketText("9223372036854775807,1,1,1,1,1\n-5,1,1,1,1,1\n1704067200000,1,1,1,1,1\n",
+                                      {"k.csv", FileFormat::kBinanceKlines}, "k.csv");
+  ASSERT_TRUE(klines.ok());
+  ASSERT_EQ(klines->bars.size(), 3u);
+  ASSERT_TRUE(klines->bars[0].parse_error);
+  EXPECT_NE(klines->bars[0].parse_error->find("not a time from 1970 to 2100"), std::string::npos);
+  EXPECT_TRUE(klines->bars[1].parse_error);
+  EXPECT_FALSE(klines->bars[2].parse_error);
+  const auto candles = parseMarketText("[[9223372036854775807,1,1,1,1,1],[1704067200000,1,1,1,1,1]]",
+                                       {"c.json", FileFormat::kFreqtradeCandles}, "c.json");
+  ASSERT_TRUE(candles.ok());
+  EXPECT_TRUE(candles->bars[0].parse_error);
+  EXPECT_FALSE(candles->bars[1].parse_error);
+  MarketFileSpec spec{"d.csv", FileFormat::kCsv};
+  spec.csv.header = false;
+  spec.csv.time_unit = TimeUnit::kDateTime;
+  spec.csv.columns = {{"time", "0"}, {"price", "1"}, {"quantity", "2"}};
+  const auto trades = parseMarketText("9999-12-31 23:59:59,1,1\n2024-01-01 00:00:00,1,1\n", spec, "d.csv");
+  ASSERT_TRUE(trades.ok());
+  EXPECT_EQ(trades->trades.size(), 1u);
+  EXPECT_EQ(trades->rejected_trades, 1u);
+}
+
 TEST(MarketFile, FillForwardReplacesABadValueRowWithAFlatBarAtItsTime) {
   ValidationPolicy policy;
   policy[BarRule::kHighBelowLow] = RulePolicy::kFillForward;

@@ -73,15 +73,17 @@ MarketFile binanceKlines(std::string_view text, RowNaming naming) {
                         std::to_string(scanner.fieldCount());
       continue;
     }
-    const auto time = integerField(scanner.field(0));
+    const auto raw_time = integerField(scanner.field(0));
+    const auto time = raw_time ? binanceTimeToNs(*raw_time) : std::nullopt;
     const auto open = priceField(scanner.field(1), row.nan_price), high = priceField(scanner.field(2), row.nan_price);
     const auto low = priceField(scanner.field(3), row.nan_price), close = priceField(scanner.field(4), row.nan_price);
     const auto volume = parseFixed(scanner.field(5));
     if (!time || !open || !high || !low || !close || !volume) {
-      row.parse_error = "a field is not a number: '" + clipped(line) + "'";
+      row.parse_error = std::string(time ? "a field is not a number" : "the open time is not a time from 1970 to 2100") + ": '" +
+                        clipped(line) + "'";
       continue;
     }
-    row.open_time_ns = binanceTimeToNs(*time);
+    row.open_time_ns = *time;
     row.open_e8 = *open;
     row.high_e8 = *high;
     row.low_e8 = *low;
@@ -107,7 +109,8 @@ Result<MarketFile, ReadError> freqtradeCandles(std::string_view text, RowNaming 
     row.line = i + 1;
     const auto& candle = document[i];
     std::array<std::optional<std::int64_t>, 5> values;
-    const bool shaped = candle.is_array() && candle.size() >= 6 && candle[0].is_number_integer();
+    const bool shaped = candle.is_array() && candle.size() >= 6 && candle[0].is_number_integer() &&
+                        scaledTimeNs(candle[0].get<std::int64_t>(), 1'000'000).has_value();
     if (shaped) {
       for (std::size_t k = 0; k < 4; ++k) values[k] = fixedFromJson(candle[k + 1], row.nan_price);
       bool nan_volume = false;
@@ -115,10 +118,10 @@ Result<MarketFile, ReadError> freqtradeCandles(std::string_view text, RowNaming 
       if (nan_volume) values[4].reset();
     }
     if (!shaped || !values[0] || !values[1] || !values[2] || !values[3] || !values[4]) {
-      row.parse_error = "expected [ts_ms, open, high, low, close, volume] with finite numbers, got " + candle.dump().substr(0, 120);
+      row.parse_error = "expected [ts_ms (1970 to 2100), open, high, low, close, volume] with finite numbers, got " + candle.dump().substr(0, 120);
       continue;
     }
-    row.open_time_ns = candle[0].get<std::int64_t>() * 1'000'000;
+    row.open_time_ns = *scaledTimeNs(candle[0].get<std::int64_t>(), 1'000'000);
     row.open_e8 = *values[0];
     row.high_e8 = *values[1];
     row.low_e8 = *values[2];

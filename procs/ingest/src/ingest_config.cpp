@@ -41,6 +41,9 @@ Result<SyntheticParams, std::string> syntheticOf(const ConfigReader& reader, con
   RRR_ASSIGN_OR_RETURN(params.start_prices, reader.value(node["start_prices"], "synthetic.start_prices", params.start_prices));
   RRR_ASSIGN_OR_RETURN(params.seed, reader.value(node["seed"], "synthetic.seed", params.seed));
   RRR_ASSIGN_OR_RETURN(auto start_s, reader.value(node["start_time_s"], "synthetic.start_time_s", params.start_time_ns / 1'000'000'000));
+  if (start_s < 0 || start_s >= kLatestTimeNs / 1'000'000'000) {
+    return makeError(reader.at(node["start_time_s"], "synthetic.start_time_s") + " must be a Unix time from 1970 to 2100");
+  }
   params.start_time_ns = start_s * 1'000'000'000;
   const std::pair<const char*, double*> numbers[] = {
       {"correlation", &params.correlation},     {"minute_volatility", &params.minute_volatility},

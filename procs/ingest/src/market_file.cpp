@@ -55,8 +55,13 @@ FileKind MarketFileSpec::kind() const {
   }
 }
 
-std::int64_t binanceTimeToNs(std::int64_t value) {
-  return value >= kMicrosecondThreshold ? value * 1'000 : value * 1'000'000;
+std::optional<std::int64_t> scaledTimeNs(std::int64_t value, std::int64_t factor) {
+  if (value < 0 || value >= kLatestTimeNs / factor) return std::nullopt;
+  return value * factor;
+}
+
+std::optional<std::int64_t> binanceTimeToNs(std::int64_t value) {
+  return scaledTimeNs(value, value >= kMicrosecondThreshold ? 1'000 : 1'000'000);
 }
 
 Result<FileFormat, ReadError> guessFormat(const std::filesystem::path& path) {

@@ -35,6 +35,7 @@ std::optional<std::int64_t> dateTimeNs(std::string_view text) {
     return std::nullopt;
   }
   if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59) return std::nullopt;
+  if (*year < 1970 || *year >= 2100) return std::nullopt;   // the readers' range; no overflow below
   std::int64_t nanos = 0;
   unsigned second = 0;
   if (text.size() > 16) {
@@ -65,7 +66,7 @@ std::int64_t daysFromCivil(std::int64_t year, unsigned month, unsigned day) {
   return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
 }
 
-std::optional<std::int64_t> parseTimeNs(std::string_view text, TimeUnit unit) {
+static std::optional<std::int64_t> unboundedTimeNs(std::string_view text, TimeUnit unit) {
   text = trimmed(text);
   constexpr std::int64_t kLimit = 9'000'000'000'000'000'000 / 1'000'000'000;   // seconds that fit in ns
   switch (unit) {
@@ -97,6 +98,12 @@ std::optional<std::int64_t> parseTimeNs(std::string_view text, TimeUnit unit) {
     }
     default: return std::nullopt;
   }
+}
+
+std::optional<std::int64_t> parseTimeNs(std::string_view text, TimeUnit unit) {
+  const auto time = unboundedTimeNs(text, unit);
+  if (!time || *time < 0 || *time >= kLatestTimeNs) return std::nullopt;
+  return time;
 }
 
 }  // namespace rrr::ingest

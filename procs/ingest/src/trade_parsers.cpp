@@ -43,14 +43,15 @@ MarketFile binanceAggTrades(std::string_view text, RowNaming naming) {
   while (scanner.next()) {
     if (scanner.lineNumber() == 1 && (scanner.line()[0] < '0' || scanner.line()[0] > '9')) continue;  // a header
     const auto id = integerField(scanner.field(0));
-    const auto time = integerField(scanner.field(5));
+    const auto raw_time = integerField(scanner.field(5));
+    const auto time = raw_time ? binanceTimeToNs(*raw_time) : std::nullopt;
     if (scanner.fieldCount() < 6 || !id || !time) {
-      rejectTrade(file, scanner.lineNumber(), "expected agg_trade_id, price, quantity, first_id, last_id, time, ...");
+      rejectTrade(file, scanner.lineNumber(), "expected agg_trade_id, price, quantity, first_id, last_id, time (1970 to 2100), ...");
       continue;
     }
     TradeRow trade;
     trade.line = scanner.lineNumber();
-    trade.tick.time_ns = binanceTimeToNs(*time);
+    trade.tick.time_ns = *time;
     trade.trade_id = static_cast<std::uint64_t>(*id);
     const auto maker = scanner.field(6);   // the buyer was the maker: a sell took liquidity
     trade.aggressor = maker == "True" || maker == "true" ? 2 : maker == "False" || maker == "false" ? 1 : 0;
@@ -67,13 +68,14 @@ Result<MarketFile, ReadError> freqtradeTrades(std::string_view text, RowNaming n
   file.trades.reserve(document.size());
   for (std::size_t i = 0; i < document.size(); ++i) {
     const auto& item = document[i];
-    if (!item.is_array() || item.size() < 6 || !item[0].is_number_integer()) {
-      rejectTrade(file, i + 1, "expected [timestamp_ms, id, type, side, price, amount, ...]");
+    if (!item.is_array() || item.size() < 6 || !item[0].is_number_integer() ||
+        !scaledTimeNs(item[0].get<std::int64_t>(), 1'000'000)) {
+      rejectTrade(file, i + 1, "expected [timestamp_ms (1970 to 2100), id, type, side, price, amount, ...]");
       continue;
     }
     TradeRow trade;
     trade.line = i + 1;
-    trade.tick.time_ns = item[0].get<std::int64_t>() * 1'000'000;
+    trade.tick.time_ns = *scaledTimeNs(item[0].get<std::int64_t>(), 1'000'000);
     if (item[1].is_string()) {
       const auto& id = item[1].get_ref<const std::string&>();
       std::from_chars(id.data(), id.data() + id.size(), trade.trade_id);

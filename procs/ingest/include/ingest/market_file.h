@@ -80,7 +80,12 @@ Result<MarketFile, ReadError> readMarketFile(const MarketFileSpec& spec);
 // The same on text already in memory (`name` names it in messages): what the parse benchmark runs.
 Result<MarketFile, ReadError> parseMarketText(std::string_view text, const MarketFileSpec& spec, const std::string& name);
 
-// Nanoseconds from a Binance time in milliseconds or (2025 on) microseconds.
-std::int64_t binanceTimeToNs(std::int64_t value);
+// Times a reader accepts: from 1970 to 2100 (UTC); anything else is a row that cannot be parsed.
+// The bound also keeps every later sum (a bar's close time) far from overflowing.
+inline constexpr std::int64_t kLatestTimeNs = 4'102'444'800'000'000'000;   // 2100-01-01
+// value x factor as nanoseconds, if it lands within [1970, 2100).
+std::optional<std::int64_t> scaledTimeNs(std::int64_t value, std::int64_t factor);
+// Nanoseconds from a Binance time in milliseconds or (2025 on) microseconds, within [1970, 2100).
+std::optional<std::int64_t> binanceTimeToNs(std::int64_t value);
 
 }  // namespace rrr::ingest
