@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 std::string configText(int bar_interval_ms) {
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
 rings:
-  md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store], lossy: [monitor]}
+  md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store], lossy: [monitor, risk]}
   pred:     {slot_bytes: 512, capacity: 16384, producer: infer,  durable: [engine, store], lossy: [monitor]}
   intent:   {slot_bytes: 512, capacity: 16384, producer: engine, durable: [risk, store], lossy: [monitor]}
   decision: {slot_bytes: 512, capacity: 16384, producer: risk,   durable: [engine, store], lossy: [monitor]}
@@ -31,7 +31,7 @@ processes:
   store: {binary: rrr-store}
   ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + std::to_string(60'000 / bar_interval_ms) + R"(x}}
   infer: {binary: rrr-infer, depends_on: [ingest]}
-  risk: {binary: rrr-risk, depends_on: [store], settings: {max_quantity: 0.05}}
+  risk: {binary: rrr-risk, depends_on: [store], settings: {limits: {max_position: {default: 0.05}}}}
   engine: {binary: rrr-engine, depends_on: [infer, risk], settings: {threshold: 0.1}}
   monitor: {binary: rrr-monitor, depends_on: [store]}
 )";

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   auto* reset = app.add_subcommand("reset", "re-arm a process given up after too many restarts");
   reset->add_option("name", name)->required();
   auto* reload = app.add_subcommand("reload", "re-read the config; restart only what changed");
+  std::string switch_state;
+  auto* killswitch = app.add_subcommand("killswitch", "the kill switch through the control socket: rrr-risk approves no new order while on");
+  killswitch->add_option("state", switch_state)->required()->check(CLI::IsMember({"on", "off"}));
   auto* logs = app.add_subcommand("logs", "print a process's log");
   logs->add_option("name", name)->required();
   logs->add_flag("-f,--follow", follow, "keep printing as it grows");
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
   if (restart->parsed()) return sv::controlCommand(options, "restart", name);
   if (stop->parsed()) return sv::controlCommand(options, "stop", name);
   if (reset->parsed()) return sv::controlCommand(options, "reset", name);
+  if (killswitch->parsed()) return sv::controlCommand(options, "killswitch-" + switch_state, "");
   if (reload->parsed()) return sv::controlCommand(options, "reload", "");
   if (logs->parsed()) return sv::logsCommand(options, name, lines, follow);
   if (service->parsed()) return sv::installServiceCommand(options, self);

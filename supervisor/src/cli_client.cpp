@@ -119,10 +119,12 @@ int statusCommand(const CommandOptions& options, const std::string& name, bool j
 }
 
 int controlCommand(const CommandOptions& options, const std::string& verb, const std::string& name) {
-  const auto command = verb == "restart" ? msg::ControlCommand::Restart
-                       : verb == "stop"  ? msg::ControlCommand::Stop
-                       : verb == "reset" ? msg::ControlCommand::Reset
-                                         : msg::ControlCommand::Reload;
+  const auto command = verb == "restart"        ? msg::ControlCommand::Restart
+                       : verb == "stop"           ? msg::ControlCommand::Stop
+                       : verb == "reset"          ? msg::ControlCommand::Reset
+                       : verb == "killswitch-on"  ? msg::ControlCommand::KillSwitchOn
+                       : verb == "killswitch-off" ? msg::ControlCommand::KillSwitchOff
+                                                  : msg::ControlCommand::Reload;
   const auto config = loadOrSay(options);
   const auto reply = request(config, command, name);
   if (!reply) return 1;

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ring_setup.h"
+#include "risk/risk_switches.h"
 #include "supervisor_state.h"
 
 namespace rrr::supervisor {
@@ -104,6 +105,16 @@ std::vector<std::byte> Supervisor::State::handleRequest(std::span<const std::byt
       process->wanted = true;
       if (process->phase == ProcessPhase::kGivenUp) process->phase = ProcessPhase::kStopped;
       return textReply("re-armed " + target);
+    case msg::ControlCommand::KillSwitchOn:
+    case msg::ControlCommand::KillSwitchOff: {
+      const bool on = request->command() == msg::ControlCommand::KillSwitchOn;
+      const risk::RiskSwitches switches(config.data_dir / "risk");
+      if (auto status = switches.setKillSwitch(on, "set through the supervisor's control socket"); !status.ok()) {
+        return errorReply(status.error().message);
+      }
+      spdlog::warn("kill switch {} (control socket)", on ? "on" : "off");
+      return textReply(std::string("kill switch ") + (on ? "on" : "off") + "; rrr-risk applies it before its next decision");
+    }
     case msg::ControlCommand::Reload: {
       const auto outcome = reload();
       return outcome.rfind("error: ", 0) == 0 ? errorReply(outcome.substr(7)) : textReply(outcome);

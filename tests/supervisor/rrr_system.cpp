@@ -44,7 +44,7 @@ supervisor:
   watchdog_ms: 1000
 )" + supervisor_extra + R"(
 rings:
-  md:       {slot_bytes: 512, capacity: 4096, producer: ingest, durable: [infer, store], lossy: [monitor]}
+  md:       {slot_bytes: 512, capacity: 4096, producer: ingest, durable: [infer, store], lossy: [monitor, risk]}
   pred:     {slot_bytes: 512, capacity: 4096, producer: infer,  durable: [engine, store], lossy: [monitor]}
   intent:   {slot_bytes: 512, capacity: 4096, producer: engine, durable: [risk, store], lossy: [monitor]}
   decision: {slot_bytes: 512, capacity: 4096, producer: risk,   durable: [engine, store], lossy: [monitor]}
@@ -56,7 +56,7 @@ processes:
     backoff_initial_ms: 50
     settings: {pace: 6000x}
   infer: {binary: rrr-infer, depends_on: [ingest], backoff_initial_ms: 50}
-  risk: {binary: rrr-risk, depends_on: [store], backoff_initial_ms: 50, settings: {max_quantity: 0.05}}
+  risk: {binary: rrr-risk, depends_on: [store], backoff_initial_ms: 50, settings: {limits: {max_position: {default: 0.05}}}}
   engine: {binary: rrr-engine, depends_on: [infer, risk], backoff_initial_ms: 50, settings: {threshold: 0.1}}
   monitor: {binary: rrr-monitor, depends_on: [store], backoff_initial_ms: 50}
 )" + extra_processes;

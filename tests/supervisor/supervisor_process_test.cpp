@@ -237,7 +237,7 @@ TEST(SupervisorProcess, ReusedRingsForgetConsumersTheConfigDropped) {
   // monitor leaves the config; its (lossy) registration on md would be harmless, but a durable one
   // would stall ingest, so the restart must drop whatever is not configured.
   auto config = pipelineConfig();
-  config.replace(config.find("durable: [infer, store], lossy: [monitor]"), 41, "durable: [infer, store], lossy: []        ");
+  replaceOnce(config, "durable: [infer, store], lossy: [monitor, risk]", "durable: [infer, store], lossy: [risk]");
   sut.writeConfig(config);
   const auto again = sut.supervisor({"start"});
   ASSERT_EQ(again.exit_code, 0) << again.output;

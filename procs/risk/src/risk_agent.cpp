@@ -3,6 +3,7 @@
 #include "common/fixed_point.h"
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
+#include "risk/risk_limits_config.h"
 
 namespace rrr::risk {
 
@@ -12,30 +13,113 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
     spdlog::error("{}", settings.error().message);
     return nullptr;
   }
-  const double max_quantity = settings->get<double>("max_quantity", 1.0);
-  if (settings->error() || !(max_quantity > 0)) {
-    spdlog::error("bad settings: {}", settings->error().value_or("max_quantity must be positive"));
+  auto limits = loadRiskLimits(settings->node("limits"), settings->where());
+  if (!limits.ok()) {
+    spdlog::error("{}", limits.error().message);
     return nullptr;
   }
-  auto intent = process::attachInput(runtime, "intent");
-  auto decision = process::openOutput(runtime, "decision");
-  if (!intent || !decision) return nullptr;
-  return std::unique_ptr<RiskAgent>(new RiskAgent(std::move(*intent), std::move(*decision), toFixed(max_quantity)));
+  auto intents = process::attachInput(runtime, "intent");
+  auto decisions = process::openOutput(runtime, "decision");
+  auto market = process::attachInput(runtime, "md", ring::ConsumerKind::kLossy);
+  if (!intents || !decisions || !market) return nullptr;
+  RiskSwitches switches(runtime.context().data_dir / "risk");
+  auto agent = std::unique_ptr<RiskAgent>(
+      new RiskAgent(std::move(*intents), std::move(*decisions), std::move(*market), std::move(limits).value(), std::move(switches)));
+  if (const auto last = agent->output().producer().lastPublished()) {
+    if (const auto decoded = messages::decode(*last); decoded.ok() && decoded.value()->cause_sequence()) {
+      agent->last_cause_ = *decoded.value()->cause_sequence();
+    }
+  }
+  agent->refreshSwitches();   // before the first intent, and before this process says it is ready
+  return agent;
+}
+
+RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisions, process::InputStream market,
+                     RiskLimits limits, RiskSwitches switches)
+    : TransformAgent(std::move(intents), std::move(decisions)),
+      market_(std::move(market)),
+      gate_(std::move(limits)),
+      switches_(std::move(switches)) {}
+
+int RiskAgent::readPrices() {
+  return market_.poll([this](const msg::Envelope& envelope, std::uint64_t) {
+    if (const auto* bar = envelope.body_as_Bar()) account_.last_prices_e8[bar->symbol()->str()] = bar->close_e8();
+    if (const auto* trade = envelope.body_as_Trade()) account_.last_prices_e8[trade->symbol()->str()] = trade->price_e8();
+    return true;
+  });
+}
+
+bool RiskAgent::refreshSwitches() {
+  const auto state = switches_.read();
+  if (state != applied_) {
+    gate_.setKillSwitch(state.kill_switch.has_value());
+    if (state.halt) {
+      gate_.halt(*state.halt);
+    } else {
+      gate_.rearm();
+    }
+    spdlog::warn("kill switch {}{}; trading {}{}", state.kill_switch ? "on: " : "off", state.kill_switch.value_or(""),
+                 state.halt ? "halted: " : "not halted", state.halt.value_or(""));
+    applied_ = state;
+    event_pending_ = true;
+  }
+  if (!event_pending_) return true;
+  auto& fbb = output().startMessage();
+  const std::string detail = (applied_.kill_switch ? "kill switch on: " + *applied_.kill_switch : std::string("kill switch off")) +
+                             (applied_.halt ? "; halted: " + *applied_.halt : std::string(""));
+  const auto event = msg::CreateRiskEvent(fbb, applied_.halt && !applied_.kill_switch ? msg::RiskRule::MaxDrawdown : msg::RiskRule::KillSwitch,
+                                          applied_.kill_switch || applied_.halt ? msg::Severity::Critical : msg::Severity::Warning, 0, 0,
+                                          0, 0, applied_.kill_switch.has_value(), applied_.halt.has_value(),
+                                          fbb.CreateString(detail.substr(0, 512)));
+  if (output().publish(event, messages::wallClockNs(), last_cause_) != ring::PublishStatus::kOk) return false;
+  event_pending_ = false;
+  return true;
+}
+
+int RiskAgent::doWork() {
+  const int prices = readPrices();
+  if (!refreshSwitches()) return prices;   // the state change goes out before any decision
+  return prices + TransformAgent::doWork();
+}
+
+std::vector<process::RingLagReport> RiskAgent::ringLags() const {
+  auto lags = TransformAgent::ringLags();
+  lags.push_back(market_.lag());
+  return lags;
 }
 
 process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, std::uint64_t sequence,
                                                    process::OutputStream& output) {
   const auto* intent = input.body_as_OrderIntent();
   if (intent == nullptr) return Outcome::kDone;
-  const bool approved = intent->quantity_e8() <= max_quantity_e8_;
+  if (!decided_ || decided_->first != sequence) {
+    IntentView view;
+    view.client_order_id = intent->client_order_id()->str();
+    view.symbol = intent->symbol()->str();
+    view.action = intent->action();
+    view.side = intent->side();
+    view.type = intent->order_type();
+    view.quantity_e8 = intent->quantity_e8();
+    view.limit_price_e8 = intent->limit_price_e8();
+    view.stop_price_e8 = intent->stop_price_e8();
+    view.time_ns = intent->decision_time_ns();
+    decided_.emplace(sequence, gate_.check(view, account_));
+    if (decided_->second.halts) {
+      if (auto status = switches_.recordHalt(decided_->second.detail); !status.ok()) spdlog::error("{}", status.error().message);
+    }
+  }
+  const auto& verdict = decided_->second;
+  if (!verdict.approved) spdlog::info("intent {} rejected: {}", intent->client_order_id()->str(), verdict.detail);
   auto& fbb = output.startMessage();
-  const auto detail = approved ? fbb.CreateString("")
-                               : fbb.CreateString("quantity " + formatFixed(intent->quantity_e8()) + " above max_quantity " +
-                                                  formatFixed(max_quantity_e8_));
-  const auto decision = msg::CreateRiskDecision(fbb, fbb.CreateString(intent->client_order_id()->string_view()), approved,
-                                                approved ? msg::RiskRule::None : msg::RiskRule::MaxPosition,
-                                                fromFixed(max_quantity_e8_), fromFixed(intent->quantity_e8()), detail);
-  return process::outcomeOf(output.publish(decision, input.event_time_ns(), sequence));
+  const auto decision = msg::CreateRiskDecision(fbb, fbb.CreateString(intent->client_order_id()->string_view()), verdict.approved,
+                                                verdict.rule, verdict.limit, verdict.observed,
+                                                fbb.CreateString(verdict.detail.substr(0, 512)));
+  const auto outcome = process::outcomeOf(output.publish(decision, input.event_time_ns(), sequence));
+  if (outcome == Outcome::kDone) {
+    last_cause_ = sequence;
+    decided_.reset();
+  }
+  return outcome;
 }
 
 }  // namespace rrr::risk

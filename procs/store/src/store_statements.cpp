@@ -33,9 +33,17 @@ Status<SqlError> insertIntent(Database& db, const msg::OrderIntent& i, std::int6
 Status<SqlError> insertDecision(Database& db, const msg::RiskDecision& d, std::int64_t decided_ns, std::int64_t instance,
                                 std::uint64_t sequence) {
   RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO risk_decisions VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
-  return insert->bind(1, text(d.client_order_id())).bind(2, static_cast<std::int64_t>(d.approved()))
+  RRR_RETURN_IF_ERROR(insert->bind(1, text(d.client_order_id())).bind(2, static_cast<std::int64_t>(d.approved()))
       .bind(3, std::string_view(msg::EnumNameRiskRule(d.rule()))).bind(4, d.limit_value()).bind(5, d.observed_value())
-      .bind(6, text(d.detail())).bind(7, decided_ns).bind(8, instance).bind(9, asInteger(sequence)).run();
+      .bind(6, text(d.detail())).bind(7, decided_ns).bind(8, instance).bind(9, asInteger(sequence)).run());
+  if (d.approved() || db.changes() == 0) return {};   // approved, or a replay already stored
+  // Every rejection is also a risk event, written in the same transaction as the decision.
+  RRR_ASSIGN_OR_RETURN(auto* event, db.cached("INSERT INTO risk_events VALUES (?,?,?,?,?,?,?,?,?,?)"));
+  return event->bind(1, decided_ns).bind(2, std::string_view(msg::EnumNameRiskRule(d.rule())))
+      .bind(3, std::string_view(msg::EnumNameSeverity(msg::Severity::Warning))).bind(4, std::string_view())
+      .bind(5, text(d.client_order_id())).bind(6, d.limit_value()).bind(7, d.observed_value())
+      .bind(8, static_cast<std::int64_t>(d.rule() == msg::RiskRule::KillSwitch)).bind(9, std::int64_t{0})
+      .bind(10, text(d.detail())).run();
 }
 
 Status<SqlError> insertAlert(Database& db, const msg::Alert& a, std::int64_t time_ns) {

@@ -24,6 +24,9 @@ class TransformAgent : public Agent {
   virtual Outcome handle(const msg::Envelope& input, std::uint64_t sequence, OutputStream& output) = 0;
 
   InputStream& input() { return input_; }
+  // For a message that follows no single input (a state change): give it the cause of the last
+  // output, so that resuming after it skips nothing and repeats nothing.
+  OutputStream& output() { return output_; }
 
  private:
   InputStream input_;

@@ -1,11 +1,19 @@
 #pragma once
-// rrr-risk (walking skeleton): one RiskDecision per OrderIntent, from intent to decision. The
-// skeleton has one rule, a maximum order quantity (settings.max_quantity); the full set of limits,
-// the kill switch and the drawdown halt come later.
+// rrr-risk: one RiskDecision per OrderIntent (intent ring -> decision ring) through the RiskGate,
+// with the limits of its settings, the last prices from the md ring (as a lossy reader: only the
+// newest price matters), and the kill switch and halt from data/risk (risk_switches.h). A change
+// of either is published as a RiskEvent on the decision ring, with the cause of the last
+// decision, so a restart resumes exactly. A breach that halts trading is written to data/risk.
+//
+// Not yet: positions, open orders and equity come from the engine's fills once rrr-engine
+// publishes them; until then those rules see a flat account.
 
 #include <memory>
+#include <optional>
 
 #include "common/process/transform_agent.h"
+#include "risk/risk_gate.h"
+#include "risk/risk_switches.h"
 
 namespace rrr::risk {
 
@@ -13,13 +21,27 @@ class RiskAgent : public process::TransformAgent {
  public:
   static std::unique_ptr<RiskAgent> create(process::ProcessRuntime& runtime);
 
+  int doWork() override;
+  std::vector<process::RingLagReport> ringLags() const override;
+
  protected:
   Outcome handle(const msg::Envelope& input, std::uint64_t sequence, process::OutputStream& output) override;
 
  private:
-  RiskAgent(process::InputStream input, process::OutputStream output, std::int64_t max_quantity_e8)
-      : TransformAgent(std::move(input), std::move(output)), max_quantity_e8_(max_quantity_e8) {}
-  std::int64_t max_quantity_e8_;
+  RiskAgent(process::InputStream intents, process::OutputStream decisions, process::InputStream market, RiskLimits limits,
+            RiskSwitches switches);
+  int readPrices();
+  // Applies a changed switch state to the gate and publishes it; false if held back (retried).
+  bool refreshSwitches();
+
+  process::InputStream market_;
+  RiskGate gate_;
+  RiskSwitches switches_;
+  SwitchState applied_;
+  bool event_pending_ = false;
+  AccountView account_;
+  std::optional<std::uint64_t> last_cause_;
+  std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
 };
 
 }  // namespace rrr::risk

@@ -1,0 +1,45 @@
+#pragma once
+// The kill switch and the trading halt, kept as files under data/risk/ so that they survive a
+// restart of rrr-risk and of the whole system until someone changes them by hand:
+//   kill_switch   present: on (its text says who set it, when and why). Written only by people,
+//                 through `rrr-risk killswitch on|off` or the supervisor's control socket.
+//   halt          present: trading halted by a daily-loss or drawdown breach. Written by rrr-risk,
+//                 removed by `rrr-risk rearm`.
+// Files are replaced atomically (write, fsync, rename, fsync the folder). rrr-risk re-reads them
+// on every loop (a stat), so a change takes effect before the next intent is decided.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace rrr::risk {
+
+struct SwitchState {
+  std::optional<std::string> kill_switch;   // its text, when on
+  std::optional<std::string> halt;          // the breach, when halted
+  bool operator==(const SwitchState&) const = default;
+};
+
+class RiskSwitches {
+ public:
+  explicit RiskSwitches(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  // The state on disk now.
+  SwitchState read() const;
+
+  Status<std::string> setKillSwitch(bool on, const std::string& reason) const;
+  Status<std::string> recordHalt(const std::string& breach) const;
+  Status<std::string> rearm() const;
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  Status<std::string> replace(const std::string& name, const std::string& text) const;
+  Status<std::string> remove(const std::string& name) const;
+
+  std::filesystem::path dir_;
+};
+
+}  // namespace rrr::risk

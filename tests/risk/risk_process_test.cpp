@@ -1,0 +1,64 @@
+// rrr-risk as a real process: the kill switch blocks new orders, survives a SIGKILL of rrr-risk
+// and a restart of the whole system, and is set through rrr-risk or the supervisor's control
+// socket; every rejection is a risk event.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <thread>
+
+#include "../supervisor/rrr_system.h"
+
+namespace rrr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Status = std::map<std::string, nlohmann::json>;
+
+long long count(const RrrSystem& sut, const std::string& sql) {
+  const auto result = sut.db({"query", sql, "--format", "csv"});
+  const auto newline = result.output.find('\n');
+  return newline == std::string::npos ? -1 : std::atoll(result.output.c_str() + newline + 1);
+}
+
+bool grows(const RrrSystem& sut, const std::string& sql, std::chrono::milliseconds within) {
+  const auto before = count(sut, sql);
+  return sut.waitFor([&](const Status&) { return count(sut, sql) > before; }, within);
+}
+
+const std::string kApproved = "SELECT count(*) FROM risk_decisions WHERE approved = 1";
+const std::string kKilled = "SELECT count(*) FROM risk_decisions WHERE approved = 0 AND rule = 'KillSwitch'";
+
+TEST(RiskProcess, KillSwitchBlocksNewOrdersAndSurvivesRestartsUntilTurnedOff) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(grows(sut, kApproved, 20s)) << "orders flow before the switch";
+
+  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test"});
+  ASSERT_EQ(on.exit_code, 0) << on.output;
+  EXPECT_NE(on.output.find("kill switch: on, test (by "), std::string::npos) << on.output;
+  ASSERT_TRUE(grows(sut, kKilled, 20s)) << "intents are refused once the switch is on";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM risk_events WHERE kill_switch_active = 1 AND detail LIKE 'kill switch on: test%'") > 0; }, 10s));
+  EXPECT_GT(count(sut, "SELECT count(*) FROM risk_events WHERE rule = 'KillSwitch' AND client_order_id != ''"), 0) << "each rejection is a risk event";
+  EXPECT_GT(count(sut, "SELECT count(*) FROM audit_log WHERE kind LIKE '%kill%' OR detail LIKE '%kill switch%'"), 0);
+
+  ::kill(sut.pidOf("risk"), SIGKILL);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("risk")["state"] == "Ready" && s.at("risk")["restarts"] == 1; }, 20s));
+  const auto approved_after_kill = count(sut, kApproved);
+  ASSERT_TRUE(grows(sut, kKilled, 20s)) << "still refusing after rrr-risk restarted";
+
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(grows(sut, kKilled, 20s)) << "still refusing after the whole system restarted";
+  EXPECT_EQ(count(sut, kApproved), approved_after_kill);
+
+  const auto off = sut.supervisor({"killswitch", "off"});
+  ASSERT_EQ(off.exit_code, 0) << off.output;
+  EXPECT_TRUE(grows(sut, kApproved, 20s)) << "approvals resume once the switch is off";
+  const auto again = sut.supervisor({"killswitch", "on"});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(grows(sut, kKilled, 20s)) << "the control socket turns it on too";
+}
+
+}  // namespace
+}  // namespace rrr::testing
