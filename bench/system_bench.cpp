@@ -20,7 +20,8 @@ namespace {
 using rrr::bench::steadyNs;
 namespace fs = std::filesystem;
 
-std::string configText(int bar_interval_ms) {
+// pace: rrr-ingest's pace, e.g. "300x" (a synthetic minute every 200 ms).
+std::string configText(const std::string& pace) {
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
 rings:
   md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store], lossy: [monitor, risk]}
@@ -29,7 +30,7 @@ rings:
   decision: {slot_bytes: 512, capacity: 16384, producer: risk,   durable: [engine, store], lossy: [monitor]}
 processes:
   store: {binary: rrr-store}
-  ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + std::to_string(60'000 / bar_interval_ms) + R"(x}}
+  ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + pace + R"(}}
   infer: {binary: rrr-infer, depends_on: [ingest]}
   risk: {binary: rrr-risk, depends_on: [store], settings: {limits: {max_position: {default: 0.05}}}}
   engine: {binary: rrr-engine, depends_on: [infer, risk], settings: {threshold: 0.1}}
@@ -101,7 +102,7 @@ int main(int argc, char** argv) {
   Bench bench{fs::temp_directory_path() / ("rrr-bench-system-" + std::to_string(getpid())),
               fs::read_symlink("/proc/self/exe").parent_path() / "rrr-supervisor"};
   fs::create_directories(bench.root);
-  std::ofstream(bench.config()) << configText(200);
+  std::ofstream(bench.config()) << configText("300x");
 
   std::vector<double> start_ms;
   std::uint64_t rss_kb = 0;
@@ -131,7 +132,7 @@ int main(int argc, char** argv) {
   }
   bench.command("stop");
 
-  std::ofstream(bench.config()) << configText(3'600'000);
+  std::ofstream(bench.config()) << configText("0.0166667x");   // a synthetic minute per wall hour: idle
   bench.command("start");
   std::this_thread::sleep_for(std::chrono::seconds(2));
   const auto pids = bench.allPids();

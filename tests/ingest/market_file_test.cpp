@@ -238,14 +238,19 @@ TEST(MarketFile, NanPricesAndBadTimesComeBackAsRowsTheValidatorNames) {
 }
 
 TEST(MarketFile, TimesOutsideTheReadersRangeAreRowsThatCannotBeParsedNotOverflows) {
-  const auto klines = parseMarketText("9223372036854775807,1,1,1,1,1\n-5,1,1,1,1,1\n1704067200000,1,1,1,1,1\n",
+  const auto klines = parseMarketText("open_time,open,high,low,close,volume\n9223372036854775807,1,1,1,1,1\n-5,1,1,1,1,1\n"
+                                      "1704067200000,1,1,1,1,1\n1735689600000123,1,1,1,1,1\n1735689660000000,1,1\n",
                                       {"k.csv", FileFormat::kBinanceKlines}, "k.csv");
   ASSERT_TRUE(klines.ok());
-  ASSERT_EQ(klines->bars.size(), 3u);
+  ASSERT_EQ(klines->bars.size(), 5u);
   ASSERT_TRUE(klines->bars[0].parse_error);
   EXPECT_NE(klines->bars[0].parse_error->find("not a time from 1970 to 2100"), std::string::npos);
+  EXPECT_EQ(klines->bars[0].line, 2u) << "the header is line 1";
   EXPECT_TRUE(klines->bars[1].parse_error);
-  EXPECT_FALSE(klines->bars[2].parse_error);
+  EXPECT_EQ(klines->bars[2].open_time_ns, 1'704'067'200'000'000'000) << "milliseconds";
+  EXPECT_EQ(klines->bars[3].open_time_ns, 1'735'689'600'000'123'000) << "microseconds (2025 spot files)";
+  ASSERT_TRUE(klines->bars[4].parse_error);
+  EXPECT_EQ(*klines->bars[4].parse_error, "expected at least 6 fields, got 3");
   const auto candles = parseMarketText("[[9223372036854775807,1,1,1,1,1],[1704067200000,1,1,1,1,1]]",
                                        {"c.json", FileFormat::kFreqtradeCandles}, "c.json");
   ASSERT_TRUE(candles.ok());

@@ -18,8 +18,6 @@ bool isNan(std::string_view text) {
   return text.size() == 3 && (text[0] | 0x20) == 'n' && (text[1] | 0x20) == 'a' && (text[2] | 0x20) == 'n';
 }
 
-std::string clipped(std::string_view text) { return std::string(text.substr(0, 120)); }
-
 }  // namespace
 
 std::optional<std::int64_t> integerField(std::string_view text) {
@@ -57,45 +55,15 @@ std::optional<std::int64_t> priceField(std::string_view text, bool& nan) {
   return std::nullopt;
 }
 
+// A kline file is a CSV with fixed columns; its open time in ms or (2025 on) µs is what kAuto tells
+// apart by magnitude. A header line, if any, is skipped.
 MarketFile binanceKlines(std::string_view text, RowNaming naming) {
-  MarketFile file;
-  file.kind = FileKind::kBars;
-  file.naming = std::move(naming);
-  file.bars.reserve(text.size() / 100);
-  CsvScanner scanner(text, ',');
-  while (scanner.next()) {
-    const auto line = scanner.line();
-    if (scanner.lineNumber() == 1 && (line[0] < '0' || line[0] > '9')) continue;  // a header
-    OhlcvRow& row = file.bars.emplace_back();
-    row.line = scanner.lineNumber();
-    if (scanner.fieldCount() < 6) {
-      row.parse_error = "expected at least 6 comma-separated fields (open_time, open, high, low, close, volume), got " +
-                        std::to_string(scanner.fieldCount());
-      continue;
-    }
-    const auto raw_time = integerField(scanner.field(0));
-    const auto time = raw_time ? binanceTimeToNs(*raw_time) : std::nullopt;
-    const auto open = priceField(scanner.field(1), row.nan_price), high = priceField(scanner.field(2), row.nan_price);
-    const auto low = priceField(scanner.field(3), row.nan_price), close = priceField(scanner.field(4), row.nan_price);
-    const auto volume = parseFixed(scanner.field(5));
-    if (!time || !open || !high || !low || !close || !volume) {
-      row.parse_error = std::string(time ? "a field is not a number" : "the open time is not a time from 1970 to 2100") + ": '" +
-                        clipped(line) + "'";
-      continue;
-    }
-    row.open_time_ns = *time;
-    row.open_e8 = *open;
-    row.high_e8 = *high;
-    row.low_e8 = *low;
-    row.close_e8 = *close;
-    row.volume_e8 = *volume;
-    if (scanner.fieldCount() > 7) row.quote_volume_e8 = parseFixed(scanner.field(7)).value_or(0);
-    if (scanner.fieldCount() > 8) {
-      const auto trades = integerField(scanner.field(8)).value_or(0);
-      row.trade_count = trades > 0 && trades <= UINT32_MAX ? static_cast<std::uint32_t>(trades) : 0;
-    }
-  }
-  return file;
+  CsvMapping mapping;
+  mapping.header = !text.empty() && (text[0] < '0' || text[0] > '9');
+  mapping.time_unit = TimeUnit::kAuto;
+  mapping.columns = {{"time", "0"}, {"open", "1"}, {"high", "2"}, {"low", "3"}, {"close", "4"}, {"volume", "5"},
+                     {"quote_volume", "7"}, {"trade_count", "8"}};
+  return std::move(mappedCsv(text, mapping, std::move(naming))).value();   // index columns: resolving cannot fail
 }
 
 Result<MarketFile, ReadError> freqtradeCandles(std::string_view text, RowNaming naming) {

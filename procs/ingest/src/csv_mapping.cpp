@@ -1,4 +1,5 @@
 // A generic CSV, its columns named by a CsvMapping.
+#include <algorithm>
 #include <charconv>
 #include <map>
 
@@ -16,6 +17,7 @@ struct Columns {
   std::size_t time = kAbsent, open = kAbsent, high = kAbsent, low = kAbsent, close = kAbsent, volume = kAbsent;
   std::size_t quote_volume = kAbsent, trade_count = kAbsent;
   std::size_t price = kAbsent, quantity = kAbsent, trade_id = kAbsent, side = kAbsent;
+  std::size_t required_fields = 0;   // a row with fewer cannot be used
 };
 
 std::string_view unquoted(std::string_view text) {
@@ -60,10 +62,12 @@ Result<Columns, ReadError> resolve(const CsvMapping& mapping, const CsvScanner* 
   const std::vector<std::string> required = trades ? std::vector<std::string>{"time", "price", "quantity"}
                                                    : std::vector<std::string>{"time", "open", "high", "low", "close", "volume"};
   for (const auto& field : required) {
-    if (columns.*(fields.at(field)) == kAbsent) {
+    const auto index = columns.*(fields.at(field));
+    if (index == kAbsent) {
       return makeError(ReadError::kBadMapping, source + ": the column mapping has no '" + field + "' (a " +
                                                    (trades ? "trade" : "bar") + " file needs it)");
     }
+    columns.required_fields = std::max(columns.required_fields, index + 1);
   }
   return columns;
 }
@@ -73,6 +77,11 @@ std::string clipped(std::string_view text) { return std::string(text.substr(0, 1
 void barRow(const CsvScanner& scanner, const Columns& columns, TimeUnit unit, MarketFile& file) {
   OhlcvRow& row = file.bars.emplace_back();
   row.line = scanner.lineNumber();
+  if (scanner.fieldCount() < columns.required_fields) {
+    row.parse_error = "expected at least " + std::to_string(columns.required_fields) + " fields, got " +
+                      std::to_string(scanner.fieldCount());
+    return;
+  }
   const auto time = parseTimeNs(scanner.field(columns.time), unit);
   const auto open = priceField(scanner.field(columns.open), row.nan_price);
   const auto high = priceField(scanner.field(columns.high), row.nan_price);
@@ -80,7 +89,7 @@ void barRow(const CsvScanner& scanner, const Columns& columns, TimeUnit unit, Ma
   const auto close = priceField(scanner.field(columns.close), row.nan_price);
   const auto volume = parseFixed(scanner.field(columns.volume));
   if (!time || !open || !high || !low || !close || !volume) {
-    row.parse_error = std::string(!time ? "the time is not a time" : "a field is not a number") + ": '" + clipped(scanner.line()) + "'";
+    row.parse_error = std::string(!time ? "the time is not a time from 1970 to 2100" : "a field is not a number") + ": '" + clipped(scanner.line()) + "'";
     return;
   }
   row.open_time_ns = *time;
@@ -99,10 +108,14 @@ void barRow(const CsvScanner& scanner, const Columns& columns, TimeUnit unit, Ma
 }
 
 void tradeRow(const CsvScanner& scanner, const Columns& columns, TimeUnit unit, MarketFile& file) {
+  if (scanner.fieldCount() < columns.required_fields) {
+    return rejectTrade(file, scanner.lineNumber(), "expected at least " + std::to_string(columns.required_fields) + " fields, got " +
+                                                       std::to_string(scanner.fieldCount()));
+  }
   const auto time = parseTimeNs(scanner.field(columns.time), unit);
   const auto price = parseFixed(scanner.field(columns.price));
   const auto quantity = parseFixed(scanner.field(columns.quantity));
-  if (!time) return rejectTrade(file, scanner.lineNumber(), "the time is not a time: '" + clipped(scanner.line()) + "'");
+  if (!time) return rejectTrade(file, scanner.lineNumber(), "the time is not a time from 1970 to 2100: '" + clipped(scanner.line()) + "'");
   if (!price || !quantity) return rejectTrade(file, scanner.lineNumber(), "price or quantity is not a number");
   if (*price <= 0 || *quantity <= 0) return rejectTrade(file, scanner.lineNumber(), "price and quantity must be positive");
   TradeRow trade;
@@ -133,6 +146,11 @@ Result<MarketFile, ReadError> mappedCsv(std::string_view text, const CsvMapping&
     RRR_ASSIGN_OR_RETURN(columns, resolve(mapping, &scanner, file.naming.source));
   } else {
     RRR_ASSIGN_OR_RETURN(columns, resolve(mapping, nullptr, file.naming.source));
+  }
+  if (file.kind == FileKind::kBars) {
+    file.bars.reserve(text.size() / 100);
+  } else {
+    file.trades.reserve(text.size() / 60);
   }
   while (scanner.next()) {
     if (file.kind == FileKind::kBars) {

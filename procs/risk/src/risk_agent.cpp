@@ -50,7 +50,9 @@ int RiskAgent::readPrices() {
 }
 
 bool RiskAgent::refreshSwitches() {
-  const auto state = switches_.read();
+  const auto version = switches_.version();
+  const auto state = version == switches_version_ ? applied_ : switches_.read();
+  switches_version_ = version;
   if (state != applied_) {
     gate_.setKillSwitch(state.kill_switch.has_value());
     if (state.halt) {

@@ -38,6 +38,7 @@ class RiskAgent : public process::TransformAgent {
   RiskGate gate_;
   RiskSwitches switches_;
   SwitchState applied_;
+  std::optional<std::int64_t> switches_version_;   // of the folder when applied_ was read
   bool event_pending_ = false;
   AccountView account_;
   std::optional<std::uint64_t> last_cause_;
