@@ -24,10 +24,11 @@ namespace fs = std::filesystem;
 std::string configText(const std::string& pace) {
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
 rings:
-  md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store], lossy: [monitor, risk]}
+  md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store, engine], lossy: [monitor, risk]}
   pred:     {slot_bytes: 512, capacity: 16384, producer: infer,  durable: [engine, store], lossy: [monitor]}
   intent:   {slot_bytes: 512, capacity: 16384, producer: engine, durable: [risk, store], lossy: [monitor]}
   decision: {slot_bytes: 512, capacity: 16384, producer: risk,   durable: [engine, store], lossy: [monitor]}
+  exec:     {slot_bytes: 1024, capacity: 16384, producer: engine, durable: [store], lossy: [monitor, risk]}
 processes:
   store: {binary: rrr-store}
   ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + pace + R"(}}

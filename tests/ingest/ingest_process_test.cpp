@@ -133,7 +133,7 @@ TEST(IngestProcess, ANewSourceOnAKeptRingIsPublishedAfterTheOldOneNotSkipped) {
 }
 
 TEST(IngestProcess, HeartbeatsReportTheLagBehindTheReplayClockWhenTheRingHoldsItBack) {
-  // rrr-engine is named a durable reader of md but never reads it: md fills and holds ingest back.
+  // rrr-engine, a durable reader of md, is stopped: md fills and holds ingest back.
   auto config = pipelineConfig();
   replaceOnce(config, "settings: {pace: 6000x}", "settings: {pace: 60000x}");
   RrrSystem free_running(config);
@@ -142,9 +142,9 @@ TEST(IngestProcess, HeartbeatsReportTheLagBehindTheReplayClockWhenTheRingHoldsIt
   EXPECT_LT(free_running.status().at("ingest")["event_lag_ms"].get<long>(), 1000) << free_running.status().at("ingest").dump();
   ASSERT_EQ(free_running.supervisor({"stop"}).exit_code, 0);
 
-  replaceOnce(config, "durable: [infer, store]", "durable: [infer, store, engine]");
   RrrSystem held_back(config);
   ASSERT_EQ(held_back.supervisor({"start"}).exit_code, 0);
+  ASSERT_EQ(held_back.supervisor({"stop", "engine"}).exit_code, 0);
   EXPECT_TRUE(held_back.waitFor([](const Status& s) { return s.at("ingest")["event_lag_ms"].get<long>() > 2000; }, 20s))
       << held_back.status().at("ingest").dump();
   EXPECT_NE(held_back.supervisor({"status"}).output.find("event:"), std::string::npos);

@@ -84,7 +84,7 @@ TEST_F(DbToolTest, RestartsConfigChangesAndAlertsFromTheSupervisorAreKeptAndAudi
     return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine;
   }, 5s));
   auto config = pipelineConfig();
-  config.replace(config.find("threshold: 0.1"), 14, "threshold: 0.3");
+  replaceOnce(config, "enter: 0.1, exit: 0.1", "enter: 0.3, exit: 0.1");
   sut_.writeConfig(config);
   ASSERT_EQ(sut_.supervisor({"reload"}).exit_code, 0);
   std::this_thread::sleep_for(500ms);

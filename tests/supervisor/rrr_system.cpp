@@ -44,10 +44,11 @@ supervisor:
   watchdog_ms: 1000
 )" + supervisor_extra + R"(
 rings:
-  md:       {slot_bytes: 512, capacity: 4096, producer: ingest, durable: [infer, store], lossy: [monitor, risk]}
+  md:       {slot_bytes: 512, capacity: 4096, producer: ingest, durable: [infer, store, engine], lossy: [monitor, risk]}
   pred:     {slot_bytes: 512, capacity: 4096, producer: infer,  durable: [engine, store], lossy: [monitor]}
   intent:   {slot_bytes: 512, capacity: 4096, producer: engine, durable: [risk, store], lossy: [monitor]}
   decision: {slot_bytes: 512, capacity: 4096, producer: risk,   durable: [engine, store], lossy: [monitor]}
+  exec:     {slot_bytes: 1024, capacity: 4096, producer: engine, durable: [store], lossy: [monitor, risk]}
 processes:
   store: {binary: rrr-store, backoff_initial_ms: 50}
   ingest:
@@ -57,7 +58,7 @@ processes:
     settings: {pace: 6000x}
   infer: {binary: rrr-infer, depends_on: [ingest], backoff_initial_ms: 50}
   risk: {binary: rrr-risk, depends_on: [store], backoff_initial_ms: 50, settings: {limits: {max_position: {default: 0.05}}}}
-  engine: {binary: rrr-engine, depends_on: [infer, risk], backoff_initial_ms: 50, settings: {threshold: 0.1}}
+  engine: {binary: rrr-engine, depends_on: [infer, risk], backoff_initial_ms: 50, settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.1, exit: 0.1, quantity: 0.01}]}}
   monitor: {binary: rrr-monitor, depends_on: [store], backoff_initial_ms: 50}
 )" + extra_processes;
 }

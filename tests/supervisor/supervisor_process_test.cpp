@@ -194,7 +194,7 @@ TEST(SupervisorProcess, RestartIsLiveAndReloadRestartsOnlyWhatChanged) {
   EXPECT_EQ(sut.pidOf("engine"), before.at("engine")["pid"]);
 
   auto config = pipelineConfig();
-  config.replace(config.find("threshold: 0.1"), 14, "threshold: 0.2");
+  replaceOnce(config, "enter: 0.1, exit: 0.1", "enter: 0.2, exit: 0.1");
   sut.writeConfig(config);
   const auto mid = sut.status();
   const auto reloaded = sut.supervisor({"reload"});
@@ -237,7 +237,7 @@ TEST(SupervisorProcess, ReusedRingsForgetConsumersTheConfigDropped) {
   // monitor leaves the config; its (lossy) registration on md would be harmless, but a durable one
   // would stall ingest, so the restart must drop whatever is not configured.
   auto config = pipelineConfig();
-  replaceOnce(config, "durable: [infer, store], lossy: [monitor, risk]", "durable: [infer, store], lossy: [risk]");
+  replaceOnce(config, "durable: [infer, store, engine], lossy: [monitor, risk]", "durable: [infer, store, engine], lossy: [risk]");
   sut.writeConfig(config);
   const auto again = sut.supervisor({"start"});
   ASSERT_EQ(again.exit_code, 0) << again.output;

@@ -27,5 +27,6 @@ CheckStatus checkProcessStatus(const msg::ProcessStatus& status);
 CheckStatus checkAlert(const msg::Alert& alert);
 CheckStatus checkControlRequest(const msg::ControlRequest& request);
 CheckStatus checkControlReply(const msg::ControlReply& reply);
+CheckStatus checkRiskLimitSet(const msg::RiskLimitSet& limits);
 
 }  // namespace rrr::messages::detail

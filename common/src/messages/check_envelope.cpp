@@ -23,6 +23,7 @@ CheckStatus checkBody(const msg::Envelope& envelope) {
     case Body::Alert: return checkAlert(*envelope.body_as_Alert());
     case Body::ControlRequest: return checkControlRequest(*envelope.body_as_ControlRequest());
     case Body::ControlReply: return checkControlReply(*envelope.body_as_ControlReply());
+    case Body::RiskLimitSet: return checkRiskLimitSet(*envelope.body_as_RiskLimitSet());
     case Body::NONE: break;
   }
   return makeError(DecodeError::kUnknownType,

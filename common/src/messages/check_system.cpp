@@ -36,6 +36,14 @@ CheckStatus checkRiskEvent(const msg::RiskEvent& event) {
       .status();
 }
 
+CheckStatus checkRiskLimitSet(const msg::RiskLimitSet& limits) {
+  FieldChecker checker("RiskLimitSet");
+  if (const auto* values = limits.limits()) {
+    for (const auto* limit : *values) checker.text("limits[].name", limit->name(), 1, kMaxIdLength).finite("limits[].value", limit->value());
+  }
+  return checker.status();
+}
+
 CheckStatus checkHeartbeat(const msg::Heartbeat& heartbeat) {
   FieldChecker checker("Heartbeat");
   checker.positive("pid", heartbeat.pid()).enumeration("state", heartbeat.state()).optionalText("detail", heartbeat.detail());

@@ -19,6 +19,7 @@ ring::RingResult<InputStream> InputStream::attach(ProcessRuntime& runtime, const
 }
 
 int InputStream::pollDeferred(const Handler& handler, int max) {
+  peeked_envelope_ = nullptr;
   int taken = 0;
   while (taken < max) {
     const auto message = consumer_.peek();
@@ -30,6 +31,30 @@ int InputStream::pollDeferred(const Handler& handler, int max) {
     ++taken;
   }
   return taken;
+}
+
+const msg::Envelope* InputStream::peek(std::uint64_t& sequence) {
+  if (peeked_envelope_ != nullptr) {   // the same message again: already verified
+    sequence = peeked_;
+    return peeked_envelope_;
+  }
+  while (const auto message = consumer_.peek()) {
+    if (const auto* envelope = gate_.accept(message->payload, message->sequence)) {
+      sequence = message->sequence;
+      peeked_ = sequence;
+      peeked_envelope_ = envelope;
+      return envelope;
+    }
+    consumer_.advance();
+    last_taken_ = message->sequence;
+  }
+  return nullptr;
+}
+
+void InputStream::take() {
+  peeked_envelope_ = nullptr;
+  consumer_.advance();
+  last_taken_ = peeked_;
 }
 
 int InputStream::poll(const Handler& handler, int max) {

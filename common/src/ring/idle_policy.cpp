@@ -4,14 +4,28 @@
 
 namespace rrr::ring {
 
+namespace {
+void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+}  // namespace
+
 bool Backoff::shouldBlock() {
+  if (policy_.spin_for.count() > 0) {
+    const auto now = std::chrono::steady_clock::now();
+    if (spin_until_ == std::chrono::steady_clock::time_point{}) spin_until_ = now + policy_.spin_for;
+    if (now < spin_until_) {
+      pause();
+      return false;
+    }
+  }
   if (spins_ < policy_.spins) {
     if (policy_.spins != std::numeric_limits<std::uint32_t>::max()) ++spins_;
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
+    pause();
     return false;
   }
   if (yields_ < policy_.yields) {

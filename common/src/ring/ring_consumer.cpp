@@ -154,6 +154,8 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
     os::futexWait(header.data_signal, signal,
                       std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now));
     header.sleeping_consumers.fetch_and(~bit);
+    // Woken (by data or a heads-up), not timed out: spin again, the message is close.
+    if (header.data_signal.load() != signal) backoff = Backoff(policy);
   }
 }
 

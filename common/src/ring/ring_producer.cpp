@@ -107,6 +107,10 @@ std::optional<std::vector<std::byte>> RingProducer::lastPublished() const {
   return copy;
 }
 
+void RingProducer::headsUp() {
+  if (segment_.header().sleeping_consumers.load(std::memory_order_seq_cst) != 0) wakeConsumers();
+}
+
 void RingProducer::wakeConsumers() {
   auto& header = segment_.header();
   header.data_signal.fetch_add(1, std::memory_order_seq_cst);

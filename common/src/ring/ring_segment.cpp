@@ -192,6 +192,17 @@ std::optional<std::vector<std::byte>> RingSegment::copyPublished(std::uint64_t s
 
 int RingSegment::fd() const { return mapping_->shm.get_mapping_handle().handle; }
 
+std::optional<std::uint64_t> RingSegment::consumerCursor(std::string_view consumer_name) const {
+  for (std::uint32_t i = 0; i < kMaxConsumers; ++i) {
+    const auto& slot = header_->consumers[i];
+    if (static_cast<ConsumerKind>(slot.kind.load(std::memory_order_acquire)) == ConsumerKind::kFree) continue;
+    if (std::string_view(slot.name, strnlen(slot.name, sizeof(slot.name))) == consumer_name) {
+      return slot.cursor.load(std::memory_order_acquire);
+    }
+  }
+  return std::nullopt;
+}
+
 RingInfo RingSegment::info() const {
   RingInfo info;
   info.name = name_;

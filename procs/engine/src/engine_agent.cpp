@@ -1,82 +1,331 @@
 #include "engine/engine_agent.h"
 
-#include "common/fixed_point.h"
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
+#include "engine/engine_messages.h"
 
 namespace rrr::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr int kMaxInputsPerCall = 64;
+constexpr auto kInferWaitReported = 2s;
+// Spin windows of the hot path (common/ring/idle_policy.h): long enough to cover a heads-up's lead
+// and one stage's work, short enough to cost little between bursts.
+constexpr auto kDecisionSpin = 500us;
+constexpr auto kPredictionSpin = 300us;
+constexpr auto kMarketSpin = 100us;
+
+std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
+std::uint64_t instanceOf(const process::OutputStream& output) { return output.producer().segment().instanceId(); }
+
+}  // namespace
 
 std::unique_ptr<EngineAgent> EngineAgent::create(process::ProcessRuntime& runtime) {
-  auto settings = process::ProcessSettings::load(runtime.context());
+  auto loaded = process::ProcessSettings::load(runtime.context());
+  if (!loaded.ok()) {
+    spdlog::error("{}", loaded.error().message);
+    return nullptr;
+  }
+  auto settings = loadEngineSettings(*loaded);
   if (!settings.ok()) {
     spdlog::error("{}", settings.error().message);
     return nullptr;
   }
-  const double threshold = settings->get<double>("threshold", 0.5);
-  const double quantity = settings->get<double>("quantity", 0.01);
-  if (settings->error() || !(quantity > 0)) {
-    spdlog::error("bad settings: {}", settings->error().value_or("quantity must be positive"));
+  auto market = process::attachInput(runtime, "md");
+  auto predictions = process::attachInput(runtime, "pred");
+  auto decisions = process::attachInput(runtime, "decision");
+  auto intents = process::openOutput(runtime, "intent");
+  auto exec = process::openOutput(runtime, "exec");
+  if (!market || !predictions || !decisions || !intents || !exec) return nullptr;
+  std::unique_ptr<EngineAgent> agent(new EngineAgent(runtime, std::move(settings).value(), std::move(*market), std::move(*predictions),
+                                                     std::move(*decisions), std::move(*intents), std::move(*exec)));
+  if (auto status = agent->restore(); !status.ok()) {
+    spdlog::error("{}", status.error().message);
     return nullptr;
   }
-  auto predictions = process::attachInput(runtime, "pred");
-  auto intents = process::openOutput(runtime, "intent");
-  auto decisions = process::attachInput(runtime, "decision");
-  if (!predictions || !intents || !decisions) return nullptr;
-  return std::unique_ptr<EngineAgent>(
-      new EngineAgent(std::move(*predictions), std::move(*intents), std::move(*decisions), threshold, toFixed(quantity)));
+  spdlog::info("{} strategies; {}", agent->core_->strategies(),
+               agent->needs_predictions_ ? "predictions from rrr-infer are awaited in order" : "no strategy uses predictions");
+  return agent;
 }
 
-EngineAgent::EngineAgent(process::InputStream predictions, process::OutputStream intents, process::InputStream decisions,
-                         double threshold, std::int64_t quantity_e8)
-    : TransformAgent(std::move(predictions), std::move(intents)),
+EngineAgent::EngineAgent(process::ProcessRuntime& runtime, EngineSettings settings, process::InputStream market,
+                         process::InputStream predictions, process::InputStream decisions, process::OutputStream intents,
+                         process::OutputStream exec)
+    : runtime_(&runtime),
+      checkpoint_every_(settings.checkpoint_every),
+      decision_timeout_(settings.decision_timeout),
+      core_(std::make_unique<TradingCore>(settings.core, std::move(settings.strategies))),
+      market_(std::move(market)),
+      predictions_(std::move(predictions)),
       decisions_(std::move(decisions)),
-      threshold_(threshold),
-      quantity_e8_(quantity_e8) {}
-
-process::TransformAgent::Outcome EngineAgent::handle(const msg::Envelope& input, std::uint64_t sequence,
-                                                     process::OutputStream& output) {
-  const auto* prediction = input.body_as_Prediction();
-  if (prediction == nullptr || std::abs(prediction->score()) < threshold_) return Outcome::kDone;
-  const auto symbol = prediction->symbol()->str();
-  auto& fbb = output.startMessage();
-  const auto intent = msg::CreateOrderIntent(
-      fbb, fbb.CreateString("skeleton-" + symbol + "-" + std::to_string(sequence)), fbb.CreateString("skeleton"),
-      fbb.CreateString(symbol), msg::IntentAction::New, prediction->score() > 0 ? msg::Side::Buy : msg::Side::Sell,
-      msg::OrderType::Market, msg::TimeInForce::IOC, quantity_e8_, 0, 0, input.event_time_ns());
-  const auto outcome = process::outcomeOf(output.publish(intent, input.event_time_ns(), sequence));
-  if (outcome == Outcome::kDone) ++intents_sent_;
-  return outcome;
+      intents_{std::move(intents)},
+      exec_{std::move(exec)},
+      checkpoint_path_(runtime.context().data_dir / "engine" / "checkpoint.json"),
+      needs_predictions_(core_->needsPredictions()),
+      last_checkpoint_(Clock::now()) {
+  for (auto* output : {&intents_, &exec_}) output->next = output->held_end = output->stream.producer().nextSequence();
 }
 
-bool EngineAgent::onDecision(const msg::Envelope& envelope) {
-  if (const auto* decision = envelope.body_as_RiskDecision()) {
-    ++(decision->approved() ? approved_ : rejected_);
-    if (!decision->approved()) {
-      spdlog::info("intent {} rejected: {}", decision->client_order_id()->str(), decision->detail() ? decision->detail()->str() : "");
+// Puts the state of the last checkpoint back and moves each ring to where it stood then. A ring
+// made anew since (a whole-system restart) starts where it is; the state carries over.
+Status<std::string> EngineAgent::restore() {
+  RRR_ASSIGN_OR_RETURN(auto checkpoint, readCheckpoint(checkpoint_path_));
+  if (!checkpoint) return {};
+  if (auto status = core_->restore(std::move(checkpoint->core)); !status.ok()) {
+    return makeError(checkpoint_path_.string() + " does not fit the configured strategies: " + status.error().message);
+  }
+  const auto position = [&](const std::string& ring, std::uint64_t instance) -> std::optional<std::uint64_t> {
+    const auto found = checkpoint->rings.find(ring);
+    if (found == checkpoint->rings.end() || found->second.instance != instance) return std::nullopt;
+    return found->second.next;
+  };
+  for (auto [name, input] : {std::pair{"md", &market_}, std::pair{"pred", &predictions_}, std::pair{"decision", &decisions_}}) {
+    const auto next = position(name, instanceOf(*input));
+    if (!next) continue;
+    if (input->consumer().cursor() > *next) {
+      return makeError(std::string("ring ") + name + " was committed past the checkpoint (" + std::to_string(input->consumer().cursor()) +
+                       " > " + std::to_string(*next) + "): the checkpoint is older than the engine's own commits");
     }
+    if (*next > 0) input->consumer().skipThrough(*next - 1);
+  }
+  for (auto [name, output] : {std::pair{"intent", &intents_}, std::pair{"exec", &exec_}}) {
+    if (const auto next = position(name, instanceOf(output->stream))) output->next = std::min(*next, output->held_end);
+  }
+  if (position("decision", instanceOf(decisions_))) decisions_applied_ = checkpoint->decisions_applied;
+  spdlog::info("restored the checkpoint at event time {}: {} orders open, {} intents awaiting a decision; replaying {} intents and {} "
+               "exec messages already published",
+               core_->nowNs(), core_->save().orders.size(), core_->awaitingDecisions(), intents_.held_end - intents_.next,
+               exec_.held_end - exec_.next);
+  return {};
+}
+
+int EngineAgent::doWork() {
+  int work = 0;
+  if (!flush()) return 0;
+  work += readDecisions();
+  if (!flush()) return work;
+  work += handleInputs();
+  flush();
+  if (core_->awaitingDecisions() > 0) {
+    if (!awaiting_since_) awaiting_since_ = Clock::now();
+  } else {
+    awaiting_since_.reset();
+    if (pending_.empty()) checkpoint(false);
+  }
+  return work;
+}
+
+// Decisions are taken in ring order: each for an awaited intent, RiskEvents as they come. While
+// replaying, a decision for an intent not regenerated yet stays on the ring until it is.
+int EngineAgent::readDecisions() {
+  int taken = 0;
+  std::uint64_t sequence = 0;
+  while (const auto* envelope = decisions_.peek(sequence)) {
+    if (const auto* decision = envelope->body_as_RiskDecision()) {
+      const auto id = decision->client_order_id()->str();
+      if (core_->awaits(id)) {
+        CoreOutput out;
+        core_->onDecision(id, decision->approved(), decision->detail() ? decision->detail()->str() : "", out);
+        decisions_applied_ = sequence;
+        queue(std::move(out));
+      } else if (replaying()) {
+        break;
+      } else {
+        spdlog::warn("decision {} is for {}, an intent this engine does not await; ignored", sequence, id);
+      }
+    } else if (const auto* event = envelope->body_as_RiskEvent()) {
+      if (event->kill_switch_active() && !kill_switch_) {
+        spdlog::warn("kill switch on: cancelling every open order");
+        CoreOutput out;
+        core_->cancelAll("kill switch" + (event->detail() ? ": " + event->detail()->str() : std::string()), out);
+        queue(std::move(out));
+        force_checkpoint_ = true;
+      }
+      kill_switch_ = event->kill_switch_active();
+    }
+    decisions_.take();
+    ++inputs_since_checkpoint_;
+    ++taken;
+  }
+  return taken;
+}
+
+bool EngineAgent::marketAllowed(std::uint64_t market_sequence, const msg::Envelope* next_prediction) const {
+  if (!needs_predictions_) return true;
+  if (next_prediction != nullptr) return true;   // its cause is at or after this bar (checked by the caller)
+  const auto infer = market_.consumer().segment().consumerCursor("infer");
+  return !infer || *infer >= market_sequence;    // rrr-infer has read every bar before this one
+}
+
+int EngineAgent::handleInputs() {
+  int handled = 0;
+  while (handled < kMaxInputsPerCall && core_->awaitingDecisions() == 0 && pending_.empty()) {
+    std::uint64_t market_sequence = 0, prediction_sequence = 0;
+    const auto* bar = market_.peek(market_sequence);
+    const auto* prediction = predictions_.peek(prediction_sequence);
+    if (prediction != nullptr && (!needs_predictions_ || prediction->body_as_Prediction() == nullptr)) {
+      predictions_.take();   // nothing here uses it
+      ++handled;
+      continue;
+    }
+    const auto cause = prediction != nullptr ? prediction->cause_sequence() : std::nullopt;
+    if (prediction != nullptr && (!cause || bar == nullptr || market_sequence > *cause)) {
+      handlePrediction(*prediction);
+      predictions_.take();
+      ++handled;
+      continue;
+    }
+    if (bar == nullptr) break;
+    if (!marketAllowed(market_sequence, prediction)) {
+      if (!gated_since_) gated_since_ = Clock::now();
+      break;
+    }
+    gated_since_.reset();
+    handleMarket(*bar);
+    market_.take();
+    ++handled;
+  }
+  inputs_since_checkpoint_ += static_cast<std::uint64_t>(handled);
+  return handled;
+}
+
+void EngineAgent::handleMarket(const msg::Envelope& envelope) {
+  const auto* bar = envelope.body_as_Bar();
+  if (bar == nullptr) return;   // trades: the venue fills on bars
+  const BarEvent event{bar->symbol()->str(), static_cast<std::int64_t>(bar->interval_s()), bar->open_time_ns(), bar->open_e8(),
+                       bar->high_e8(), bar->low_e8(), bar->close_e8(), bar->volume_e8()};
+  // An intent may follow this bar within microseconds: wake rrr-risk now so that it is spinning.
+  if (event.closeTimeNs() != heads_up_time_ns_) {
+    heads_up_time_ns_ = event.closeTimeNs();
+    intents_.stream.producer().headsUp();
+  }
+  CoreOutput out;
+  core_->onBar(event, out);
+  queue(std::move(out));
+}
+
+void EngineAgent::handlePrediction(const msg::Envelope& envelope) {
+  const auto* prediction = envelope.body_as_Prediction();
+  const PredictionEvent event{prediction->symbol()->str(), envelope.event_time_ns(), prediction->score(), prediction->confidence()};
+  CoreOutput out;
+  core_->onPrediction(event, out);
+  queue(std::move(out));
+}
+
+void EngineAgent::queue(CoreOutput output) {
+  for (auto& record : output.exec) pending_.emplace_back(std::move(record));
+  for (auto& intent : output.intents) pending_.emplace_back(std::move(intent));
+}
+
+bool EngineAgent::flush() {
+  while (!pending_.empty()) {
+    if (!publish(pending_.front())) return false;
+    pending_.pop_front();
   }
   return true;
 }
 
-int EngineAgent::doWork() {
-  const int decided = decisions_.poll([this](const msg::Envelope& envelope, std::uint64_t) { return onDecision(envelope); });
-  return decided + TransformAgent::doWork();
+// Publishes one output, or, while replaying what the ring already holds, checks it against the
+// ring and moves on.
+bool EngineAgent::publish(const Pending& item) {
+  const auto* intent = std::get_if<IntentOut>(&item);
+  auto& output = intent != nullptr ? intents_ : exec_;
+  const auto key = intent != nullptr ? replayKey(*intent) : replayKey(std::get<ExecRecord>(item));
+  if (output.next < output.held_end) {
+    if (const auto held = output.stream.producer().segment().copyPublished(output.next)) {
+      const auto decoded = messages::decode(*held);
+      if (!decoded.ok() || replayKey(*decoded.value()) != key) {
+        ++replay_mismatches_;
+        spdlog::error("replay differs from what the ring holds at {}: regenerated {}, held {}", output.next, key,
+                      decoded.ok() ? replayKey(*decoded.value()) : decoded.error().message);
+      }
+    }
+    ++output.next;
+    return true;
+  }
+  const auto status = intent != nullptr ? publishIntent(output.stream, *intent)
+                                        : publishExec(output.stream, std::get<ExecRecord>(item), decisions_applied_);
+  if (status == ring::PublishStatus::kMessageTooLarge) {
+    spdlog::error("{} does not fit a ring slot; dropped", key);
+  } else if (status != ring::PublishStatus::kOk) {
+    return false;
+  }
+  ++output.next;
+  return true;
 }
 
-// Predictions drive the engine; decisions only follow its own intents, so while some are
-// outstanding it waits on the decision ring instead.
+void EngineAgent::checkpoint(bool force) {
+  force = force || force_checkpoint_;
+  if (inputs_since_checkpoint_ == 0 && !force) return;
+  if (!force && Clock::now() - last_checkpoint_ < checkpoint_every_) return;
+  EngineCheckpoint checkpoint;
+  checkpoint.core = core_->save();
+  checkpoint.decisions_applied = decisions_applied_;
+  for (auto [name, input] : {std::pair{"md", &market_}, std::pair{"pred", &predictions_}, std::pair{"decision", &decisions_}}) {
+    checkpoint.rings[name] = RingPosition{instanceOf(*input), input->consumer().cursor()};
+  }
+  checkpoint.rings["intent"] = RingPosition{instanceOf(intents_.stream), intents_.next};
+  checkpoint.rings["exec"] = RingPosition{instanceOf(exec_.stream), exec_.next};
+  if (auto status = writeCheckpoint(checkpoint_path_, checkpoint); !status.ok()) {
+    spdlog::error("checkpoint not written (the inputs stay uncommitted): {}", status.error().message);
+    return;
+  }
+  // Only now may the producers reuse what the checkpoint covers.
+  for (auto* input : {&market_, &predictions_, &decisions_}) {
+    if (input->consumer().cursor() > 0) input->commitThrough(input->consumer().cursor() - 1);
+  }
+  inputs_since_checkpoint_ = 0;
+  force_checkpoint_ = false;
+  last_checkpoint_ = Clock::now();
+}
+
 void EngineAgent::idle(std::chrono::milliseconds max_wait) {
-  if (intents_sent_ > approved_ + rejected_) {
-    decisions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(5)));
+  if (!pending_.empty()) {   // an output ring is full: its readers must move first
+    std::this_thread::sleep_for(std::min(max_wait, std::chrono::milliseconds(1)));
+  } else if (core_->awaitingDecisions() > 0) {
+    decisions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(10)), ring::IdlePolicy::spinWindow(kDecisionSpin));
+  } else if (gated_since_) {
+    // rrr-infer commits after it publishes; its prediction (or its cursor) is microseconds away.
+    predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(1)), ring::IdlePolicy::spinWindow(kPredictionSpin));
   } else {
-    TransformAgent::idle(max_wait);
+    // The kill switch arrives on the decision ring: look at it at least every 20 ms.
+    market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(20)), ring::IdlePolicy::spinWindow(kMarketSpin));
   }
 }
 
 std::vector<process::RingLagReport> EngineAgent::ringLags() const {
-  auto lags = TransformAgent::ringLags();
-  lags.push_back(decisions_.lag());
-  return lags;
+  return {market_.lag(), predictions_.lag(), decisions_.lag()};
+}
+
+bool EngineAgent::degraded() const { return !degradedReason().empty(); }
+
+std::string EngineAgent::degradedReason() const {
+  const auto now = Clock::now();
+  if (awaiting_since_ && now - *awaiting_since_ > decision_timeout_) {
+    return "fail closed: " + std::to_string(core_->awaitingDecisions()) + " intents have waited " +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - *awaiting_since_).count()) +
+           " ms for rrr-risk; nothing is executed until it decides";
+  }
+  if (gated_since_ && now - *gated_since_ > kInferWaitReported) {
+    return "waiting " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - *gated_since_).count()) +
+           " ms for rrr-infer to read the next bar (an ml strategy needs its prediction first)";
+  }
+  if (replay_mismatches_ > 0) {
+    return std::to_string(replay_mismatches_) + " messages regenerated after a restart differ from what the rings held (see the log)";
+  }
+  return {};
+}
+
+void EngineAgent::onStop() {
+  flush();
+  if (core_->awaitingDecisions() == 0 && pending_.empty()) checkpoint(true);
 }
 
 }  // namespace rrr::engine

@@ -148,4 +148,27 @@ void PaperVenue::fill(PaperOrder& order, const PaperBar& bar, std::int64_t price
   move(order, order.filled_e8 == order.spec.quantity_e8 ? OrderStatus::Filled : OrderStatus::PartiallyFilled, "", events);
 }
 
+void PaperVenue::forgetFinal() {
+  std::erase_if(orders_, [](const auto& entry) { return isFinal(entry.second.status); });
+  std::erase_if(arrival_order_, [&](const std::string& id) { return !orders_.contains(id); });
+}
+
+std::vector<PaperOrder> PaperVenue::openInArrivalOrder() const {
+  std::vector<PaperOrder> open;
+  for (const auto& id : arrival_order_) {
+    const auto& order = orders_.at(id);
+    if (!isFinal(order.status)) open.push_back(order);
+  }
+  return open;
+}
+
+void PaperVenue::restore(const std::vector<PaperOrder>& open_orders) {
+  orders_.clear();
+  arrival_order_.clear();
+  for (const auto& order : open_orders) {
+    orders_[order.client_order_id] = order;
+    arrival_order_.push_back(order.client_order_id);
+  }
+}
+
 }  // namespace rrr::engine

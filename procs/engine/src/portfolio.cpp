@@ -94,4 +94,11 @@ std::int64_t Portfolio::grossExposure() const {
 
 void Portfolio::notePeak() { peak_equity_ = std::max(peak_equity_, equity()); }
 
+void Portfolio::restore(const PortfolioState& state) {
+  cash_ = state.cash_e8;
+  positions_ = state.positions;
+  fees_ = state.fees_e8;
+  peak_equity_ = state.peak_equity_e8;
+}
+
 }  // namespace rrr::engine

@@ -1,5 +1,6 @@
 #include "engine/strategies.h"
 
+#include <charconv>
 #include <cmath>
 #include <numeric>
 
@@ -24,6 +25,8 @@ class MovingAverageCross : public Strategy {
   const std::string& id() const override { return common_.id; }
   const std::vector<std::string>& symbols() const override { return common_.symbols; }
   std::size_t history() const override { return slow_ * 3; }
+  std::string saveState() const override { return trader_.save(); }
+  Status<std::string> restoreState(const std::string& text) override { return trader_.restore(text); }
 
   void onBar(const BarEvent& bar, StrategyContext& context) override {
     const auto& bars = context.bars(bar.symbol);
@@ -47,6 +50,8 @@ class BollingerReversion : public Strategy {
   const std::string& id() const override { return common_.id; }
   const std::vector<std::string>& symbols() const override { return common_.symbols; }
   std::size_t history() const override { return period_; }
+  std::string saveState() const override { return trader_.save(); }
+  Status<std::string> restoreState(const std::string& text) override { return trader_.restore(text); }
 
   void onBar(const BarEvent& bar, StrategyContext& context) override {
     const auto& bars = context.bars(bar.symbol);
@@ -82,6 +87,9 @@ class MlSignal : public Strategy {
   const std::string& id() const override { return common_.id; }
   const std::vector<std::string>& symbols() const override { return common_.symbols; }
   std::size_t history() const override { return params_.volatility_bars + 1; }
+  bool usesPredictions() const override { return true; }
+  std::string saveState() const override { return trader_.save(); }
+  Status<std::string> restoreState(const std::string& text) override { return trader_.restore(text); }
   void onBar(const BarEvent&, StrategyContext&) override {}
 
   void onPrediction(const PredictionEvent& prediction, StrategyContext& context) override {
@@ -161,6 +169,32 @@ void TargetTrader::setTarget(StrategyContext& context, const std::string& symbol
   request.side = change > 0 ? Side::kBuy : Side::kSell;
   request.quantity_e8 = change > 0 ? change : -change;
   context.submit(request);
+}
+
+std::string TargetTrader::save() const {
+  std::string text;
+  for (const auto& [symbol, target] : targets_) text += symbol + "=" + std::to_string(target) + ";";
+  return text;
+}
+
+Status<std::string> TargetTrader::restore(const std::string& text) {
+  std::map<std::string, std::int64_t> targets;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto end = text.find(';', at);
+    const auto equals = text.find('=', at);
+    if (end == std::string::npos || equals == std::string::npos || equals > end) {
+      return makeError("bad strategy targets '" + text + "' at offset " + std::to_string(at));
+    }
+    std::int64_t target = 0;
+    const auto* first = text.data() + equals + 1;
+    const auto* last = text.data() + end;
+    if (std::from_chars(first, last, target).ptr != last) return makeError("bad target quantity in '" + text + "'");
+    targets[text.substr(at, equals - at)] = target;
+    at = end + 1;
+  }
+  targets_ = std::move(targets);
+  return {};
 }
 
 std::int64_t TargetTrader::target(const std::string& symbol) const {

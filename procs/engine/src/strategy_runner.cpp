@@ -1,5 +1,7 @@
 #include "engine/strategy_runner.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace rrr::engine {
@@ -110,6 +112,43 @@ std::vector<IntentOut> StrategyRunner::onTimer(std::int64_t now_ns) {
     strategies_[i]->onTimer(now_ns, context);
   }
   return out;
+}
+
+bool StrategyRunner::needsPredictions() const {
+  return std::any_of(strategies_.begin(), strategies_.end(), [](const auto& strategy) { return strategy->usesPredictions(); });
+}
+
+void StrategyRunner::forgetBefore(std::int64_t now_ns) {
+  std::erase_if(orders_at_, [&](const auto& entry) { return entry.first.second < now_ns; });
+}
+
+StrategyRunner::State StrategyRunner::state() const {
+  State state{bars_, orders_at_, {}, {}};
+  for (const auto& [order, owner] : owner_of_order_) state.owner_of_order[order] = strategies_[owner]->id();
+  for (const auto& strategy : strategies_) state.strategy_states[strategy->id()] = strategy->saveState();
+  return state;
+}
+
+Status<std::string> StrategyRunner::restore(State state) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < strategies_.size(); ++i) index[strategies_[i]->id()] = i;
+  for (const auto& [id, text] : state.strategy_states) {
+    const auto found = index.find(id);
+    if (found == index.end()) {
+      spdlog::warn("strategy {} is no longer configured; its saved state is dropped", id);
+      continue;
+    }
+    if (auto status = strategies_[found->second]->restoreState(text); !status.ok()) {
+      return makeError("strategy " + id + ": " + status.error().message);
+    }
+  }
+  owner_of_order_.clear();
+  for (const auto& [order, owner] : state.owner_of_order) {
+    if (const auto found = index.find(owner); found != index.end()) owner_of_order_[order] = found->second;
+  }
+  bars_ = std::move(state.bars);
+  orders_at_ = std::move(state.orders_at);
+  return {};
 }
 
 }  // namespace rrr::engine

@@ -4,6 +4,7 @@
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
 #include "risk/risk_limits_config.h"
+#include "risk/risk_recovery.h"
 
 namespace rrr::risk {
 
@@ -21,10 +22,13 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
   auto intents = process::attachInput(runtime, "intent");
   auto decisions = process::openOutput(runtime, "decision");
   auto market = process::attachInput(runtime, "md", ring::ConsumerKind::kLossy);
-  if (!intents || !decisions || !market) return nullptr;
+  auto exec = process::attachInput(runtime, "exec", ring::ConsumerKind::kLossy);
+  if (!intents || !decisions || !market || !exec) return nullptr;
   RiskSwitches switches(runtime.context().data_dir / "risk");
-  auto agent = std::unique_ptr<RiskAgent>(
-      new RiskAgent(std::move(*intents), std::move(*decisions), std::move(*market), std::move(limits).value(), std::move(switches)));
+  auto agent = std::unique_ptr<RiskAgent>(new RiskAgent(std::move(*intents), std::move(*decisions), std::move(*market), std::move(*exec),
+                                                        std::move(limits).value(), std::move(switches)));
+  recoverFromRings(agent->exec_.consumer().segment(), agent->output().producer().segment(), agent->input().consumer().segment(),
+                   agent->tracker_, agent->gate_);
   if (const auto last = agent->output().producer().lastPublished()) {
     if (const auto decoded = messages::decode(*last); decoded.ok() && decoded.value()->cause_sequence()) {
       agent->last_cause_ = *decoded.value()->cause_sequence();
@@ -35,9 +39,10 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
 }
 
 RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisions, process::InputStream market,
-                     RiskLimits limits, RiskSwitches switches)
+                     process::InputStream exec, RiskLimits limits, RiskSwitches switches)
     : TransformAgent(std::move(intents), std::move(decisions)),
       market_(std::move(market)),
+      exec_(std::move(exec)),
       gate_(std::move(limits)),
       switches_(std::move(switches)) {}
 
@@ -47,6 +52,24 @@ int RiskAgent::readPrices() {
     if (const auto* trade = envelope.body_as_Trade()) account_.last_prices_e8[trade->symbol()->str()] = trade->price_e8();
     return true;
   });
+}
+
+int RiskAgent::readAccount() {
+  return exec_.poll([this](const msg::Envelope& envelope, std::uint64_t) {
+    if (const auto* snapshot = envelope.body_as_PortfolioSnapshot()) tracker_.onSnapshot(*snapshot);
+    return true;
+  });
+}
+
+bool RiskAgent::publishLimits() {
+  if (!limits_pending_) return true;
+  auto& fbb = output().startMessage();
+  std::vector<flatbuffers::Offset<msg::RiskLimitValue>> values;
+  for (const auto& [name, value] : limitRows(gate_.limits())) values.push_back(msg::CreateRiskLimitValue(fbb, fbb.CreateString(name), value));
+  const auto body = msg::CreateRiskLimitSet(fbb, fbb.CreateVector(values));
+  if (output().publish(body, messages::wallClockNs(), last_cause_) != ring::PublishStatus::kOk) return false;
+  limits_pending_ = false;
+  return true;
 }
 
 bool RiskAgent::refreshSwitches() {
@@ -79,14 +102,20 @@ bool RiskAgent::refreshSwitches() {
 }
 
 int RiskAgent::doWork() {
-  const int prices = readPrices();
-  if (!refreshSwitches()) return prices;   // the state change goes out before any decision
+  const int prices = readPrices() + readAccount();
+  if (!publishLimits() || !refreshSwitches()) return prices;   // these go out before any decision
   return prices + TransformAgent::doWork();
+}
+
+// An intent follows the engine's heads-up within microseconds: spin a while after each wake-up.
+void RiskAgent::idle(std::chrono::milliseconds max_wait) {
+  input().waitForMessage(max_wait, ring::IdlePolicy::spinWindow(std::chrono::microseconds(300)));
 }
 
 std::vector<process::RingLagReport> RiskAgent::ringLags() const {
   auto lags = TransformAgent::ringLags();
   lags.push_back(market_.lag());
+  lags.push_back(exec_.lag());
   return lags;
 }
 
@@ -105,6 +134,8 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
     view.limit_price_e8 = intent->limit_price_e8();
     view.stop_price_e8 = intent->stop_price_e8();
     view.time_ns = intent->decision_time_ns();
+    readAccount();   // the engine published the snapshot this intent follows before the intent
+    tracker_.fill(account_);
     decided_.emplace(sequence, gate_.check(view, account_));
     if (decided_->second.halts) {
       if (auto status = switches_.recordHalt(decided_->second.detail); !status.ok()) spdlog::error("{}", status.error().message);
@@ -118,6 +149,10 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
                                                 fbb.CreateString(verdict.detail.substr(0, 512)));
   const auto outcome = process::outcomeOf(output.publish(decision, input.event_time_ns(), sequence));
   if (outcome == Outcome::kDone) {
+    if (verdict.approved && intent->action() == msg::IntentAction::New) {
+      tracker_.onApproved(output.producer().nextSequence() - 1, intent->symbol()->str(),
+                          intent->side() == msg::Side::Buy ? intent->quantity_e8() : -intent->quantity_e8());
+    }
     last_cause_ = sequence;
     decided_.reset();
   }

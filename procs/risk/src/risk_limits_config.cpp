@@ -69,4 +69,18 @@ Result<RiskLimits, std::string> loadRiskLimits(const YAML::Node& limits, const s
   return result;
 }
 
+std::vector<std::pair<std::string, double>> limitRows(const RiskLimits& limits) {
+  std::vector<std::pair<std::string, double>> rows;
+  for (const auto& [symbol, quantity] : limits.max_position_e8) rows.emplace_back("max_position." + symbol, fromFixed(quantity));
+  rows.emplace_back("max_position.default", fromFixed(limits.default_max_position_e8));
+  rows.emplace_back("max_order_notional", fromFixed(limits.max_order_notional_e8));
+  rows.emplace_back("max_gross_exposure", fromFixed(limits.max_gross_exposure_e8));
+  rows.emplace_back("max_open_orders", limits.max_open_orders);
+  rows.emplace_back("max_orders_per_minute", limits.max_orders_per_minute);
+  rows.emplace_back("price_band_bps", limits.price_band_bps);
+  rows.emplace_back("max_daily_loss", fromFixed(limits.max_daily_loss_e8));
+  rows.emplace_back("max_drawdown", limits.max_drawdown);
+  return rows;
+}
+
 }  // namespace rrr::risk

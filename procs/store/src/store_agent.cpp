@@ -36,7 +36,7 @@ std::unique_ptr<BackupScheduler> makeBackups(process::ProcessRuntime& runtime, c
 
 std::unique_ptr<StoreAgent> StoreAgent::create(process::ProcessRuntime& runtime) {
   std::vector<Stream> streams;
-  for (const char* ring : {"md", "pred", "intent", "decision", "system"}) {
+  for (const char* ring : {"md", "pred", "intent", "decision", "exec", "system"}) {
     auto input = process::attachInput(runtime, ring);
     if (!input) return nullptr;
     const auto instance = static_cast<std::int64_t>(input->consumer().segment().instanceId());

@@ -68,6 +68,68 @@ Status<SqlError> insertProcessEvent(Database& db, const msg::ProcessStatus& p, s
       .bind(4, std::string_view(detail)).run();
 }
 
+Status<SqlError> upsertOrder(Database& db, const msg::Order& o) {
+  RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(
+      "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(client_order_id) DO UPDATE SET "
+      "status = excluded.status, filled_quantity_e8 = excluded.filled_quantity_e8, "
+      "average_fill_price_e8 = excluded.average_fill_price_e8, updated_ns = excluded.updated_ns"));
+  return upsert->bind(1, text(o.client_order_id())).bind(2, text(o.exchange_order_id())).bind(3, text(o.strategy_id()))
+      .bind(4, text(o.symbol())).bind(5, std::string_view(msg::EnumNameSide(o.side())))
+      .bind(6, std::string_view(msg::EnumNameOrderType(o.order_type())))
+      .bind(7, std::string_view(msg::EnumNameTimeInForce(o.time_in_force())))
+      .bind(8, std::string_view(msg::EnumNameOrderStatus(o.status()))).bind(9, o.quantity_e8()).bind(10, o.limit_price_e8())
+      .bind(11, o.stop_price_e8()).bind(12, o.filled_quantity_e8()).bind(13, o.average_fill_price_e8()).bind(14, o.created_time_ns())
+      .bind(15, o.updated_time_ns()).run();
+}
+
+Status<SqlError> insertOrderUpdate(Database& db, const msg::OrderUpdate& u, std::int64_t time_ns) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO order_updates VALUES (?,?,?,?,?,?,?)"));
+  return insert->bind(1, text(u.client_order_id())).bind(2, std::string_view(msg::EnumNameOrderStatus(u.previous_status())))
+      .bind(3, std::string_view(msg::EnumNameOrderStatus(u.status()))).bind(4, u.filled_quantity_e8())
+      .bind(5, u.remaining_quantity_e8()).bind(6, text(u.reason())).bind(7, time_ns).run();
+}
+
+Status<SqlError> insertFill(Database& db, const msg::Fill& f) {
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
+  return insert->bind(1, text(f.fill_id())).bind(2, text(f.client_order_id())).bind(3, text(f.symbol()))
+      .bind(4, std::string_view(msg::EnumNameSide(f.side()))).bind(5, f.price_e8()).bind(6, f.quantity_e8()).bind(7, f.fee_e8())
+      .bind(8, text(f.fee_currency())).bind(9, std::string_view(msg::EnumNameLiquidity(f.liquidity()))).bind(10, f.time_ns()).run();
+}
+
+// A snapshot row per event time (the last one at a time wins) and the positions as of it.
+Status<SqlError> insertSnapshot(Database& db, const msg::PortfolioSnapshot& p, std::int64_t time_ns) {
+  std::string cash = "{";
+  if (p.cash() != nullptr) {
+    for (const auto* balance : *p.cash()) {
+      cash += (cash.size() > 1 ? "," : "") + std::string("\"") + std::string(text(balance->currency())) + "\":" +
+              std::to_string(balance->amount_e8());
+    }
+  }
+  cash += "}";
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT OR REPLACE INTO portfolio_snapshots VALUES (?,?,?,?,?,?,?)"));
+  RRR_RETURN_IF_ERROR(insert->bind(1, time_ns).bind(2, p.equity_e8()).bind(3, std::string_view(cash)).bind(4, p.realized_pnl_e8())
+      .bind(5, p.unrealized_pnl_e8()).bind(6, p.fees_paid_e8()).bind(7, p.peak_equity_e8()).run());
+  if (p.positions() == nullptr) return {};
+  for (const auto* position : *p.positions()) {
+    RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached("INSERT OR REPLACE INTO positions VALUES (?,?,?,?,?,?,?)"));
+    RRR_RETURN_IF_ERROR(upsert->bind(1, text(position->symbol())).bind(2, position->quantity_e8()).bind(3, position->average_cost_e8())
+        .bind(4, position->realized_pnl_e8()).bind(5, position->unrealized_pnl_e8()).bind(6, position->mark_price_e8())
+        .bind(7, time_ns).run());
+  }
+  return {};
+}
+
+// The limits rrr-risk enforces now replace the mirrored ones.
+Status<SqlError> replaceRiskLimits(Database& db, const msg::RiskLimitSet& limits, std::int64_t time_ns) {
+  RRR_RETURN_IF_ERROR(db.exec("DELETE FROM risk_limits"));
+  if (limits.limits() == nullptr) return {};
+  for (const auto* limit : *limits.limits()) {
+    RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT OR REPLACE INTO risk_limits VALUES (?,?,?)"));
+    RRR_RETURN_IF_ERROR(insert->bind(1, text(limit->name())).bind(2, limit->value()).bind(3, time_ns).run());
+  }
+  return {};
+}
+
 }  // namespace
 
 Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_instance, std::uint64_t sequence) {
@@ -95,6 +157,11 @@ Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, s
   if (const auto* alert = envelope.body_as_Alert()) return insertAlert(db, *alert, envelope.publish_time_ns());
   if (const auto* event = envelope.body_as_RiskEvent()) return insertRiskEvent(db, *event, envelope.event_time_ns());
   if (const auto* process = envelope.body_as_ProcessStatus()) return insertProcessEvent(db, *process, envelope.publish_time_ns());
+  if (const auto* order = envelope.body_as_Order()) return upsertOrder(db, *order);
+  if (const auto* update = envelope.body_as_OrderUpdate()) return insertOrderUpdate(db, *update, envelope.event_time_ns());
+  if (const auto* fill = envelope.body_as_Fill()) return insertFill(db, *fill);
+  if (const auto* snapshot = envelope.body_as_PortfolioSnapshot()) return insertSnapshot(db, *snapshot, envelope.event_time_ns());
+  if (const auto* limits = envelope.body_as_RiskLimitSet()) return replaceRiskLimits(db, *limits, envelope.publish_time_ns());
   spdlog::warn("{} (sequence {}) is not stored yet", messages::typeName(envelope.body_type()), sequence);
   return {};
 }
@@ -113,6 +180,12 @@ std::optional<AuditEntry> auditEntryFor(const msg::Envelope& envelope) {
                       std::string(d->approved() ? "approved" : "rejected") + " rule=" + msg::EnumNameRiskRule(d->rule()) +
                           " limit=" + std::to_string(d->limit_value()) + " observed=" + std::to_string(d->observed_value()) +
                           (d->detail() != nullptr && d->detail()->size() > 0 ? " " + d->detail()->str() : "")};
+  }
+  if (const auto* f = envelope.body_as_Fill()) {
+    return AuditEntry{"fill", std::string(text(f->client_order_id())),
+                      std::string(text(f->fill_id())) + " " + msg::EnumNameSide(f->side()) + " " + std::to_string(f->quantity_e8()) +
+                          "e-8 " + std::string(text(f->symbol())) + " at " + std::to_string(f->price_e8()) + "e-8 fee " +
+                          std::to_string(f->fee_e8()) + "e-8 " + std::string(text(f->fee_currency()))};
   }
   if (const auto* e = envelope.body_as_RiskEvent(); e != nullptr && e->rule() == msg::RiskRule::KillSwitch) {
     return AuditEntry{"kill_switch", "risk", std::string(e->kill_switch_active() ? "on" : "off") +

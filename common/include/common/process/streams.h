@@ -36,6 +36,7 @@ class OutputStream {
   }
 
   ring::RingProducer& producer() { return producer_; }
+  const ring::RingProducer& producer() const { return producer_; }
 
  private:
   OutputStream(ProcessRuntime& runtime, ring::RingProducer producer) : runtime_(&runtime), producer_(std::move(producer)) {}
@@ -61,8 +62,15 @@ class InputStream {
   // with the messages is durable. Returns how many were taken; lastTaken() is the last sequence.
   int pollDeferred(const Handler& handler, int max = 256);
   std::optional<std::uint64_t> lastTaken() const { return last_taken_; }
+
+  // For a reader that chooses between several rings: the next verified message without taking
+  // it (bad buffers on the way are dropped and counted), valid until take() or the next peek();
+  // take() moves past it without committing, as pollDeferred() does.
+  const msg::Envelope* peek(std::uint64_t& sequence);
+  void take();
   void commitThrough(std::uint64_t sequence) { consumer_.commitThrough(sequence); }
   void rewindToCommitted() {
+    peeked_envelope_ = nullptr;
     consumer_.rewindToCommitted();
     last_taken_.reset();
   }
@@ -72,6 +80,7 @@ class InputStream {
   }
   RingLagReport lag() const { return {ring_, consumer_.lag(), consumer_.gaps()}; }
   ring::RingConsumer& consumer() { return consumer_; }
+  const ring::RingConsumer& consumer() const { return consumer_; }
   const messages::InboundGate& gate() const { return gate_; }
 
  private:
@@ -82,6 +91,8 @@ class InputStream {
   ring::RingConsumer consumer_;
   messages::InboundGate gate_;
   std::optional<std::uint64_t> last_taken_;
+  std::uint64_t peeked_ = 0;
+  const msg::Envelope* peeked_envelope_ = nullptr;   // verified, not yet taken
 };
 
 }  // namespace rrr::process

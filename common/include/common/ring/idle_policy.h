@@ -15,6 +15,9 @@ struct IdlePolicy {
   // Longest single block. Blocking is woken by the writer; the timeout only bounds how long a
   // waiter can miss a wake-up from a writer that died between writing and waking.
   std::chrono::nanoseconds block_timeout = std::chrono::milliseconds(100);
+  // When non-zero, spin for this long before the `spins` polls (a pause lasts 5 to 150 cycles
+  // depending on the CPU, so a count is no measure of time).
+  std::chrono::nanoseconds spin_for{0};
 
   // Never blocks: lowest latency, one full core while waiting.
   static IdlePolicy hot() {
@@ -22,6 +25,9 @@ struct IdlePolicy {
   }
   // Blocks at once: no CPU while waiting, a futex wake-up per message.
   static IdlePolicy blocking() { return IdlePolicy{0, 0, block_timeout_default()}; }
+  // Spins for `window` after each wake-up (a message or a heads-up), then blocks: a stage of the
+  // hot path stays hot while work is in flight and costs no CPU between bursts.
+  static IdlePolicy spinWindow(std::chrono::nanoseconds window) { return IdlePolicy{0, 0, block_timeout_default(), window}; }
 
   static constexpr std::chrono::nanoseconds block_timeout_default() {
     return std::chrono::milliseconds(100);
@@ -40,6 +46,7 @@ class Backoff {
  private:
   IdlePolicy policy_;
   std::uint32_t spins_ = 0;
+  std::chrono::steady_clock::time_point spin_until_{};
   std::uint32_t yields_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 #include <optional>
 
@@ -42,6 +43,10 @@ class RingSegment {
   std::uint64_t published() const;
   // Random id of this creation of the ring; differs after the segment is recreated.
   std::uint64_t instanceId() const;
+
+  // The committed cursor of the consumer registered under name (the next sequence it will read),
+  // or nothing if no such consumer is registered. Cheap: no locks, no allocation.
+  std::optional<std::uint64_t> consumerCursor(std::string_view consumer_name) const;
 
   // A consistent-enough view for status and monitoring (each field read atomically).
   RingInfo info() const;

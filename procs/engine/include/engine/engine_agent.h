@@ -1,39 +1,95 @@
 #pragma once
-// rrr-engine (walking skeleton): turns strong Predictions (|score| >= settings.threshold) into
-// market OrderIntents on the intent ring, and reads rrr-risk's decisions back. Execution,
-// strategies and the portfolio come later.
+// rrr-engine: runs the configured strategies on the md ring's bars and rrr-infer's predictions,
+// sends their order intents to rrr-risk (intent ring), executes what risk approves on the paper
+// venue, and publishes Orders, OrderUpdates, Fills and PortfolioSnapshots (exec ring).
 //
-// client_order_id = "<strategy>-<symbol>-<prediction sequence>": deterministic, so a restart
-// reproduces the same ids.
+// One order of inputs, whatever the timing (TradingCore is deterministic, so this makes a run
+// reproducible and a restart exact):
+//   - md message s and the prediction caused by md message c go in the order (s, 0) < (c, 1):
+//     a bar is handled once no earlier-caused prediction can still come (rrr-infer has read past
+//     it), a prediction once its bar was handled. Without an ml strategy predictions are skipped
+//     and nothing waits for rrr-infer.
+//   - after an input that emitted intents, nothing else is handled until rrr-risk has decided each
+//     of them: the intent is on a durable ring before anything executes, and with risk down or
+//     slow nothing goes out (fail closed; the engine reports Degraded after decision_timeout).
+//   - RiskEvents are applied as they come: the kill switch cancels every open order.
+//
+// Restart: see engine_checkpoint.h. The checkpoint holds the state and the ring positions; the
+// inputs since it are replayed and regenerate what was published after it, which is checked
+// against the rings (replayKey) and not published again.
 
+#include <chrono>
+#include <deque>
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <variant>
 
-#include "common/process/transform_agent.h"
+#include "common/process/agent.h"
+#include "common/process/streams.h"
+#include "engine/engine_checkpoint.h"
+#include "engine/engine_config.h"
+#include "engine/trading_core.h"
 
 namespace rrr::engine {
 
-class EngineAgent : public process::TransformAgent {
+class EngineAgent : public process::Agent {
  public:
   static std::unique_ptr<EngineAgent> create(process::ProcessRuntime& runtime);
 
   int doWork() override;
   void idle(std::chrono::milliseconds max_wait) override;
   std::vector<process::RingLagReport> ringLags() const override;
-
- protected:
-  Outcome handle(const msg::Envelope& input, std::uint64_t sequence, process::OutputStream& output) override;
+  bool degraded() const override;
+  std::string degradedReason() const override;
+  void onStop() override;
 
  private:
-  EngineAgent(process::InputStream predictions, process::OutputStream intents, process::InputStream decisions,
-              double threshold, std::int64_t quantity_e8);
-  bool onDecision(const msg::Envelope& envelope);
+  // An output ring and how much of what the engine generates it already holds.
+  struct Output {
+    process::OutputStream stream;
+    std::uint64_t next = 0;       // sequence of the next message the engine generates
+    std::uint64_t held_end = 0;   // the ring's count at start: below it, messages are already there
+  };
+  using Pending = std::variant<IntentOut, ExecRecord>;
 
+  EngineAgent(process::ProcessRuntime& runtime, EngineSettings settings, process::InputStream market,
+              process::InputStream predictions, process::InputStream decisions, process::OutputStream intents,
+              process::OutputStream exec);
+  Status<std::string> restore();
+  bool replaying() const { return intents_.next < intents_.held_end; }
+
+  int readDecisions();
+  int handleInputs();
+  void handleMarket(const msg::Envelope& envelope);
+  void handlePrediction(const msg::Envelope& envelope);
+  bool marketAllowed(std::uint64_t market_sequence, const msg::Envelope* next_prediction) const;
+  void queue(CoreOutput output);
+  bool flush();
+  bool publish(const Pending& item);
+  void checkpoint(bool force);
+
+  process::ProcessRuntime* runtime_;
+  std::chrono::milliseconds checkpoint_every_;
+  std::chrono::milliseconds decision_timeout_;
+  std::unique_ptr<TradingCore> core_;
+  process::InputStream market_;
+  process::InputStream predictions_;
   process::InputStream decisions_;
-  double threshold_;
-  std::int64_t quantity_e8_;
-  std::uint64_t intents_sent_ = 0;
-  std::uint64_t approved_ = 0;
-  std::uint64_t rejected_ = 0;
+  Output intents_;
+  Output exec_;
+  std::filesystem::path checkpoint_path_;
+  bool needs_predictions_ = false;
+  std::deque<Pending> pending_;
+  std::optional<std::uint64_t> decisions_applied_;
+  bool kill_switch_ = false;
+  bool force_checkpoint_ = false;
+  std::uint64_t inputs_since_checkpoint_ = 0;
+  std::chrono::steady_clock::time_point last_checkpoint_;
+  std::optional<std::chrono::steady_clock::time_point> awaiting_since_;
+  std::optional<std::chrono::steady_clock::time_point> gated_since_;
+  std::int64_t heads_up_time_ns_ = -1;   // the event time of the last heads-up sent to rrr-risk
+  std::uint64_t replay_mismatches_ = 0;
 };
 
 }  // namespace rrr::engine

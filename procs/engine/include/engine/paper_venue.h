@@ -88,6 +88,12 @@ class PaperVenue {
 
   const std::map<std::string, PaperOrder>& orders() const { return orders_; }
   std::size_t openOrders() const;
+  // Drops the orders that reached a final state (their events were handed out already), so that
+  // a long run does not keep every order it ever saw.
+  void forgetFinal();
+  // The open orders in arrival order, and a venue holding exactly them (for a checkpoint).
+  std::vector<PaperOrder> openInArrivalOrder() const;
+  void restore(const std::vector<PaperOrder>& open_orders);
 
  private:
   void fill(PaperOrder& order, const PaperBar& bar, std::int64_t price_e8, std::int64_t quantity_e8, bool taker,

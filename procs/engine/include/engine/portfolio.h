@@ -44,6 +44,14 @@ struct PositionState {
   std::int64_t unrealizedPnl() const;
 };
 
+// Everything a Portfolio holds besides its currency, for a checkpoint.
+struct PortfolioState {
+  std::int64_t cash_e8 = 0;
+  std::map<std::string, PositionState> positions;
+  std::int64_t fees_e8 = 0;
+  std::int64_t peak_equity_e8 = 0;
+};
+
 class Portfolio {
  public:
   Portfolio(std::string account_currency, std::int64_t starting_cash_e8);
@@ -66,6 +74,9 @@ class Portfolio {
   std::int64_t peakEquity() const { return peak_equity_; }
   // Gross exposure: the sum of |quantity * mark| over positions.
   std::int64_t grossExposure() const;
+
+  PortfolioState state() const { return {cash_, positions_, fees_, peak_equity_}; }
+  void restore(const PortfolioState& state);
 
  private:
   void notePeak();

@@ -31,7 +31,9 @@ class TargetTrader {
   void setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8);
   std::int64_t target(const std::string& symbol) const;
   const std::map<std::string, std::int64_t>& targets() const { return targets_; }
-  void restore(std::map<std::string, std::int64_t> targets) { targets_ = std::move(targets); }
+  // "SYMBOL=quantity_e8;..." and back.
+  std::string save() const;
+  Status<std::string> restore(const std::string& text);
 
  private:
   std::map<std::string, std::int64_t> targets_;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
 #include "engine/order_request.h"
 #include "engine/paper_venue.h"
 #include "engine/portfolio.h"
@@ -53,10 +54,15 @@ class Strategy {
   virtual const std::vector<std::string>& symbols() const = 0;
   virtual std::int64_t intervalSeconds() const { return 60; }
   virtual std::size_t history() const { return 100; }   // closed bars kept per symbol
+  virtual bool usesPredictions() const { return false; }   // true: the engine waits for rrr-infer
   virtual void onBar(const BarEvent& bar, StrategyContext& context) = 0;
   virtual void onPrediction(const PredictionEvent&, StrategyContext&) {}
   virtual void onFill(const PaperFill&, StrategyContext&) {}
   virtual void onTimer(std::int64_t, StrategyContext&) {}
+  // The strategy's own state beyond the bars the runner keeps, as text, for a checkpoint; and
+  // putting it back after a restart (an error names what is wrong with the text).
+  virtual std::string saveState() const { return {}; }
+  virtual Status<std::string> restoreState(const std::string&) { return {}; }
 };
 
 }  // namespace rrr::engine

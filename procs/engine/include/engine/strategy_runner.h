@@ -30,6 +30,19 @@ struct IntentOut {
 
 class StrategyRunner {
  public:
+  using SeriesKey = std::pair<std::string, std::int64_t>;   // symbol, interval
+
+  // What the runner holds, for a checkpoint: the bars it keeps, the ids it handed out at the
+  // latest decision times, which strategy owns each open order, and each strategy's own state,
+  // by strategy id. Restored into another set of strategies (a changed config), a strategy not in
+  // the state starts afresh and the orders of one no longer configured have no owner.
+  struct State {
+    std::map<SeriesKey, std::deque<BarEvent>> bars;
+    std::map<std::pair<std::string, std::int64_t>, int> orders_at;
+    std::map<std::string, std::string> owner_of_order;   // client order id -> strategy id
+    std::map<std::string, std::string> strategy_states;  // strategy id -> its saveState()
+  };
+
   StrategyRunner(std::vector<std::unique_ptr<Strategy>> strategies, const Portfolio& portfolio);
 
   std::vector<IntentOut> onBar(const BarEvent& bar);
@@ -39,10 +52,18 @@ class StrategyRunner {
   std::vector<IntentOut> onTimer(std::int64_t now_ns);
 
   const std::vector<std::unique_ptr<Strategy>>& strategies() const { return strategies_; }
+  bool needsPredictions() const;
+
+  // An order that reached a final state: its owner no longer needs to be known.
+  void forgetOrder(const std::string& client_order_id) { owner_of_order_.erase(client_order_id); }
+  // Ids are counted per decision time; times before now_ns cannot be handed out again.
+  void forgetBefore(std::int64_t now_ns);
+
+  State state() const;
+  Status<std::string> restore(State state);
 
  private:
   class Context;
-  using SeriesKey = std::pair<std::string, std::int64_t>;   // symbol, interval
 
   bool trades(const Strategy& strategy, const std::string& symbol) const;
 

@@ -5,13 +5,16 @@
 // of either is published as a RiskEvent on the decision ring, with the cause of the last
 // decision, so a restart resumes exactly. A breach that halts trading is written to data/risk.
 //
-// Not yet: positions, open orders and equity come from the engine's fills once rrr-engine
-// publishes them; until then those rules see a flat account.
+// Positions, open orders and equity come from the engine's PortfolioSnapshots on the exec ring
+// (lossy: only the newest matters), read again before every decision, plus the orders risk
+// approved since (account_tracker.h). The limits are published once at start (RiskLimitSet) for
+// the store's risk_limits table.
 
 #include <memory>
 #include <optional>
 
 #include "common/process/transform_agent.h"
+#include "risk/account_tracker.h"
 #include "risk/risk_gate.h"
 #include "risk/risk_switches.h"
 
@@ -22,19 +25,25 @@ class RiskAgent : public process::TransformAgent {
   static std::unique_ptr<RiskAgent> create(process::ProcessRuntime& runtime);
 
   int doWork() override;
+  void idle(std::chrono::milliseconds max_wait) override;
   std::vector<process::RingLagReport> ringLags() const override;
 
  protected:
   Outcome handle(const msg::Envelope& input, std::uint64_t sequence, process::OutputStream& output) override;
 
  private:
-  RiskAgent(process::InputStream intents, process::OutputStream decisions, process::InputStream market, RiskLimits limits,
-            RiskSwitches switches);
+  RiskAgent(process::InputStream intents, process::OutputStream decisions, process::InputStream market, process::InputStream exec,
+            RiskLimits limits, RiskSwitches switches);
   int readPrices();
+  int readAccount();
+  bool publishLimits();
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
 
   process::InputStream market_;
+  process::InputStream exec_;
+  AccountTracker tracker_;
+  bool limits_pending_ = true;
   RiskGate gate_;
   RiskSwitches switches_;
   SwitchState applied_;

@@ -86,6 +86,8 @@ class RiskGate {
   void halt(std::string reason) { halted_ = std::move(reason); }
   void rearm() { halted_.reset(); }
   const RiskLimits& limits() const { return limits_; }
+  // An order approved before a restart, for the orders-per-minute window.
+  void noteApproved(std::int64_t time_ns) { approved_times_ns_.push_back(time_ns); }
 
  private:
   Verdict checkNew(const IntentView& intent, const AccountView& account) const;

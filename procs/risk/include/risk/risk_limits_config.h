@@ -16,6 +16,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "risk/risk_gate.h"
@@ -23,5 +25,9 @@
 namespace rrr::risk {
 
 Result<RiskLimits, std::string> loadRiskLimits(const YAML::Node& limits, const std::string& where);
+
+// The limits as (name, value) rows, named as in config (max_position.BTCUSDT, max_position.default,
+// max_order_notional, ...), amounts in units, for the risk_limits table.
+std::vector<std::pair<std::string, double>> limitRows(const RiskLimits& limits);
 
 }  // namespace rrr::risk
