@@ -58,7 +58,7 @@ std::vector<std::vector<std::byte>> sampleOfEveryMessageType() {
   next([&] {
     auto cash = fbb.CreateVector(std::vector{CreateCashBalance(fbb, fbb.CreateString("USDT"), 1000)});
     auto positions = fbb.CreateVector(std::vector{CreatePosition(fbb, fbb.CreateString("BTCUSDT"), 40, 101, 0, 5, 100)});
-    return CreatePortfolioSnapshot(fbb, cash, positions, 5000, 10, 5, 1, 6000);
+    return CreatePortfolioSnapshot(fbb, cash, positions, 5000, 10, 5, 1, 6000, 2, 5500, 17);
   });
   next([&] {
     return CreateRiskEvent(fbb, RiskRule::MaxDrawdown, Severity::Critical, fbb.CreateString("BTCUSDT"), 0, 0.2, 0.25, false, true,
@@ -73,6 +73,9 @@ std::vector<std::vector<std::byte>> sampleOfEveryMessageType() {
   next([&] {
     auto processes = fbb.CreateVector(std::vector{processStatus(fbb)});
     return CreateControlReply(fbb, true, 0, processes, fbb.CreateString("ok"));
+  });
+  next([&] {
+    return CreateRiskLimitSet(fbb, fbb.CreateVector(std::vector{CreateRiskLimitValue(fbb, fbb.CreateString("max_position.BTCUSDT"), 0.5)}));
   });
   return samples;
 }

@@ -81,15 +81,15 @@ TEST(StoreProcess, KilledRepeatedlyDuringAHeavyStreamAcrossAMonthItStoresEveryBa
   EXPECT_EQ(february.outside_month, 0);
   EXPECT_EQ(january.count, 40) << "20 minutes of two symbols before February";
 
-  // The audit chain came through the kills whole: one record per intent and decision and one per
-  // restart of the store (recorded from the supervisor's system ring), all linked.
+  // The audit chain came through the kills whole: one record per intent, decision and fill and one
+  // per restart of the store (recorded from the supervisor's system ring), all linked.
   auto trading = store::Database::openReadOnly(db_dir / "trading.db");
   ASSERT_TRUE(trading.ok());
   const auto verdict = store::verifyAuditChain(*trading);
   ASSERT_TRUE(verdict.ok());
   EXPECT_FALSE(verdict->problem) << *verdict->problem;
   auto counts = trading->prepare(
-      "SELECT (SELECT count(*) FROM order_intents) + (SELECT count(*) FROM risk_decisions), "
+      "SELECT (SELECT count(*) FROM order_intents) + (SELECT count(*) FROM risk_decisions) + (SELECT count(*) FROM trades), "
       "(SELECT count(*) FROM audit_log WHERE kind = 'process_restart' AND subject = 'store')");
   ASSERT_TRUE(counts->step().value());
   EXPECT_EQ(counts->columnInt(1), 10) << "one audit record per restart";

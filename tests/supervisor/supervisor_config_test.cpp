@@ -24,10 +24,10 @@ struct BadConfig {
 // Line numbers refer to pipelineConfig() (rrr_system.cpp).
 const BadConfig kBadConfigs[] = {
     {"UnknownKey", "  watchdog_ms: 1000", "  watchdog_ms: 1000\n  heartbeet_ms: 5", "unknown key 'heartbeet_ms' in supervisor", 5},
-    {"MissingBinary", "binary: rrr-risk", "binary: rrr-no-such-process", "processes.risk.binary 'rrr-no-such-process' is not an executable", 19},
-    {"DependencyCycle", "store: {binary: rrr-store,", "store: {binary: rrr-store, depends_on: [engine],", "makes a cycle", 12},
+    {"MissingBinary", "binary: rrr-risk", "binary: rrr-no-such-process", "processes.risk.binary 'rrr-no-such-process' is not an executable", 20},
+    {"DependencyCycle", "store: {binary: rrr-store,", "store: {binary: rrr-store, depends_on: [engine],", "makes a cycle", 13},
     {"BadValue", "watchdog_ms: 1000", "watchdog_ms: soon", "supervisor.watchdog_ms = 'soon' must be a whole number", 4},
-    {"BadRestartPolicy", "store: {binary: rrr-store,", "store: {binary: rrr-store, restart: sometimes,", "processes.store.restart = 'sometimes'", 12},
+    {"BadRestartPolicy", "store: {binary: rrr-store,", "store: {binary: rrr-store, restart: sometimes,", "processes.store.restart = 'sometimes'", 13},
     {"RingOfUnknownProcess", "producer: risk,", "producer: riks,", "rings.decision names 'riks'", 10},
     {"YamlSyntax", "processes:", "processes: [", "", 0},
 };

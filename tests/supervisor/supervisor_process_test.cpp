@@ -41,6 +41,19 @@ std::array<std::int64_t, 3> columnRange(const std::filesystem::path& db_path, co
   return range;
 }
 
+std::int64_t distinctCount(const std::filesystem::path& db_path, const std::string& table, const std::string& column) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* statement = nullptr;
+  const std::string sql = "SELECT count(DISTINCT " + column + ") FROM " + table;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
+  std::int64_t count = -1;
+  if (sqlite3_step(statement) == SQLITE_ROW) count = sqlite3_column_int64(statement, 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return count;
+}
+
 // Every row of table, numbered by ring sequence, is there exactly once: 0..count-1.
 void expectContiguous(const std::filesystem::path& db_path, const std::string& table) {
   const auto [count, first, last] = columnRange(db_path, table, "ring_sequence");
@@ -91,7 +104,11 @@ TEST(SupervisorProcess, KilledChildIsRestartedWithinOneSecondAndDurableStreamsLo
   // The synthetic feed starts on 2024-01-01; a test run stays within the month.
   const auto market = sut.root() / "data" / "db" / "market_data_2024_01.db";
   expectContiguous(market, "market_data");
-  for (const char* table : {"ml_predictions", "order_intents", "risk_decisions"}) expectContiguous(db, table);
+  for (const char* table : {"ml_predictions", "order_intents"}) expectContiguous(db, table);
+  // The decision ring also carries rrr-risk's limits and RiskEvents: one decision per intent.
+  const auto decisions = columnRange(db, "risk_decisions", "ring_sequence");
+  EXPECT_EQ(decisions[0], columnRange(db, "order_intents", "ring_sequence")[0]);
+  EXPECT_EQ(distinctCount(db, "risk_decisions", "ring_sequence"), decisions[0]);
   // infer and risk map one input to one output: their sequences match their inputs' one to one.
   EXPECT_LE(columnRange(db, "ml_predictions", "ring_sequence")[0], columnRange(market, "market_data", "ring_sequence")[0]);
   EXPECT_LE(columnRange(db, "risk_decisions", "ring_sequence")[0], columnRange(db, "order_intents", "ring_sequence")[0]);

@@ -77,7 +77,12 @@ EngineAgent::EngineAgent(process::ProcessRuntime& runtime, EngineSettings settin
 // made anew since (a whole-system restart) starts where it is; the state carries over.
 Status<std::string> EngineAgent::restore() {
   RRR_ASSIGN_OR_RETURN(auto checkpoint, readCheckpoint(checkpoint_path_));
-  if (!checkpoint) return {};
+  if (!checkpoint) {
+    // Never checkpointed: the inputs were never committed either, so they are read again from the
+    // start, and whatever the output rings hold came from them.
+    intents_.next = exec_.next = 0;
+    return {};
+  }
   if (auto status = core_->restore(std::move(checkpoint->core)); !status.ok()) {
     return makeError(checkpoint_path_.string() + " does not fit the configured strategies: " + status.error().message);
   }

@@ -16,12 +16,18 @@ struct Common {
   std::vector<std::string> symbols;
   std::int64_t quantity_e8 = 0;
   bool allow_short = false;
+  OrderStyle style;
 };
+
+std::int64_t lastClose(StrategyContext& context, const std::string& symbol) {
+  const auto& bars = context.bars(symbol);
+  return bars.empty() ? 0 : bars.back().close_e8;
+}
 
 class MovingAverageCross : public Strategy {
  public:
   MovingAverageCross(Common common, std::size_t fast, std::size_t slow, bool exponential)
-      : common_(std::move(common)), fast_(fast), slow_(slow), exponential_(exponential) {}
+      : common_(std::move(common)), fast_(fast), slow_(slow), exponential_(exponential), trader_(common_.style) {}
   const std::string& id() const override { return common_.id; }
   const std::vector<std::string>& symbols() const override { return common_.symbols; }
   std::size_t history() const override { return slow_ * 3; }
@@ -34,7 +40,7 @@ class MovingAverageCross : public Strategy {
     const auto slow = exponential_ ? exponentialAverage(bars, slow_) : simpleAverage(bars, slow_);
     if (!fast || !slow) return;
     const std::int64_t below = common_.allow_short ? -common_.quantity_e8 : 0;
-    trader_.setTarget(context, bar.symbol, *fast > *slow ? common_.quantity_e8 : below);
+    trader_.setTarget(context, bar.symbol, *fast > *slow ? common_.quantity_e8 : below, bar.close_e8);
   }
 
  private:
@@ -46,7 +52,8 @@ class MovingAverageCross : public Strategy {
 
 class BollingerReversion : public Strategy {
  public:
-  BollingerReversion(Common common, std::size_t period, double width) : common_(std::move(common)), period_(period), width_(width) {}
+  BollingerReversion(Common common, std::size_t period, double width)
+      : common_(std::move(common)), period_(period), width_(width), trader_(common_.style) {}
   const std::string& id() const override { return common_.id; }
   const std::vector<std::string>& symbols() const override { return common_.symbols; }
   std::size_t history() const override { return period_; }
@@ -66,7 +73,7 @@ class BollingerReversion : public Strategy {
     if (close > upper) target = common_.allow_short ? -common_.quantity_e8 : 0;
     if (held > 0 && close >= *middle) target = 0;    // back to the mean: take the profit
     if (held < 0 && close <= *middle) target = 0;
-    trader_.setTarget(context, bar.symbol, target);
+    trader_.setTarget(context, bar.symbol, target, bar.close_e8);
   }
 
  private:
@@ -83,7 +90,7 @@ class MlSignal : public Strategy {
     std::int64_t max_quantity_e8 = 0;
     std::size_t volatility_bars = 60;
   };
-  MlSignal(Common common, Params params) : common_(std::move(common)), params_(params) {}
+  MlSignal(Common common, Params params) : common_(std::move(common)), params_(params), trader_(common_.style) {}
   const std::string& id() const override { return common_.id; }
   const std::vector<std::string>& symbols() const override { return common_.symbols; }
   std::size_t history() const override { return params_.volatility_bars + 1; }
@@ -99,7 +106,7 @@ class MlSignal : public Strategy {
     if (common_.allow_short && prediction.score < -params_.enter) target = -size(prediction, context);
     if (held > 0 && prediction.score < params_.exit) target = 0;
     if (held < 0 && prediction.score > -params_.exit) target = 0;
-    trader_.setTarget(context, prediction.symbol, target);
+    trader_.setTarget(context, prediction.symbol, target, lastClose(context, prediction.symbol));
   }
 
  private:
@@ -160,7 +167,7 @@ Result<std::int64_t, std::string> quantityOf(const EntryReader& reader, const st
 
 }  // namespace
 
-void TargetTrader::setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8) {
+void TargetTrader::setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8, std::int64_t last_close_e8) {
   const std::int64_t change = target_e8 - target(symbol);
   if (change == 0) return;
   targets_[symbol] = target_e8;
@@ -168,6 +175,11 @@ void TargetTrader::setTarget(StrategyContext& context, const std::string& symbol
   request.symbol = symbol;
   request.side = change > 0 ? Side::kBuy : Side::kSell;
   request.quantity_e8 = change > 0 ? change : -change;
+  if (style_.limit && last_close_e8 > 0) {
+    const double offset = (change > 0 ? -1.0 : 1.0) * style_.limit_offset_bps / 10'000.0;
+    request.type = msg::OrderType::Limit;
+    request.limit_price_e8 = std::llround(static_cast<double>(last_close_e8) * (1.0 + offset));
+  }
   context.submit(request);
 }
 
@@ -236,6 +248,13 @@ Result<std::unique_ptr<Strategy>, std::string> makeStrategy(const YAML::Node& en
   RRR_ASSIGN_OR_RETURN(common.symbols, reader.get<std::vector<std::string>>("symbols"));
   RRR_ASSIGN_OR_RETURN(common.quantity_e8, quantityOf(reader, "quantity", std::nullopt));
   RRR_ASSIGN_OR_RETURN(common.allow_short, reader.get<bool>("allow_short", false));
+  RRR_ASSIGN_OR_RETURN(const auto order, reader.get<std::string>("order", std::string("market")));
+  RRR_ASSIGN_OR_RETURN(common.style.limit_offset_bps, reader.get<double>("limit_offset_bps", 0.0));
+  if (order != "market" && order != "limit") return makeError(reader.at("order") + " must be market or limit");
+  if (!(common.style.limit_offset_bps >= 0 && common.style.limit_offset_bps < 5000)) {
+    return makeError(reader.at("limit_offset_bps") + " must be between 0 and 5000");
+  }
+  common.style.limit = order == "limit";
   if (common.symbols.empty()) return makeError(reader.at("symbols") + " must name at least one symbol");
   if (type == "ma_cross") {
     RRR_ASSIGN_OR_RETURN(const auto fast, reader.get<std::size_t>("fast", 10));

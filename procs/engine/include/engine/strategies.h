@@ -12,6 +12,7 @@
 //       falls under exit; size = quantity x confidence x target_volatility / realized volatility of
 //       the last `volatility_bars` 1m returns, capped at max_quantity.
 //
+// Every strategy also takes `order: market | limit` and `limit_offset_bps` (OrderStyle).
 // Each trades toward a target position per symbol and sends only the change of target, so an
 // order still in flight is never sent twice; its state is its targets (restored after a restart).
 
@@ -25,10 +26,19 @@
 
 namespace rrr::engine {
 
-// Keeps a target position per symbol and submits market orders for changes of target.
+// How a strategy's orders are placed: market orders (the default), or GTC limit orders
+// limit_offset_bps better than the last close (order: limit, limit_offset_bps: 5).
+struct OrderStyle {
+  bool limit = false;
+  double limit_offset_bps = 0;
+};
+
+// Keeps a target position per symbol and submits an order for each change of target.
 class TargetTrader {
  public:
-  void setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8);
+  explicit TargetTrader(OrderStyle style = {}) : style_(style) {}
+  // last_close_e8: the price a limit order is placed from.
+  void setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8, std::int64_t last_close_e8);
   std::int64_t target(const std::string& symbol) const;
   const std::map<std::string, std::int64_t>& targets() const { return targets_; }
   // "SYMBOL=quantity_e8;..." and back.
@@ -36,6 +46,7 @@ class TargetTrader {
   Status<std::string> restore(const std::string& text);
 
  private:
+  OrderStyle style_;
   std::map<std::string, std::int64_t> targets_;
 };
 

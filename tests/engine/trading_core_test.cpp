@@ -1,0 +1,238 @@
+// TradingCore: nothing executes before rrr-risk decides; fills come from later bars; the kill
+// switch cancels what rests; snapshots follow fills and event time; a checkpoint taken anywhere,
+// written as JSON and restored, continues exactly as the undisturbed run.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+
+#include "common/fixed_point.h"
+#include "engine/engine_checkpoint.h"
+#include "engine/strategies.h"
+#include "engine/trading_core.h"
+
+namespace rrr::engine {
+namespace {
+
+constexpr std::int64_t kMinuteNs = 60'000'000'000;
+constexpr std::int64_t kStart = 1'704'067'200'000'000'000;   // 2024-01-01
+
+BarEvent bar(int minute, double open, double high, double low, double close, double volume = 100) {
+  return BarEvent{"BTCUSDT", 60, kStart + minute * kMinuteNs, toFixed(open), toFixed(high), toFixed(low), toFixed(close), toFixed(volume)};
+}
+
+// A deterministic wandering price, for longer runs.
+BarEvent wander(int minute) {
+  const double close = 100 + 5 * std::sin(minute / 7.0) + 2 * std::sin(minute / 2.3);
+  const double open = 100 + 5 * std::sin((minute - 1) / 7.0) + 2 * std::sin((minute - 1) / 2.3);
+  return bar(minute, open, std::max(open, close) + 0.3, std::min(open, close) - 0.3, close, 50);
+}
+
+// Buys once on its first bar, with the order it is given.
+class BuyOnce : public Strategy {
+ public:
+  explicit BuyOnce(OrderRequest request) : request_(std::move(request)) {}
+  const std::string& id() const override { return id_; }
+  const std::vector<std::string>& symbols() const override { return symbols_; }
+  void onBar(const BarEvent&, StrategyContext& context) override {
+    if (!done_) context.submit(request_);
+    done_ = true;
+  }
+  std::string saveState() const override { return done_ ? "done" : ""; }
+  Status<std::string> restoreState(const std::string& text) override {
+    done_ = text == "done";
+    return {};
+  }
+
+ private:
+  OrderRequest request_;
+  bool done_ = false;
+  std::string id_ = "once";
+  std::vector<std::string> symbols_{"BTCUSDT"};
+};
+
+std::unique_ptr<TradingCore> coreWith(std::unique_ptr<Strategy> strategy) {
+  std::vector<std::unique_ptr<Strategy>> strategies;
+  strategies.push_back(std::move(strategy));
+  CoreConfig config;
+  config.paper.latency_ns = 1'000'000'000;
+  return std::make_unique<TradingCore>(config, std::move(strategies));
+}
+
+template <class T>
+std::vector<T> recordsOf(const CoreOutput& out) {
+  std::vector<T> found;
+  for (const auto& record : out.exec) {
+    if (const auto* typed = std::get_if<T>(&record)) found.push_back(*typed);
+  }
+  return found;
+}
+
+TEST(TradingCore, AnOrderGoesToTheVenueOnlyOnceRiskApprovesItAndFillsOnALaterBar) {
+  auto sut = coreWith(std::make_unique<BuyOnce>(OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Market, msg::TimeInForce::GTC, toFixed(1)}));
+  CoreOutput first;
+  sut->onBar(bar(0, 100, 101, 99, 100), first);
+  ASSERT_EQ(first.intents.size(), 1u);
+  const auto id = first.intents[0].client_order_id;
+  EXPECT_EQ(id, "once-BTCUSDT-" + std::to_string(kStart + kMinuteNs) + "-0");
+  ASSERT_EQ(recordsOf<OrderRecord>(first).size(), 1u);
+  EXPECT_EQ(recordsOf<OrderRecord>(first)[0].status, msg::OrderStatus::New);
+  EXPECT_TRUE(recordsOf<UpdateRecord>(first).empty()) << "nothing reaches the venue before the decision";
+  EXPECT_EQ(sut->awaitingDecisions(), 1u);
+
+  CoreOutput decided;
+  sut->onDecision(id, true, "", decided);
+  const auto updates = recordsOf<UpdateRecord>(decided);
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0].update.status, msg::OrderStatus::Accepted);
+  EXPECT_EQ(updates[0].time_ns, kStart + kMinuteNs + 1'000'000'000) << "acknowledged after the latency";
+  ASSERT_EQ(recordsOf<SnapshotRecord>(decided).size(), 1u);
+  EXPECT_EQ(recordsOf<SnapshotRecord>(decided)[0].open_orders, 1u);
+
+  CoreOutput next;
+  sut->onBar(bar(1, 102, 103, 101, 102.5), next);
+  const auto fills = recordsOf<FillRecord>(next);
+  ASSERT_EQ(fills.size(), 1u);
+  EXPECT_EQ(fills[0].fill_id, id + "-f1");
+  EXPECT_GT(fills[0].fill.fill.price_e8, toFixed(102)) << "the next bar's open plus slippage, not the signal bar's close";
+  const auto snapshot = recordsOf<SnapshotRecord>(next);
+  ASSERT_EQ(snapshot.size(), 1u);
+  EXPECT_EQ(snapshot[0].state.positions.at("BTCUSDT").quantity_e8, toFixed(1));
+  EXPECT_EQ(snapshot[0].open_orders, 0u);
+  EXPECT_EQ(snapshot[0].state.cash_e8, toFixed(100'000) - mulFixed(fills[0].fill.fill.price_e8, toFixed(1)) - fills[0].fill.fill.fee_e8);
+  EXPECT_EQ(recordsOf<OrderRecord>(next).back().status, msg::OrderStatus::Filled);
+  EXPECT_EQ(recordsOf<OrderRecord>(next).back().average_price_e8, fills[0].fill.fill.price_e8);
+}
+
+TEST(TradingCore, ARejectedIntentIsARejectedOrderWithRisksReason) {
+  auto sut = coreWith(std::make_unique<BuyOnce>(OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Market, msg::TimeInForce::GTC, toFixed(1)}));
+  CoreOutput first, decided, next;
+  sut->onBar(bar(0, 100, 101, 99, 100), first);
+  sut->onDecision(first.intents[0].client_order_id, false, "max position 0.5 < 1", decided);
+  const auto updates = recordsOf<UpdateRecord>(decided);
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0].update.previous, msg::OrderStatus::New);
+  EXPECT_EQ(updates[0].update.status, msg::OrderStatus::Rejected);
+  EXPECT_EQ(updates[0].update.reason, "rrr-risk: max position 0.5 < 1");
+  sut->onBar(bar(1, 102, 103, 101, 102.5), next);
+  EXPECT_TRUE(recordsOf<FillRecord>(next).empty());
+  EXPECT_EQ(sut->portfolio().position("BTCUSDT").quantity_e8, 0);
+}
+
+TEST(TradingCore, TheKillSwitchCancelsEveryRestingOrder) {
+  auto sut = coreWith(std::make_unique<BuyOnce>(
+      OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Limit, msg::TimeInForce::GTC, toFixed(1), toFixed(50), 0}));
+  CoreOutput first, decided, later, killed;
+  sut->onBar(bar(0, 100, 101, 99, 100), first);
+  sut->onDecision(first.intents[0].client_order_id, true, "", decided);
+  sut->onBar(bar(1, 100, 101, 99, 100), later);
+  EXPECT_TRUE(recordsOf<FillRecord>(later).empty()) << "a limit at 50 rests";
+  sut->cancelAll("kill switch: operator", killed);
+  const auto updates = recordsOf<UpdateRecord>(killed);
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0].update.status, msg::OrderStatus::Cancelled);
+  EXPECT_EQ(updates[0].update.reason, "kill switch: operator");
+  EXPECT_EQ(recordsOf<SnapshotRecord>(killed).back().open_orders, 0u);
+}
+
+TEST(TradingCore, ABarNoNewerThanTheLastOfItsSeriesIsSkipped) {
+  auto sut = coreWith(std::make_unique<BuyOnce>(OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Market, msg::TimeInForce::GTC, 1}));
+  CoreOutput out;
+  sut->onBar(bar(5, 100, 101, 99, 100), out);
+  sut->onBar(bar(3, 100, 101, 99, 100), out);
+  sut->onBar(bar(5, 100, 101, 99, 100), out);
+  EXPECT_EQ(sut->skippedBars(), 2u);
+}
+
+TEST(TradingCore, ASnapshotFollowsEveryIntervalOfEventTimeWithoutFills) {
+  std::vector<std::unique_ptr<Strategy>> none;
+  CoreConfig config;
+  config.snapshot_interval_ns = 5 * kMinuteNs;
+  TradingCore sut(config, std::move(none));
+  int snapshots = 0;
+  for (int minute = 0; minute < 30; ++minute) {
+    CoreOutput out;
+    sut.onBar(wander(minute), out);
+    snapshots += static_cast<int>(recordsOf<SnapshotRecord>(out).size());
+  }
+  EXPECT_EQ(snapshots, 7) << "bars close at minutes 1..30: one at the first, then at 5, 10, ..., 30";
+}
+
+// Everything an output says, as text, to compare two runs.
+std::string describe(const CoreOutput& out) {
+  std::string text;
+  for (const auto& record : out.exec) {
+    if (const auto* fill = std::get_if<FillRecord>(&record)) {
+      text += fill->fill_id + " " + std::to_string(fill->fill.fill.price_e8) + " " + std::to_string(fill->fill.fill.quantity_e8) + "\n";
+    } else if (const auto* update = std::get_if<UpdateRecord>(&record)) {
+      text += update->update.client_order_id + " -> " + std::to_string(static_cast<int>(update->update.status)) + "\n";
+    } else if (const auto* snapshot = std::get_if<SnapshotRecord>(&record)) {
+      text += "snapshot " + std::to_string(snapshot->time_ns) + " " + std::to_string(snapshot->equity_e8) + "\n";
+    }
+  }
+  for (const auto& intent : out.intents) text += "intent " + intent.client_order_id + " " + std::to_string(intent.request.quantity_e8) + "\n";
+  return text;
+}
+
+std::unique_ptr<TradingCore> crossCore() {
+  std::vector<std::unique_ptr<Strategy>> strategies;
+  strategies.push_back(makeStrategy(YAML::Load("{id: x, type: ma_cross, symbols: [BTCUSDT], fast: 3, slow: 8, quantity: 0.5, allow_short: true}"),
+                                    "test").value());
+  strategies.push_back(makeStrategy(YAML::Load("{id: r, type: bollinger, symbols: [BTCUSDT], period: 10, width: 1.0, quantity: 0.2, "
+                                               "order: limit, limit_offset_bps: 5}"),
+                                    "test").value());
+  return std::make_unique<TradingCore>(CoreConfig{}, std::move(strategies));
+}
+
+// Feeds minutes [from, to), approving every intent (rejecting every 7th), and returns the text of
+// every output.
+std::string run(TradingCore& core, int from, int to) {
+  std::string text;
+  for (int minute = from; minute < to; ++minute) {
+    CoreOutput out;
+    core.onBar(wander(minute), out);
+    text += describe(out);
+    int n = 0;
+    for (const auto& intent : out.intents) {
+      CoreOutput decided;
+      core.onDecision(intent.client_order_id, ++n % 7 != 0, "test", decided);
+      text += describe(decided);
+    }
+  }
+  return text;
+}
+
+TEST(TradingCore, ARestoredCheckpointContinuesExactlyAsTheUndisturbedRun) {
+  auto undisturbed = crossCore();
+  const std::string before = run(*undisturbed, 0, 150);
+  const std::string after = run(*undisturbed, 150, 400);
+  ASSERT_NE(after.find("-f1 "), std::string::npos) << "the run must trade after the checkpoint";
+
+  auto first = crossCore();
+  EXPECT_EQ(run(*first, 0, 150), before);
+  EngineCheckpoint checkpoint;
+  checkpoint.core = first->save();
+  checkpoint.rings["md"] = RingPosition{7, 150};
+  const auto text = checkpointToJson(checkpoint);
+  first.reset();
+  const auto loaded = checkpointFromJson(text);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->rings.at("md").next, 150u);
+  auto resumed = crossCore();
+  ASSERT_TRUE(resumed->restore(loaded->core).ok());
+  EXPECT_EQ(run(*resumed, 150, 400), after);
+  EXPECT_EQ(resumed->portfolio().equity(), undisturbed->portfolio().equity());
+  EXPECT_EQ(resumed->portfolio().position("BTCUSDT").quantity_e8, undisturbed->portfolio().position("BTCUSDT").quantity_e8);
+}
+
+TEST(TradingCore, AMalformedCheckpointIsAnErrorThatSaysWhat) {
+  EXPECT_NE(checkpointFromJson("{").error().message.find("not a JSON object"), std::string::npos);
+  EXPECT_NE(checkpointFromJson(R"({"version": 2})").error().message.find("version 2 is not 1"), std::string::npos);
+  const auto missing = checkpointFromJson(R"({"version": 1, "rings": {}})");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("malformed"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("core"), std::string::npos) << missing.error().message;
+}
+
+}  // namespace
+}  // namespace rrr::engine
