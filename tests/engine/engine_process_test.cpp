@@ -1,0 +1,213 @@
+// rrr-engine and rrr-risk as real processes: a deterministic replay gives the same orders, fills
+// and positions whether or not the engine or risk is SIGKILLed on the way; with risk stopped
+// nothing executes and the engine says so; the kill switch cancels resting orders.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "../supervisor/rrr_system.h"
+#include "support/shared_data.h"
+
+namespace rrr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Status = std::map<std::string, nlohmann::json>;
+
+std::string query(const RrrSystem& sut, const std::string& sql) { return sut.db({"query", sql, "--format", "csv"}).output; }
+
+long long count(const RrrSystem& sut, const std::string& sql) {
+  const auto text = query(sut, sql);
+  const auto newline = text.find('\n');
+  return newline == std::string::npos ? -1 : std::atoll(text.c_str() + newline + 1);
+}
+
+bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text) {
+  std::ifstream in(sut.root() / "logs" / "system" / (process + ".log"));
+  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return log.find(text) != std::string::npos;
+}
+
+constexpr const char* kStrategies =
+    "settings: {checkpoint_every_ms: 200, decision_timeout_ms: 300, strategies: ["
+    "{id: model, type: ml_signal, symbols: [BTCUSDT], enter: 0.08, exit: 0.02, quantity: 0.01}, "
+    "{id: trend, type: ma_cross, symbols: [BTCUSDT], fast: 5, slow: 20, quantity: 0.02, allow_short: true}, "
+    "{id: revert, type: bollinger, symbols: [BTCUSDT], period: 20, width: 1.5, quantity: 0.01, order: limit, limit_offset_bps: 2}]}";
+constexpr const char* kPipelineStrategies =
+    "settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.1, exit: 0.1, quantity: 0.01}]}";
+
+// 2000 minutes of a real BTC perpetual 1m file, replayed at 20000x (about 6 s): the same bytes on
+// md every run.
+std::string replayConfig() {
+  auto config = pipelineConfig();
+  replaceOnce(config, "settings: {pace: 6000x}",
+              "settings: {source: replay, pace: 20000x, aggregate: [5m], files: [{path: perp.csv, symbol: BTCUSDT, format: csv, "
+              "time: datetime, columns: {time: timestamp, open: open, high: high, low: low, close: close, volume: volume}}]}");
+  replaceOnce(config, "capacity: 4096, producer: ingest", "capacity: 65536, producer: ingest");
+  replaceOnce(config, kPipelineStrategies, kStrategies);
+  return config;
+}
+
+void writeFeed(const RrrSystem& sut) {
+  std::ifstream in(sharedData() / "ohlcv/nautilus_trader/btc-perp-20211231-20220201_1m.csv");
+  std::ofstream out(sut.root() / "perp.csv");
+  std::string line;
+  for (int n = 0; n <= 2000 && std::getline(in, line); ++n) out << line << '\n';
+}
+
+// What the run left: every order, order update, fill and position, and the last snapshot.
+struct Outcome {
+  std::string orders, updates, fills, positions, snapshot;
+};
+
+Outcome outcomeOf(const RrrSystem& sut) {
+  return {query(sut, "SELECT client_order_id, status, quantity_e8, filled_quantity_e8, average_fill_price_e8 FROM orders ORDER BY 1"),
+          query(sut, "SELECT client_order_id, previous_status, status, filled_quantity_e8, time_ns FROM order_updates ORDER BY 1, 5, 3"),
+          query(sut, "SELECT fill_id, side, price_e8, quantity_e8, fee_e8, time_ns FROM trades ORDER BY 1"),
+          query(sut, "SELECT symbol, quantity_e8, average_cost_e8, realized_pnl_e8 FROM positions ORDER BY 1"),
+          query(sut, "SELECT time_ns, equity_e8, realized_pnl_e8, fees_paid_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 1")};
+}
+
+long long ringLag(const Status& status, const std::string& process, const std::string& ring) {
+  for (const auto& lag : status.at(process)["ring_lag"]) {
+    if (lag["ring"] == ring) return lag["lag"].get<long long>();
+  }
+  return -1;
+}
+
+// Runs the replay to its end, SIGKILLing `victim` (if any) at each of `kills`, and returns what the
+// store holds once everything has settled.
+Outcome replay(const std::string& victim, const std::vector<std::chrono::milliseconds>& kills) {
+  RrrSystem sut(replayConfig());
+  writeFeed(sut);
+  const auto started = sut.supervisor({"start"});
+  EXPECT_EQ(started.exit_code, 0) << started.output;
+  auto elapsed = 0ms;
+  for (const auto at : kills) {
+    std::this_thread::sleep_for(at - elapsed);
+    elapsed = at;
+    EXPECT_FALSE(logHas(sut, "ingest", "replay complete")) << "the kill at " << at.count() << " ms must come mid-session";
+    const pid_t pid = sut.pidOf(victim);
+    ::kill(pid, SIGKILL);
+    EXPECT_TRUE(sut.waitFor([&](const Status& s) { return s.at(victim)["state"] == "Ready" && s.at(victim)["pid"] != pid; }, 10s));
+  }
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "ingest", "replay complete"); }, 60s));
+  // Settled: every reader has read everything, and the store has nothing new for a while.
+  std::string last;
+  EXPECT_TRUE(sut.waitFor([&](const Status& s) {
+    const bool drained = ringLag(s, "engine", "md") == 0 && ringLag(s, "engine", "decision") == 0 && ringLag(s, "store", "exec") == 0 &&
+                         ringLag(s, "risk", "intent") == 0 && ringLag(s, "store", "intent") == 0;
+    const auto now = query(sut, "SELECT (SELECT count(*) FROM order_updates), (SELECT count(*) FROM portfolio_snapshots)");
+    const bool stable = drained && now == last;
+    last = now;
+    return stable;
+  }, 60s));
+  EXPECT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready"; }, 5s))
+      << "no replay mismatch after a restart: " << sut.status().at("engine").dump();
+  if (victim == "engine") {
+    std::ifstream in(sut.root() / "logs" / "system" / "engine.log");
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::size_t restores = 0;
+    for (auto at = log.find("restored the checkpoint"); at != std::string::npos; at = log.find("restored the checkpoint", at + 1)) ++restores;
+    EXPECT_EQ(restores, kills.size()) << "each restart restored a checkpoint and replayed from it";
+    EXPECT_EQ(log.find("replay differs"), std::string::npos);
+  }
+  return outcomeOf(sut);
+}
+
+void expectSame(const Outcome& expected, const Outcome& actual) {
+  EXPECT_EQ(actual.orders, expected.orders);
+  EXPECT_EQ(actual.updates, expected.updates);
+  EXPECT_EQ(actual.fills, expected.fills);
+  EXPECT_EQ(actual.positions, expected.positions);
+  EXPECT_EQ(actual.snapshot, expected.snapshot);
+}
+
+class EngineRestart : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(sharedData())) return;
+    undisturbed_ = new Outcome(replay("", {}));
+  }
+  static void TearDownTestSuite() {
+    delete undisturbed_;
+    undisturbed_ = nullptr;
+  }
+  static Outcome* undisturbed_;
+};
+
+Outcome* EngineRestart::undisturbed_ = nullptr;
+
+TEST_F(EngineRestart, AnUndisturbedRunTradesAndIsRepeatable) {
+  RRR_REQUIRE_SHARED_DATA();
+  ASSERT_NE(undisturbed_, nullptr);
+  EXPECT_GT(std::count(undisturbed_->fills.begin(), undisturbed_->fills.end(), '\n'), 20) << undisturbed_->fills;
+  std::printf("undisturbed run: %zd orders, %zd updates, %zd fills; positions:\n%s", std::count(undisturbed_->orders.begin(), undisturbed_->orders.end(), '\n') - 1,
+              std::count(undisturbed_->updates.begin(), undisturbed_->updates.end(), '\n') - 1,
+              std::count(undisturbed_->fills.begin(), undisturbed_->fills.end(), '\n') - 1, undisturbed_->positions.c_str());
+  EXPECT_NE(undisturbed_->updates.find("Rejected"), std::string::npos) << "risk's position limit refuses some";
+  expectSame(*undisturbed_, replay("", {}));
+}
+
+TEST_F(EngineRestart, EngineSigkilledMidSessionEndsWithTheSameOrdersFillsAndPositions) {
+  RRR_REQUIRE_SHARED_DATA();
+  ASSERT_NE(undisturbed_, nullptr);
+  expectSame(*undisturbed_, replay("engine", {1100ms, 2300ms, 3700ms}));
+}
+
+TEST_F(EngineRestart, RiskSigkilledMidSessionEndsWithTheSameOrdersFillsAndPositions) {
+  RRR_REQUIRE_SHARED_DATA();
+  ASSERT_NE(undisturbed_, nullptr);
+  expectSame(*undisturbed_, replay("risk", {1300ms, 2900ms}));
+}
+
+TEST(EngineProcess, WithRiskStoppedNothingExecutesAndTheEngineSaysItFailsClosed) {
+  auto config = pipelineConfig();
+  replaceOnce(config, kPipelineStrategies,
+              "settings: {decision_timeout_ms: 300, strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.1, "
+              "exit: 0.1, quantity: 0.01}]}");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const std::string executed = "SELECT count(*) FROM order_updates WHERE previous_status = 'New'";
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, executed) > 0; }, 20s)) << "orders flow while risk runs";
+
+  ASSERT_EQ(sut.supervisor({"stop", "risk"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("engine")["state"] == "Degraded"; }, 20s)) << sut.status().at("engine").dump();
+  EXPECT_NE(sut.status().at("engine")["last_exit"].get<std::string>().find("fail closed"), std::string::npos)
+      << sut.status().at("engine").dump();
+  const auto before = count(sut, executed);
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(count(sut, executed), before) << "no order reached the venue without a decision";
+  EXPECT_GT(count(sut, "SELECT count(*) FROM orders WHERE status = 'New'"), 0) << "the waiting intent is a New order";
+
+  ASSERT_EQ(sut.supervisor({"restart", "risk"}).exit_code, 0);
+  EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("engine")["state"] == "Ready"; }, 20s)) << sut.status().at("engine").dump();
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, executed) > before; }, 20s)) << "orders flow again";
+}
+
+TEST(EngineProcess, TheKillSwitchCancelsRestingOrdersAndBlocksNewOnes) {
+  auto config = pipelineConfig();
+  // Limit orders 3% away from the close rest for the whole test.
+  replaceOnce(config, kPipelineStrategies,
+              "settings: {strategies: [{id: far, type: ma_cross, symbols: [BTCUSDT, ETHUSDT], fast: 2, slow: 3, quantity: 0.001, "
+              "order: limit, limit_offset_bps: 300}]}");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const std::string resting = "SELECT count(*) FROM orders WHERE status = 'Accepted'";
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) >= 3; }, 30s)) << query(sut, "SELECT * FROM orders");
+
+  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test"});
+  ASSERT_EQ(on.exit_code, 0) << on.output;
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) == 0; }, 10s)) << query(sut, "SELECT * FROM orders");
+  EXPECT_GE(count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Cancelled' AND reason LIKE 'kill switch%'"), 3);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Rejected' AND reason LIKE '%kill switch%'") > 0;
+  }, 20s)) << "new intents are refused";
+  EXPECT_EQ(count(sut, resting), 0);
+}
+
+}  // namespace
+}  // namespace rrr::testing
