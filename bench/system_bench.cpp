@@ -34,7 +34,11 @@ processes:
   ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + pace + R"(}}
   infer: {binary: rrr-infer, depends_on: [ingest]}
   risk: {binary: rrr-risk, depends_on: [store], settings: {limits: {max_position: {default: 0.05}}}}
-  engine: {binary: rrr-engine, depends_on: [infer, risk], settings: {threshold: 0.1}}
+  engine:
+    binary: rrr-engine
+    depends_on: [infer, risk]
+    settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.3, exit: 0.05, quantity: 0.01},
+                            {id: trend, type: ma_cross, symbols: [BTCUSDT], fast: 10, slow: 30, quantity: 0.01}]}
   monitor: {binary: rrr-monitor, depends_on: [store]}
 )";
 }

@@ -30,4 +30,20 @@ void futexWakeAll(std::atomic<std::uint32_t>& word) {
   syscall(SYS_futex, address(word), FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 
+void futexWaitFor(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::chrono::nanoseconds timeout,
+                  std::uint32_t classes) {
+  // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline.
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const auto deadline_ns = static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec + timeout.count();
+  timespec deadline{};
+  deadline.tv_sec = static_cast<time_t>(deadline_ns / 1'000'000'000LL);
+  deadline.tv_nsec = static_cast<long>(deadline_ns % 1'000'000'000LL);
+  syscall(SYS_futex, address(word), FUTEX_WAIT_BITSET, expected, &deadline, nullptr, classes);
+}
+
+void futexWakeClass(std::atomic<std::uint32_t>& word, std::uint32_t classes) {
+  syscall(SYS_futex, address(word), FUTEX_WAKE_BITSET, INT_MAX, nullptr, nullptr, classes);
+}
+
 }  // namespace rrr::os

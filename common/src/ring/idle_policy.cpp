@@ -15,11 +15,17 @@ void pause() {
 }  // namespace
 
 bool Backoff::shouldBlock() {
-  if (policy_.spin_for.count() > 0) {
+  if (spin_window_.count() > 0) {
     const auto now = std::chrono::steady_clock::now();
-    if (spin_until_ == std::chrono::steady_clock::time_point{}) spin_until_ = now + policy_.spin_for;
+    if (spin_until_ == std::chrono::steady_clock::time_point{}) spin_until_ = now + spin_window_;
     if (now < spin_until_) {
-      pause();
+      // Yield, not pause: on a machine with fewer cores than spinning stages, a stage that has
+      // work must get the core from one that is only waiting.
+      if (++window_polls_ % 64 == 0) {
+        sched_yield();
+      } else {
+        pause();
+      }
       return false;
     }
   }

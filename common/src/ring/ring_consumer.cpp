@@ -151,11 +151,12 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
       header.sleeping_consumers.fetch_and(~bit);
       return true;
     }
-    os::futexWait(header.data_signal, signal,
-                      std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now));
+    // Only a reader that spins after a heads-up accepts one; the others sleep through it.
+    os::futexWaitFor(header.data_signal, signal, std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now),
+                     policy.spin_after_wake.count() > 0 ? os::kWakeData | os::kWakeHeadsUp : os::kWakeData);
     header.sleeping_consumers.fetch_and(~bit);
     // Woken (by data or a heads-up), not timed out: spin again, the message is close.
-    if (header.data_signal.load() != signal) backoff = Backoff(policy);
+    if (header.data_signal.load() != signal) backoff = Backoff(policy, /*woken=*/true);
   }
 }
 

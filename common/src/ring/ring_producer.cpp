@@ -107,8 +107,11 @@ std::optional<std::vector<std::byte>> RingProducer::lastPublished() const {
   return copy;
 }
 
-void RingProducer::headsUp() {
-  if (segment_.header().sleeping_consumers.load(std::memory_order_seq_cst) != 0) wakeConsumers();
+void headsUp(const RingSegment& segment) {
+  auto& header = segment.header();
+  if (header.sleeping_consumers.load(std::memory_order_seq_cst) == 0) return;
+  header.data_signal.fetch_add(1, std::memory_order_seq_cst);
+  os::futexWakeClass(header.data_signal, os::kWakeHeadsUp);
 }
 
 void RingProducer::wakeConsumers() {

@@ -18,9 +18,9 @@ constexpr int kMaxInputsPerCall = 64;
 constexpr auto kInferWaitReported = 2s;
 // Spin windows of the hot path (common/ring/idle_policy.h): long enough to cover a heads-up's lead
 // and one stage's work, short enough to cost little between bursts.
-constexpr auto kDecisionSpin = 500us;
+constexpr auto kDecisionSpin = 300us;
 constexpr auto kPredictionSpin = 300us;
-constexpr auto kMarketSpin = 100us;
+constexpr auto kMarketSpin = 500us;   // after rrr-ingest's heads-up: the bar is due
 
 std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
 std::uint64_t instanceOf(const process::OutputStream& output) { return output.producer().segment().instanceId(); }
@@ -78,9 +78,15 @@ EngineAgent::EngineAgent(process::ProcessRuntime& runtime, EngineSettings settin
 Status<std::string> EngineAgent::restore() {
   RRR_ASSIGN_OR_RETURN(auto checkpoint, readCheckpoint(checkpoint_path_));
   if (!checkpoint) {
-    // Never checkpointed: the inputs were never committed either, so they are read again from the
-    // start, and whatever the output rings hold came from them.
-    intents_.next = exec_.next = 0;
+    const bool never_read = market_.consumer().cursor() == 0 && predictions_.consumer().cursor() == 0 && decisions_.consumer().cursor() == 0;
+    if (never_read) {
+      // Never checkpointed, so never committed: the inputs are read again from their start, and
+      // whatever the output rings hold came from them.
+      intents_.next = exec_.next = 0;
+    } else {
+      spdlog::warn("{} is missing but the rings were read before: starting from a fresh state after what they hold",
+                   checkpoint_path_.string());
+    }
     return {};
   }
   if (auto status = core_->restore(std::move(checkpoint->core)); !status.ok()) {
@@ -206,11 +212,8 @@ void EngineAgent::handleMarket(const msg::Envelope& envelope) {
   if (bar == nullptr) return;   // trades: the venue fills on bars
   const BarEvent event{bar->symbol()->str(), static_cast<std::int64_t>(bar->interval_s()), bar->open_time_ns(), bar->open_e8(),
                        bar->high_e8(), bar->low_e8(), bar->close_e8(), bar->volume_e8()};
-  // An intent may follow this bar within microseconds: wake rrr-risk now so that it is spinning.
-  if (event.closeTimeNs() != heads_up_time_ns_) {
-    heads_up_time_ns_ = event.closeTimeNs();
-    intents_.stream.producer().headsUp();
-  }
+  // Without an ml strategy an intent may follow this bar within microseconds: wake rrr-risk now.
+  if (!needs_predictions_) intents_.stream.producer().headsUp();
   CoreOutput out;
   core_->onBar(event, out);
   queue(std::move(out));
@@ -219,14 +222,22 @@ void EngineAgent::handleMarket(const msg::Envelope& envelope) {
 void EngineAgent::handlePrediction(const msg::Envelope& envelope) {
   const auto* prediction = envelope.body_as_Prediction();
   const PredictionEvent event{prediction->symbol()->str(), envelope.event_time_ns(), prediction->score(), prediction->confidence()};
+  intents_.stream.producer().headsUp();   // an intent may follow within microseconds: wake rrr-risk now
   CoreOutput out;
   core_->onPrediction(event, out);
   queue(std::move(out));
 }
 
+// The intents go out right after the last snapshot (which rrr-risk must see before them) and
+// before the rest of the exec records (new orders' records), which no one waits for.
 void EngineAgent::queue(CoreOutput output) {
-  for (auto& record : output.exec) pending_.emplace_back(std::move(record));
+  std::size_t through_snapshot = 0;
+  for (std::size_t i = 0; i < output.exec.size(); ++i) {
+    if (std::holds_alternative<SnapshotRecord>(output.exec[i])) through_snapshot = i + 1;
+  }
+  for (std::size_t i = 0; i < through_snapshot; ++i) pending_.emplace_back(std::move(output.exec[i]));
   for (auto& intent : output.intents) pending_.emplace_back(std::move(intent));
+  for (std::size_t i = through_snapshot; i < output.exec.size(); ++i) pending_.emplace_back(std::move(output.exec[i]));
 }
 
 bool EngineAgent::flush() {
@@ -247,9 +258,12 @@ bool EngineAgent::publish(const Pending& item) {
     if (const auto held = output.stream.producer().segment().copyPublished(output.next)) {
       const auto decoded = messages::decode(*held);
       if (!decoded.ok() || replayKey(*decoded.value()) != key) {
+        // Not what this engine published: stop replaying and publish from here on.
         ++replay_mismatches_;
-        spdlog::error("replay differs from what the ring holds at {}: regenerated {}, held {}", output.next, key,
-                      decoded.ok() ? replayKey(*decoded.value()) : decoded.error().message);
+        spdlog::error("replay differs from what the ring holds at {}: regenerated {}, held {}; publishing anew after the ring's end",
+                      output.next, key, decoded.ok() ? replayKey(*decoded.value()) : decoded.error().message);
+        for (auto* each : {&intents_, &exec_}) each->next = each->held_end = each->stream.producer().nextSequence();
+        return publish(item);
       }
     }
     ++output.next;
@@ -299,9 +313,12 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
   } else if (gated_since_) {
     // rrr-infer commits after it publishes; its prediction (or its cursor) is microseconds away.
     predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(1)), ring::IdlePolicy::spinWindow(kPredictionSpin));
+  } else if (needs_predictions_) {
+    // The hot path runs through predictions; rrr-infer gives a heads-up as it takes a bar. Bars
+    // with no prediction are handled at the latest 20 ms later, as is the kill switch.
+    predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(20)), ring::IdlePolicy::headsUp(kPredictionSpin));
   } else {
-    // The kill switch arrives on the decision ring: look at it at least every 20 ms.
-    market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(20)), ring::IdlePolicy::spinWindow(kMarketSpin));
+    market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(20)), ring::IdlePolicy::headsUp(kMarketSpin));
   }
 }
 

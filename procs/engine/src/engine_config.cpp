@@ -1,6 +1,8 @@
 #include "engine/engine_config.h"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "common/fixed_point.h"
 #include "engine/strategies.h"
@@ -61,6 +63,15 @@ Status<std::string> loadAccount(const YAML::Node& account, const std::string& wh
 Result<EngineSettings, std::string> loadEngineSettings(process::ProcessSettings& settings) {
   EngineSettings result;
   const auto& where = settings.where();
+  static const char* const kKnown[] = {"account", "paper", "fill_interval_s", "snapshot_every_s", "checkpoint_every_ms",
+                                       "decision_timeout_ms", "strategies"};
+  for (const auto& entry : settings.all()) {
+    const auto key = entry.first.as<std::string>("");
+    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+      return makeError(at(entry.first, where, key) + " is not an engine setting (account, paper, fill_interval_s, snapshot_every_s, "
+                       "checkpoint_every_ms, decision_timeout_ms, strategies)");
+    }
+  }
   RRR_RETURN_IF_ERROR(loadAccount(settings.node("account"), where, result));
   RRR_RETURN_IF_ERROR(loadPaper(settings.node("paper"), where, result.core.paper));
   const int fill_interval_s = settings.get<int>("fill_interval_s", 60);

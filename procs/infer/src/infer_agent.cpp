@@ -17,6 +17,7 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
                                                     process::OutputStream& output) {
   const auto* bar = input.body_as_Bar();
   if (bar == nullptr) return Outcome::kDone;  // not for us
+  output.producer().headsUp();                // a prediction follows: the engine may spin for it
   const double body = static_cast<double>(bar->close_e8() - bar->open_e8()) / static_cast<double>(bar->open_e8());
   const double score = std::tanh(100.0 * body);
   auto& fbb = output.startMessage();
@@ -24,6 +25,10 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
                                                 fbb.CreateString("bar-body-skeleton"), 0, bar->open_time_ns(), 1, score,
                                                 0, std::fabs(score));
   return process::outcomeOf(output.publish(prediction, input.event_time_ns(), sequence));
+}
+
+void InferAgent::idle(std::chrono::milliseconds max_wait) {
+  input().waitForMessage(max_wait, ring::IdlePolicy::headsUp(std::chrono::microseconds(500)));
 }
 
 }  // namespace rrr::infer

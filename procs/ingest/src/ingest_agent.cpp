@@ -10,6 +10,8 @@ namespace rrr::ingest {
 namespace {
 
 constexpr int kMaxPerCall = 256;
+// How long before a paced message is due its readers are woken (the sleep overshoots by ~60 us).
+constexpr auto kHeadsUpLead = std::chrono::microseconds(150);
 
 }  // namespace
 
@@ -50,6 +52,11 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
   }
   for (const auto& stream : feed->source->streams()) spdlog::info("stream {} {}s from {}", stream.symbol, stream.interval_s, stream.name);
   auto agent = std::unique_ptr<IngestAgent>(new IngestAgent(std::move(md).value(), std::move(config).value(), std::move(feed).value()));
+  for (const char* ring : {"pred", "intent"}) {
+    if (auto segment = ring::RingSegment::open(runtime.context().ringName(ring)); segment.ok()) {
+      agent->downstream_.push_back(std::move(segment).value());
+    }
+  }
   const auto skip = agent->to_skip_;
   agent->refill();   // regenerates what is on the ring already, before this process says it is ready
   if (agent->to_skip_ == 0 && skip > 0) spdlog::info("{} messages were already on ring md: resumed after them", skip);
@@ -188,6 +195,14 @@ void IngestAgent::idle(std::chrono::milliseconds max_wait) {
     until = std::min(until, now + std::chrono::milliseconds(1));   // a durable reader is behind: retry soon
   } else if (!pending_.empty() && wait_until_ > now) {
     until = std::min(until, wait_until_);
+    // A heads-up to the whole hot path (md's, pred's and intent's readers that accept one: infer,
+    // engine, risk) shortly before the next message is due, so that each stage is spinning when
+    // its input comes instead of paying a futex wake-up each.
+    if (until == wait_until_ && wait_until_ - now > kHeadsUpLead) {
+      std::this_thread::sleep_until(wait_until_ - kHeadsUpLead);
+      md_.producer().headsUp();
+      for (const auto& segment : downstream_) ring::headsUp(segment);
+    }
   }
   std::this_thread::sleep_until(until);
 }

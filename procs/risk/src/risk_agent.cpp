@@ -107,9 +107,9 @@ int RiskAgent::doWork() {
   return prices + TransformAgent::doWork();
 }
 
-// An intent follows the engine's heads-up within microseconds: spin a while after each wake-up.
+// After the engine's heads-up (it took a bar) an intent may follow within microseconds: spin.
 void RiskAgent::idle(std::chrono::milliseconds max_wait) {
-  input().waitForMessage(max_wait, ring::IdlePolicy::spinWindow(std::chrono::microseconds(300)));
+  input().waitForMessage(max_wait, ring::IdlePolicy::headsUp(std::chrono::microseconds(300)));
 }
 
 std::vector<process::RingLagReport> RiskAgent::ringLags() const {

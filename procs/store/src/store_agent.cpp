@@ -13,6 +13,7 @@ namespace rrr::store {
 namespace {
 
 constexpr auto kMaxRetryDelay = std::chrono::milliseconds(30'000);
+constexpr auto kSettle = std::chrono::milliseconds(2);
 
 std::unique_ptr<BackupScheduler> makeBackups(process::ProcessRuntime& runtime, const std::filesystem::path& db_dir) {
   auto settings = process::ProcessSettings::load(runtime.context());
@@ -153,7 +154,11 @@ void StoreAgent::idle(std::chrono::milliseconds max_wait) {
     std::this_thread::sleep_for(std::min(max_wait, std::chrono::milliseconds(100)));
     return;
   }
-  streams_.front().input.waitForMessage(std::min(max_wait, std::chrono::milliseconds(40)), ring::IdlePolicy::blocking());
+  // Woken by a bar, the store lets the burst it starts (prediction, intent, decision, fills) pass
+  // before it writes: the hot path keeps the cores, and the whole burst goes in one transaction.
+  if (streams_.front().input.waitForMessage(std::min(max_wait, std::chrono::milliseconds(40)), ring::IdlePolicy::blocking())) {
+    std::this_thread::sleep_for(kSettle);
+  }
 }
 
 std::vector<process::RingLagReport> StoreAgent::ringLags() const {

@@ -16,4 +16,15 @@ void futexWait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
 // Wakes every waiter on word.
 void futexWakeAll(std::atomic<std::uint32_t>& word);
 
+// Classes of wake-up (FUTEX_WAIT_BITSET): a waiter names the classes that may wake it, a waker
+// the classes it wakes. futexWakeAll wakes every class.
+inline constexpr std::uint32_t kWakeData = 1;      // a message was published
+inline constexpr std::uint32_t kWakeHeadsUp = 2;   // a message is due shortly (RingProducer::headsUp)
+
+// As futexWait, woken only by wake-ups of a class in `classes` (and by futexWakeAll).
+void futexWaitFor(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::chrono::nanoseconds timeout,
+                  std::uint32_t classes);
+// Wakes the waiters that accept a wake-up of `classes`.
+void futexWakeClass(std::atomic<std::uint32_t>& word, std::uint32_t classes);
+
 }  // namespace rrr::os

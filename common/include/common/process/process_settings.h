@@ -33,6 +33,8 @@ class ProcessSettings {
   // A nested setting as it is, for a reader of structured settings (null if absent), and the file
   // its line numbers (Mark().line + 1) refer to.
   YAML::Node node(const char* key) const { return settings_[key]; }
+  // The whole map (empty if there are no settings), for a reader that refuses unknown keys.
+  const YAML::Node& all() const { return settings_; }
   const std::string& where() const { return where_; }
 
   // The first bad value met by get(), if any.

@@ -18,6 +18,9 @@ struct IdlePolicy {
   // When non-zero, spin for this long before the `spins` polls (a pause lasts 5 to 150 cycles
   // depending on the CPU, so a count is no measure of time).
   std::chrono::nanoseconds spin_for{0};
+  // When non-zero, spin for this long after a wake-up that brought no message: a producer's
+  // heads-up (RingProducer::headsUp) that a message is due shortly.
+  std::chrono::nanoseconds spin_after_wake{0};
 
   // Never blocks: lowest latency, one full core while waiting.
   static IdlePolicy hot() {
@@ -25,9 +28,13 @@ struct IdlePolicy {
   }
   // Blocks at once: no CPU while waiting, a futex wake-up per message.
   static IdlePolicy blocking() { return IdlePolicy{0, 0, block_timeout_default()}; }
-  // Spins for `window` after each wake-up (a message or a heads-up), then blocks: a stage of the
-  // hot path stays hot while work is in flight and costs no CPU between bursts.
+  // Spins for `window`, then blocks: for a reply due within microseconds.
   static IdlePolicy spinWindow(std::chrono::nanoseconds window) { return IdlePolicy{0, 0, block_timeout_default(), window}; }
+  // Blocks at once, but spins for `window` after a heads-up: a stage of the hot path is hot when
+  // its input is due and costs no CPU between bursts.
+  static IdlePolicy headsUp(std::chrono::nanoseconds window) {
+    return IdlePolicy{0, 0, block_timeout_default(), std::chrono::nanoseconds{0}, window};
+  }
 
   static constexpr std::chrono::nanoseconds block_timeout_default() {
     return std::chrono::milliseconds(100);
@@ -37,7 +44,9 @@ struct IdlePolicy {
 // One wait's progress through the policy. Not thread-safe; one per waiting call.
 class Backoff {
  public:
-  explicit Backoff(const IdlePolicy& policy) : policy_(policy) {}
+  // woken: after a wake-up without a message, when spin_after_wake applies instead of spin_for.
+  explicit Backoff(const IdlePolicy& policy, bool woken = false)
+      : policy_(policy), spin_window_(woken ? policy.spin_after_wake : policy.spin_for) {}
 
   // Spends one spin or yield step and returns false, or returns true when both are used up and
   // the caller should block.
@@ -45,7 +54,9 @@ class Backoff {
 
  private:
   IdlePolicy policy_;
+  std::chrono::nanoseconds spin_window_;
   std::uint32_t spins_ = 0;
+  std::uint32_t window_polls_ = 0;
   std::chrono::steady_clock::time_point spin_until_{};
   std::uint32_t yields_ = 0;
 };

@@ -29,6 +29,10 @@ struct PublishResult {
   bool ok() const { return status == PublishStatus::kOk; }
 };
 
+// The same, by anyone who maps the ring: rrr-ingest gives the whole hot path (its own ring and the
+// rings further down) one heads-up before a bar is due.
+void headsUp(const RingSegment& segment);
+
 class RingProducer {
  public:
   // Opens ring `name` as its producer. kProducerAlive if a live process already is.
@@ -55,10 +59,10 @@ class RingProducer {
   void write(std::size_t offset, std::span<const std::byte> data);
   std::uint64_t commit();
 
-  // Wakes the consumers blocked on this ring without publishing: a heads-up that a message is
-  // due shortly (a bar about to close), so that they spin through their policy's spin phase and
-  // see it in nanoseconds instead of a futex wake-up later. Costs nothing if none is asleep.
-  void headsUp();
+  // Wakes the consumers blocked on this ring that accept a heads-up (IdlePolicy::headsUp) without
+  // publishing: a message is due shortly (a bar about to close), so they spin and see it in
+  // nanoseconds instead of a futex wake-up later. Costs nothing if none is asleep.
+  void headsUp() { ring::headsUp(segment_); }
 
   std::uint64_t nextSequence() const { return next_; }
   // A copy of the last published message, or nothing if none was. A restarted producer of a

@@ -88,7 +88,6 @@ class EngineAgent : public process::Agent {
   std::chrono::steady_clock::time_point last_checkpoint_;
   std::optional<std::chrono::steady_clock::time_point> awaiting_since_;
   std::optional<std::chrono::steady_clock::time_point> gated_since_;
-  std::int64_t heads_up_time_ns_ = -1;   // the event time of the last heads-up sent to rrr-risk
   std::uint64_t replay_mismatches_ = 0;
 };
 

@@ -12,6 +12,8 @@ namespace rrr::infer {
 class InferAgent : public process::TransformAgent {
  public:
   static std::unique_ptr<InferAgent> create(process::ProcessRuntime& runtime);
+  // Blocks on md, but spins after rrr-ingest's heads-up that a bar is due (the hot path).
+  void idle(std::chrono::milliseconds max_wait) override;
 
  protected:
   Outcome handle(const msg::Envelope& input, std::uint64_t sequence, process::OutputStream& output) override;

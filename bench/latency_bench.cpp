@@ -1,0 +1,187 @@
+// rrr-bench-latency: the hot path through the real processes, under rrr-supervisor in a temporary
+// folder, with the built-in model and an ml_signal strategy that trades on every sign change:
+//   - tick-to-order latency: from rrr-ingest publishing a bar to the paper venue accepting the
+//     order it led to (ingest -> infer -> engine -> risk -> engine's execution), p50 and p99. Read
+//     after the run from the md and exec rings: each message carries its wall-clock publish time.
+//   - intents per second through engine + risk with the feed unpaced.
+//   - the blocked-hop floor in the same run: one futex wake-up between two processes.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "bench_process.h"
+#include "common/messages/envelope.h"
+#include "common/ring/ring_segment.h"
+#include "latency_summary.h"
+#include "supervisor/config.h"
+#include "transport_cases.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string configText(const std::string& pace) {
+  return R"(paths: {root: ".", run: run, logs: logs, data: data}
+rings:
+  md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store, engine], lossy: [monitor, risk]}
+  pred:     {slot_bytes: 512, capacity: 65536, producer: infer,  durable: [engine, store], lossy: [monitor]}
+  intent:   {slot_bytes: 512, capacity: 65536, producer: engine, durable: [risk, store], lossy: [monitor]}
+  decision: {slot_bytes: 512, capacity: 65536, producer: risk,   durable: [engine, store], lossy: [monitor]}
+  exec:     {slot_bytes: 1024, capacity: 65536, producer: engine, durable: [store], lossy: [monitor, risk]}
+processes:
+  store: {binary: rrr-store}
+  ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + pace + R"(, aggregate: []}}
+  infer: {binary: rrr-infer, depends_on: [ingest]}
+  risk: {binary: rrr-risk, depends_on: [store], settings: {limits: {max_position: {default: 1}}}}
+  engine:
+    binary: rrr-engine
+    depends_on: [infer, risk]
+    settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.0, exit: 0.0, quantity: 0.001}]}
+  monitor: {binary: rrr-monitor, depends_on: [store]}
+)";
+}
+
+struct System {
+  fs::path root;
+  fs::path supervisor;
+
+  int command(const std::string& verb) const {
+    const std::string line = "cd '" + root.string() + "' && '" + supervisor.string() + "' --config '" + (root / "rrr.yml").string() +
+                             "' " + verb + " > /dev/null";
+    return std::system(line.c_str());
+  }
+  std::string ring(const std::string& name) const { return rrr::supervisor::ringPrefixFor(fs::weakly_canonical(root / "run")) + name; }
+};
+
+// Calls visit(envelope) for every message still held by the ring.
+template <class Visit>
+void eachMessage(const std::string& ring_name, Visit visit) {
+  auto segment = rrr::ring::RingSegment::open(ring_name);
+  if (!segment.ok()) throw std::runtime_error("cannot open ring " + ring_name);
+  const auto published = segment->published();
+  const auto capacity = segment->config().capacity;
+  for (std::uint64_t sequence = published > capacity ? published - capacity : 0; sequence < published; ++sequence) {
+    const auto bytes = segment->copyPublished(sequence);
+    if (!bytes) continue;
+    const auto envelope = rrr::messages::decode(*bytes);
+    if (envelope.ok()) visit(*envelope.value());
+  }
+}
+
+struct Hops {
+  std::vector<std::int64_t> total, to_prediction, to_intent, to_decision, to_accepted;
+};
+
+// From each bar's publication to the venue's acceptance of the order decided at its close, and
+// each hop on the way. Client order ids are "<strategy>-<symbol>-<decision time ns>-<n>";
+// decisions are at bar closes.
+Hops tickToOrderNs(const System& system) {
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> bar_published;   // (symbol, close) -> first publish time
+  eachMessage(system.ring("md"), [&](const rrr::msg::Envelope& envelope) {
+    if (const auto* bar = envelope.body_as_Bar()) {
+      const auto key = std::pair{bar->symbol()->str(), envelope.event_time_ns()};
+      if (!bar_published.contains(key)) bar_published[key] = envelope.publish_time_ns();
+    }
+  });
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> predicted, intended;
+  eachMessage(system.ring("pred"), [&](const rrr::msg::Envelope& envelope) {
+    if (const auto* p = envelope.body_as_Prediction()) predicted.emplace(std::pair{p->symbol()->str(), envelope.event_time_ns()}, envelope.publish_time_ns());
+  });
+  std::map<std::string, std::int64_t> intent_at, decision_at;
+  eachMessage(system.ring("intent"), [&](const rrr::msg::Envelope& envelope) {
+    if (const auto* i = envelope.body_as_OrderIntent()) intent_at[i->client_order_id()->str()] = envelope.publish_time_ns();
+  });
+  eachMessage(system.ring("decision"), [&](const rrr::msg::Envelope& envelope) {
+    if (const auto* d = envelope.body_as_RiskDecision()) decision_at[d->client_order_id()->str()] = envelope.publish_time_ns();
+  });
+  Hops hops;
+  eachMessage(system.ring("exec"), [&](const rrr::msg::Envelope& envelope) {
+    const auto* update = envelope.body_as_OrderUpdate();
+    if (update == nullptr || update->status() != rrr::msg::OrderStatus::Accepted) return;
+    const auto id = update->client_order_id()->str();
+    const auto last = id.rfind('-');
+    const auto time_dash = id.rfind('-', last - 1);
+    const auto symbol_dash = id.rfind('-', time_dash - 1);
+    if (last == std::string::npos || time_dash == std::string::npos || symbol_dash == std::string::npos) return;
+    const auto symbol = id.substr(symbol_dash + 1, time_dash - symbol_dash - 1);
+    const auto decided = std::stoll(id.substr(time_dash + 1, last - time_dash - 1));
+    const auto bar = bar_published.find({symbol, decided});
+    const auto prediction = predicted.find({symbol, decided});
+    if (bar == bar_published.end() || prediction == predicted.end() || !intent_at.contains(id) || !decision_at.contains(id)) return;
+    hops.total.push_back(envelope.publish_time_ns() - bar->second);
+    hops.to_prediction.push_back(prediction->second - bar->second);
+    hops.to_intent.push_back(intent_at[id] - prediction->second);
+    hops.to_decision.push_back(decision_at[id] - intent_at[id]);
+    hops.to_accepted.push_back(envelope.publish_time_ns() - decision_at[id]);
+  });
+  return hops;
+}
+
+void printLatency(const char* what, const rrr::bench::LatencySummary& s) {
+  std::printf("%-38s %9.1f %9.1f %9.1f %9.1f %8zu\n", what, s.p50_us, s.p99_us, s.p999_us, s.max_us, s.samples);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rrr-bench-latency: tick-to-order latency and intents per second through the real processes"};
+  int seconds = 60;
+  int throughput_seconds = 10;
+  std::string pace = "600x";
+  app.add_option("--seconds", seconds, "how long the paced feed runs for the latency figures")->check(CLI::Range(5, 3600));
+  app.add_option("--pace", pace, "rrr-ingest's pace for the latency figures (600x: a bar per symbol every 100 ms)");
+  app.add_option("--throughput-seconds", throughput_seconds, "how long the unpaced feed runs")->check(CLI::Range(2, 600));
+  CLI11_PARSE(app, argc, argv);
+
+  System system{fs::temp_directory_path() / ("rrr-bench-latency-" + std::to_string(getpid())),
+                fs::read_symlink("/proc/self/exe").parent_path() / "rrr-supervisor"};
+  fs::create_directories(system.root);
+
+  std::ofstream(system.root / "rrr.yml") << configText(pace);
+  if (system.command("start") != 0) {
+    std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
+    return 1;
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  const auto hops = tickToOrderNs(system);
+  system.command("stop");
+
+  std::ofstream(system.root / "rrr.yml") << configText("fast");
+  fs::remove_all(system.root / "data");
+  if (system.command("start") != 0) {
+    std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
+    return 1;
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto intents = rrr::ring::RingSegment::open(system.ring("intent"));
+  const auto first_count = intents->published();
+  const auto first_ns = rrr::bench::steadyNs();
+  std::this_thread::sleep_for(std::chrono::seconds(throughput_seconds));
+  const double intents_per_second =
+      static_cast<double>(intents->published() - first_count) / (static_cast<double>(rrr::bench::steadyNs() - first_ns) / 1e9);
+  system.command("stop");
+  fs::remove_all(system.root);
+
+  // Last: it pins this process to a core, which the system's processes would inherit.
+  rrr::bench::CaseParams params;
+  params.messages = 5000;
+  params.interval_ns = 200'000;
+  const auto floor = rrr::bench::futexWakeLatency(params);
+
+  std::printf("%-38s %9s %9s %9s %9s %8s\n", "latency (us)", "p50", "p99", "p99.9", "max", "samples");
+  const auto summary = [](const std::vector<std::int64_t>& samples) {
+    return rrr::bench::summarize(samples, std::min<std::size_t>(20, samples.size() / 10));
+  };
+  printLatency("tick-to-order, ingest -> accepted", summary(hops.total));
+  printLatency("  bar -> prediction (infer)", summary(hops.to_prediction));
+  printLatency("  prediction -> intent (engine)", summary(hops.to_intent));
+  printLatency("  intent -> decision (risk)", summary(hops.to_decision));
+  printLatency("  decision -> accepted (engine)", summary(hops.to_accepted));
+  printLatency("blocked hop floor (futex wake-up)", floor);
+  std::printf("intents per second through engine + risk (feed unpaced): %.0f\n", intents_per_second);
+  return 0;
+}
