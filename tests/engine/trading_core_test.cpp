@@ -135,6 +135,52 @@ TEST(TradingCore, TheKillSwitchCancelsEveryRestingOrder) {
   EXPECT_EQ(recordsOf<SnapshotRecord>(killed).back().open_orders, 0u);
 }
 
+// Counts its timer ticks and cancels its resting order on the third.
+class CancelOnTimer : public Strategy {
+ public:
+  const std::string& id() const override { return id_; }
+  const std::vector<std::string>& symbols() const override { return symbols_; }
+  void onBar(const BarEvent&, StrategyContext& context) override {
+    if (order_.empty()) order_ = context.submit({"BTCUSDT", Side::kBuy, msg::OrderType::Limit, msg::TimeInForce::GTC, toFixed(1), toFixed(50), 0});
+  }
+  void onTimer(std::int64_t, StrategyContext& context) override {
+    if (++ticks == 3) context.cancel(order_);
+  }
+  int ticks = 0;
+
+ private:
+  std::string order_;
+  std::string id_ = "timer";
+  std::vector<std::string> symbols_{"BTCUSDT"};
+};
+
+TEST(TradingCore, StrategiesGetATimerTickPerCloseTimeAndCanCancelFromIt) {
+  auto strategy = std::make_unique<CancelOnTimer>();
+  auto* timer = strategy.get();
+  auto sut = coreWith(std::move(strategy));
+  std::vector<IntentOut> intents;
+  std::vector<UpdateRecord> updates;
+  for (int minute = 0; minute < 4; ++minute) {
+    CoreOutput out;
+    sut->onBar(bar(minute, 100, 101, 99, 100), out);
+    BarEvent other = bar(minute, 100, 101, 99, 100);
+    other.symbol = "ETHUSDT";
+    sut->onBar(other, out);   // the same close time: no second tick
+    for (const auto& intent : out.intents) {
+      CoreOutput decided;
+      sut->onDecision(intent.client_order_id, true, "", decided);
+      for (const auto& update : recordsOf<UpdateRecord>(decided)) updates.push_back(update);
+      intents.push_back(intent);
+    }
+  }
+  EXPECT_EQ(timer->ticks, 4);
+  ASSERT_EQ(intents.size(), 2u);
+  EXPECT_EQ(intents[1].action, msg::IntentAction::Cancel);
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_EQ(updates[1].update.status, msg::OrderStatus::Cancelled);
+  EXPECT_EQ(updates[1].update.reason, "cancelled by timer");
+}
+
 TEST(TradingCore, ABarNoNewerThanTheLastOfItsSeriesIsSkipped) {
   auto sut = coreWith(std::make_unique<BuyOnce>(OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Market, msg::TimeInForce::GTC, 1}));
   CoreOutput out;

@@ -93,7 +93,8 @@ json coreJson(const TradingCore::State& core) {
   }
   return {{"portfolio", portfolioJson(core.portfolio)}, {"venue", venue}, {"orders", orders}, {"awaiting", awaiting},
           {"runner", runnerJson(core.runner)}, {"last_bar_close", core.last_bar_close_ns}, {"now", core.now_ns},
-          {"next_snapshot", core.next_snapshot_ns}, {"day", core.day}, {"day_start_equity", core.day_start_equity_e8}};
+          {"next_snapshot", core.next_snapshot_ns}, {"day", core.day}, {"day_start_equity", core.day_start_equity_e8},
+          {"last_timer", core.last_timer_ns}};
 }
 
 TradingCore::State coreFrom(const json& j) {
@@ -135,6 +136,7 @@ TradingCore::State coreFrom(const json& j) {
   core.next_snapshot_ns = j.at("next_snapshot").get<std::int64_t>();
   core.day = j.at("day").get<std::int64_t>();
   core.day_start_equity_e8 = j.at("day_start_equity").get<std::int64_t>();
+  core.last_timer_ns = j.at("last_timer").get<std::int64_t>();
   return core;
 }
 

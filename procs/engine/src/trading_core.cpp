@@ -58,6 +58,10 @@ void TradingCore::onBar(const BarEvent& bar, CoreOutput& out) {
     portfolio_.mark(bar.symbol, bar.close_e8);
   }
   takeIntents(runner_.onBar(bar), out);
+  if (bar.interval_s == config_.fill_interval_s && bar.closeTimeNs() > last_timer_ns_) {
+    last_timer_ns_ = bar.closeTimeNs();
+    takeIntents(runner_.onTimer(last_timer_ns_), out);
+  }
   finish(out);
 }
 
@@ -166,7 +170,7 @@ SnapshotRecord TradingCore::snapshot() const {
 
 TradingCore::State TradingCore::save() const {
   return State{portfolio_.state(), venue_.openInArrivalOrder(), orders_, awaiting_, runner_.state(), last_bar_close_ns_,
-               now_ns_, next_snapshot_ns_, day_, day_start_equity_e8_};
+               now_ns_, next_snapshot_ns_, day_, day_start_equity_e8_, last_timer_ns_};
 }
 
 Status<std::string> TradingCore::restore(State state) {
@@ -180,6 +184,7 @@ Status<std::string> TradingCore::restore(State state) {
   next_snapshot_ns_ = state.next_snapshot_ns;
   day_ = state.day;
   day_start_equity_e8_ = state.day_start_equity_e8;
+  last_timer_ns_ = state.last_timer_ns;
   return {};
 }
 

@@ -8,6 +8,7 @@
 //   bar at the fill interval   the venue fills open orders on it, fills go to the portfolio and
 //                              to the strategy that owns the order, the portfolio is marked at
 //                              the close; then the strategies see the bar
+//                              (and, once per close time, the strategies' onTimer)
 //   bar at another interval    the strategies only
 //   prediction                 the strategies
 //   decision                   approved new order: to the venue (New -> Accepted);
@@ -90,7 +91,7 @@ class TradingCore {
     std::deque<IntentOut> awaiting;            // sent to rrr-risk, no decision yet
     StrategyRunner::State runner;
     std::map<std::string, std::int64_t> last_bar_close_ns;   // per "symbol/interval"
-    std::int64_t now_ns = 0, next_snapshot_ns = 0, day = -1, day_start_equity_e8 = 0;
+    std::int64_t now_ns = 0, next_snapshot_ns = 0, day = -1, day_start_equity_e8 = 0, last_timer_ns = 0;
   };
 
   // The account is in config.paper.quote_currency.
@@ -133,6 +134,7 @@ class TradingCore {
   std::int64_t next_snapshot_ns_ = 0;
   std::int64_t day_ = -1;
   std::int64_t day_start_equity_e8_ = 0;
+  std::int64_t last_timer_ns_ = 0;   // event time of the last onTimer
   bool account_changed_ = false;
   std::uint64_t skipped_bars_ = 0;
 };
