@@ -58,8 +58,7 @@ std::unique_ptr<EngineAgent> EngineAgent::create(process::ProcessRuntime& runtim
 EngineAgent::EngineAgent(process::ProcessRuntime& runtime, EngineSettings settings, process::InputStream market,
                          process::InputStream predictions, process::InputStream decisions, process::OutputStream intents,
                          process::OutputStream exec)
-    : runtime_(&runtime),
-      checkpoint_every_(settings.checkpoint_every),
+    : checkpoint_every_(settings.checkpoint_every),
       decision_timeout_(settings.decision_timeout),
       core_(std::make_unique<TradingCore>(settings.core, std::move(settings.strategies))),
       market_(std::move(market)),
@@ -110,9 +109,9 @@ Status<std::string> EngineAgent::restore() {
     if (const auto next = position(name, instanceOf(output->stream))) output->next = std::min(*next, output->held_end);
   }
   if (position("decision", instanceOf(decisions_))) decisions_applied_ = checkpoint->decisions_applied;
-  spdlog::info("restored the checkpoint at event time {}: {} orders open, {} intents awaiting a decision; replaying {} intents and {} "
+  spdlog::info("restored the checkpoint at event time {}: {} orders not final, {} intents awaiting a decision; replaying {} intents and {} "
                "exec messages already published",
-               core_->nowNs(), core_->save().orders.size(), core_->awaitingDecisions(), intents_.held_end - intents_.next,
+               core_->nowNs(), core_->ordersInFlight(), core_->awaitingDecisions(), intents_.held_end - intents_.next,
                exec_.held_end - exec_.next);
   return {};
 }

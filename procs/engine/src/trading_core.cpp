@@ -33,7 +33,7 @@ TradingCore::TradingCore(CoreConfig config, std::vector<std::unique_ptr<Strategy
       runner_(std::move(strategies), portfolio_),
       day_start_equity_e8_(config_.starting_cash_e8) {}
 
-void TradingCore::advanceClock(std::int64_t time_ns, CoreOutput&) {
+void TradingCore::advanceClock(std::int64_t time_ns) {
   now_ns_ = std::max(now_ns_, time_ns);
   const std::int64_t day = now_ns_ / kNsPerDay;
   if (day != day_) {
@@ -50,7 +50,7 @@ void TradingCore::onBar(const BarEvent& bar, CoreOutput& out) {
     return;
   }
   last_close = bar.closeTimeNs();
-  advanceClock(bar.closeTimeNs(), out);
+  advanceClock(bar.closeTimeNs());
   if (bar.interval_s == config_.fill_interval_s) {
     const PaperBar paper{bar.symbol, bar.open_time_ns, bar.interval_s * 1'000'000'000, bar.open_e8, bar.high_e8, bar.low_e8,
                          bar.close_e8, bar.volume_e8};
@@ -66,7 +66,7 @@ void TradingCore::onBar(const BarEvent& bar, CoreOutput& out) {
 }
 
 void TradingCore::onPrediction(const PredictionEvent& prediction, CoreOutput& out) {
-  advanceClock(prediction.time_ns, out);
+  advanceClock(prediction.time_ns);
   takeIntents(runner_.onPrediction(prediction), out);
   finish(out);
 }

@@ -69,7 +69,6 @@ class EngineAgent : public process::Agent {
   bool publish(const Pending& item);
   void checkpoint(bool force);
 
-  process::ProcessRuntime* runtime_;
   std::chrono::milliseconds checkpoint_every_;
   std::chrono::milliseconds decision_timeout_;
   std::unique_ptr<TradingCore> core_;

@@ -112,12 +112,13 @@ class TradingCore {
   const Portfolio& portfolio() const { return portfolio_; }
   std::int64_t nowNs() const { return now_ns_; }
   std::uint64_t skippedBars() const { return skipped_bars_; }
+  std::size_t ordersInFlight() const { return orders_.size(); }
 
   State save() const;
   Status<std::string> restore(State state);
 
  private:
-  void advanceClock(std::int64_t time_ns, CoreOutput& out);
+  void advanceClock(std::int64_t time_ns);
   void takeIntents(std::vector<IntentOut> intents, CoreOutput& out);
   void applyVenue(const VenueEvents& events, std::int64_t time_ns, CoreOutput& out);
   void finish(CoreOutput& out);
