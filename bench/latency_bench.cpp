@@ -3,6 +3,8 @@
 //   - tick-to-order latency: from rrr-ingest publishing a bar to the paper venue accepting the
 //     order it led to (ingest -> infer -> engine -> risk -> engine's execution), p50 and p99. Read
 //     after the run from the md and exec rings: each message carries its wall-clock publish time.
+//     Also per symbol: the engine takes one order at a time, so the second symbol of a bar close
+//     waits for the first one's round trip through rrr-risk.
 //   - intents per second through engine + risk with the feed unpaced.
 //   - the blocked-hop floor in the same run: one futex wake-up between two processes.
 #include <CLI/CLI.hpp>
@@ -74,12 +76,25 @@ void eachMessage(const std::string& ring_name, Visit visit) {
 
 struct Hops {
   std::vector<std::int64_t> total, to_prediction, to_intent, to_decision, to_accepted;
+
+  void add(std::int64_t bar, std::int64_t prediction, std::int64_t intent, std::int64_t decision, std::int64_t accepted) {
+    total.push_back(accepted - bar);
+    to_prediction.push_back(prediction - bar);
+    to_intent.push_back(intent - prediction);
+    to_decision.push_back(decision - intent);
+    to_accepted.push_back(accepted - decision);
+  }
+};
+
+struct TickToOrder {
+  Hops all;
+  std::map<std::string, Hops> by_symbol;   // the engine takes one symbol's order at a time
 };
 
 // From each bar's publication to the venue's acceptance of the order decided at its close, and
 // each hop on the way. Client order ids are "<strategy>-<symbol>-<decision time ns>-<n>";
 // decisions are at bar closes.
-Hops tickToOrderNs(const System& system) {
+TickToOrder tickToOrderNs(const System& system) {
   std::map<std::pair<std::string, std::int64_t>, std::int64_t> bar_published;   // (symbol, close) -> first publish time
   eachMessage(system.ring("md"), [&](const rrr::msg::Envelope& envelope) {
     if (const auto* bar = envelope.body_as_Bar()) {
@@ -98,7 +113,7 @@ Hops tickToOrderNs(const System& system) {
   eachMessage(system.ring("decision"), [&](const rrr::msg::Envelope& envelope) {
     if (const auto* d = envelope.body_as_RiskDecision()) decision_at[d->client_order_id()->str()] = envelope.publish_time_ns();
   });
-  Hops hops;
+  TickToOrder hops;
   eachMessage(system.ring("exec"), [&](const rrr::msg::Envelope& envelope) {
     const auto* update = envelope.body_as_OrderUpdate();
     if (update == nullptr || update->status() != rrr::msg::OrderStatus::Accepted) return;
@@ -112,17 +127,15 @@ Hops tickToOrderNs(const System& system) {
     const auto bar = bar_published.find({symbol, decided});
     const auto prediction = predicted.find({symbol, decided});
     if (bar == bar_published.end() || prediction == predicted.end() || !intent_at.contains(id) || !decision_at.contains(id)) return;
-    hops.total.push_back(envelope.publish_time_ns() - bar->second);
-    hops.to_prediction.push_back(prediction->second - bar->second);
-    hops.to_intent.push_back(intent_at[id] - prediction->second);
-    hops.to_decision.push_back(decision_at[id] - intent_at[id]);
-    hops.to_accepted.push_back(envelope.publish_time_ns() - decision_at[id]);
+    for (auto* hop : {&hops.all, &hops.by_symbol[symbol]}) {
+      hop->add(bar->second, prediction->second, intent_at[id], decision_at[id], envelope.publish_time_ns());
+    }
   });
   return hops;
 }
 
 void printLatency(const char* what, const rrr::bench::LatencySummary& s) {
-  std::printf("%-38s %9.1f %9.1f %9.1f %9.1f %8zu\n", what, s.p50_us, s.p99_us, s.p999_us, s.max_us, s.samples);
+  std::printf("%-46s %9.1f %9.1f %9.1f %9.1f %8zu\n", what, s.p50_us, s.p99_us, s.p999_us, s.max_us, s.samples);
 }
 
 }  // namespace
@@ -172,15 +185,19 @@ int main(int argc, char** argv) {
   params.interval_ns = 200'000;
   const auto floor = rrr::bench::futexWakeLatency(params);
 
-  std::printf("%-38s %9s %9s %9s %9s %8s\n", "latency (us)", "p50", "p99", "p99.9", "max", "samples");
+  std::printf("%-46s %9s %9s %9s %9s %8s\n", "latency (us)", "p50", "p99", "p99.9", "max", "samples");
   const auto summary = [](const std::vector<std::int64_t>& samples) {
     return rrr::bench::summarize(samples, std::min<std::size_t>(20, samples.size() / 10));
   };
-  printLatency("tick-to-order, ingest -> accepted", summary(hops.total));
-  printLatency("  bar -> prediction (infer)", summary(hops.to_prediction));
-  printLatency("  prediction -> intent (engine)", summary(hops.to_intent));
-  printLatency("  intent -> decision (risk)", summary(hops.to_decision));
-  printLatency("  decision -> accepted (engine)", summary(hops.to_accepted));
+  const auto printHops = [&](const std::string& what, const Hops& h) {
+    printLatency(("tick-to-order" + what + ", ingest -> accepted").c_str(), summary(h.total));
+    printLatency("  bar -> prediction (infer)", summary(h.to_prediction));
+    printLatency("  prediction -> intent (engine)", summary(h.to_intent));
+    printLatency("  intent -> decision (risk)", summary(h.to_decision));
+    printLatency("  decision -> accepted (engine)", summary(h.to_accepted));
+  };
+  printHops("", hops.all);
+  for (const auto& [symbol, symbol_hops] : hops.by_symbol) printHops(" " + symbol, symbol_hops);
   printLatency("blocked hop floor (futex wake-up)", floor);
   std::printf("intents per second through engine + risk (feed unpaced): %.0f\n", intents_per_second);
   return 0;

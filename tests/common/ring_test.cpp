@@ -1,6 +1,8 @@
 // The ring within one process: layout checks, ownership, ordering, back-pressure, lapping.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <cstring>
 #include <thread>
 
@@ -299,6 +301,51 @@ TEST_F(RingTest, AdvancedButUncommittedMessagesStayHeldAndReturnAfterReattach) {
   // 1 and 2 were advanced over but never committed: delivered again.
   auto again = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
   EXPECT_EQ(again->peek()->sequence, 1u);
+}
+
+}  // namespace
+}  // namespace rrr::ring
+
+namespace rrr::ring {
+namespace {
+
+long minorFaults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
+// 128 slots of 512 bytes are 16 pages: written for the first time, each takes a fault (read, the
+// kernel maps up to 16 pages around one fault) unless prefaultAhead() mapped them while idle.
+TEST_F(RingTest, PrefaultAheadMapsTheNextSlotsSoReadingAndWritingThemTakesNoPageFaults) {
+  createRing(1024, 512);
+  auto producer = RingProducer::open(ringName());
+  auto consumer = RingConsumer::attach(ringName(), "engine", ConsumerKind::kDurable);
+  const auto message = payloadOf(1, 256);
+  const auto publish = [&](int count) {
+    const auto before = minorFaults();
+    for (int i = 0; i < count; ++i) EXPECT_TRUE(producer->offer(message).ok());
+    return minorFaults() - before;
+  };
+  const auto read = [&](int count) {
+    const auto before = minorFaults();
+    for (int i = 0; i < count; ++i) {
+      const auto got = consumer->peek();
+      EXPECT_TRUE(got.has_value());
+      consumer->advance();
+    }
+    return minorFaults() - before;
+  };
+  const auto cold_writes = publish(128);
+  const auto cold_reads = read(128);
+  producer->prefaultAhead();
+  consumer->prefaultAhead();
+  const auto warm_writes = publish(128);
+  const auto warm_reads = read(128);
+  EXPECT_GE(cold_writes, 12);
+  EXPECT_GE(cold_reads, 1);
+  EXPECT_LE(warm_writes, cold_writes / 4);
+  EXPECT_EQ(warm_reads, 0);
 }
 
 }  // namespace

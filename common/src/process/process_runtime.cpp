@@ -77,6 +77,7 @@ int ProcessRuntime::run(Agent& agent) {
       next_heartbeat = now + context_.heartbeat_interval;
     }
     if (work == 0) {
+      agent.prepareForBurst();
       agent.idle(std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - now) +
                  std::chrono::milliseconds(1));
     }

@@ -151,6 +151,7 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
       header.sleeping_consumers.fetch_and(~bit);
       return true;
     }
+    prefaultAhead();
     // Only a reader that spins after a heads-up accepts one; the others sleep through it.
     os::futexWaitFor(header.data_signal, signal, std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now),
                      policy.spin_after_wake.count() > 0 ? os::kWakeData | os::kWakeHeadsUp : os::kWakeData);

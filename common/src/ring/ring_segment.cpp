@@ -1,8 +1,12 @@
 #include "common/ring/ring_segment.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/interprocess/shared_memory_object.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <chrono>
@@ -285,6 +289,25 @@ const char* toString(ConsumerKind kind) {
     case ConsumerKind::kLossy: return "lossy";
   }
   return "unknown";
+}
+
+void RingSegment::prefault(std::uint64_t first, std::uint64_t count) const {
+#ifdef MADV_POPULATE_WRITE
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  count = std::min<std::uint64_t>(count, mask_ + 1);
+  const auto populate = [&](std::uint64_t from_slot, std::uint64_t slots) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(slots_ + from_slot * slot_bytes_) & ~(page - 1);
+    const auto end = reinterpret_cast<std::uintptr_t>(slots_ + (from_slot + slots) * slot_bytes_);
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);   // failure only costs the faults later
+  };
+  const std::uint64_t start = first & mask_;
+  const std::uint64_t before_wrap = std::min(count, mask_ + 1 - start);
+  populate(start, before_wrap);
+  if (count > before_wrap) populate(0, count - before_wrap);
+#else
+  (void)first;
+  (void)count;
+#endif
 }
 
 }  // namespace rrr::ring

@@ -22,6 +22,9 @@ class Agent {
   virtual int doWork() = 0;
   // Waits up to max_wait for work (typically blocking on the agent's main input ring).
   virtual void idle(std::chrono::milliseconds max_wait) = 0;
+  // Called before idle(): readies what the next burst will touch (the pages of each output ring
+  // ahead of its writer), so that the burst does not pay for it.
+  virtual void prepareForBurst() {}
   // Unread messages per input ring, reported in heartbeats.
   virtual std::vector<RingLagReport> ringLags() const { return {}; }
   // How far the agent's event time is behind the wall clock, for a process that paces events by

@@ -15,6 +15,7 @@ class TransformAgent : public Agent {
 
   int doWork() override;
   void idle(std::chrono::milliseconds max_wait) override { input_.waitForMessage(max_wait); }
+  void prepareForBurst() override { output_.producer().prefaultAhead(); }
   std::vector<RingLagReport> ringLags() const override { return {input_.lag()}; }
 
  protected:

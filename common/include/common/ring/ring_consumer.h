@@ -23,6 +23,7 @@
 
 #include "common/os/byte_lock.h"
 #include "common/ring/idle_policy.h"
+#include "common/ring/prefault_window.h"
 #include "common/ring/ring_segment.h"
 
 namespace rrr::ring {
@@ -81,6 +82,10 @@ class RingConsumer {
   ConsumerKind kind() const { return kind_; }
   const RingSegment& segment() const { return segment_; }
 
+  // Maps the pages of the next slots into this process; waitForMessage() does it before it
+  // blocks, a reader that polls this ring without waiting on it calls it while idle.
+  void prefaultAhead() { prefault_.ahead(segment_, cursor_); }
+
  private:
   RingConsumer(RingSegment segment, os::ByteLock lock, std::uint32_t index, ConsumerKind kind);
   bool available();
@@ -98,6 +103,7 @@ class RingConsumer {
   bool peeked_ = false;
   std::uint64_t peeked_sequence_ = 0;
   std::vector<std::byte> copy_;       // lossy: the message copied out of the slot
+  PrefaultWindow prefault_;           // pages ahead of cursor_, mapped before blocking
 };
 
 }  // namespace rrr::ring

@@ -19,6 +19,7 @@
 
 #include "common/os/byte_lock.h"
 #include "common/ring/idle_policy.h"
+#include "common/ring/prefault_window.h"
 #include "common/ring/ring_segment.h"
 
 namespace rrr::ring {
@@ -64,6 +65,9 @@ class RingProducer {
   // nanoseconds instead of a futex wake-up later. Costs nothing if none is asleep.
   void headsUp() { ring::headsUp(segment_); }
 
+  // Maps the pages of the next slots into this process; call while idle (see PrefaultWindow).
+  void prefaultAhead() { prefault_.ahead(segment_, next_); }
+
   std::uint64_t nextSequence() const { return next_; }
   // A copy of the last published message, or nothing if none was. A restarted producer of a
   // derived stream reads it to learn which input it had got to (Envelope.cause_sequence).
@@ -89,6 +93,7 @@ class RingProducer {
   std::uint32_t claimed_bytes_ = 0;
   bool claim_open_ = false;
   bool recovered_claim_ = false;
+  PrefaultWindow prefault_;
 };
 
 }  // namespace rrr::ring

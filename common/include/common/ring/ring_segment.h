@@ -65,6 +65,12 @@ class RingSegment {
   // stream use RingConsumer.
   std::optional<std::vector<std::byte>> copyPublished(std::uint64_t sequence) const;
 
+  // Maps the pages holding slots [first, first + count) (modulo capacity) into this process, as
+  // a write would: a reader or writer that does this while idle takes no page faults on them
+  // later, in the middle of a burst. Best effort: without MADV_POPULATE_WRITE (Linux < 5.14) it
+  // does nothing.
+  void prefault(std::uint64_t first, std::uint64_t count) const;
+
  private:
   struct Mapping;
   RingSegment(std::string name, std::unique_ptr<Mapping> mapping);

@@ -39,6 +39,12 @@ class EngineAgent : public process::Agent {
 
   int doWork() override;
   void idle(std::chrono::milliseconds max_wait) override;
+  void prepareForBurst() override {
+    intents_.stream.producer().prefaultAhead();
+    exec_.stream.producer().prefaultAhead();
+    market_.consumer().prefaultAhead();
+    decisions_.consumer().prefaultAhead();
+  }
   std::vector<process::RingLagReport> ringLags() const override;
   bool degraded() const override;
   std::string degradedReason() const override;

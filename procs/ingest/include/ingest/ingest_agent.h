@@ -30,6 +30,7 @@ class IngestAgent : public process::Agent {
 
   int doWork() override;
   void idle(std::chrono::milliseconds max_wait) override;
+  void prepareForBurst() override { md_.producer().prefaultAhead(); }
   std::int64_t eventLagNs() const override { return lag_ns_; }
   bool degraded() const override { return !halts_.empty(); }
   std::string degradedReason() const override;

@@ -26,6 +26,11 @@ class RiskAgent : public process::TransformAgent {
 
   int doWork() override;
   void idle(std::chrono::milliseconds max_wait) override;
+  void prepareForBurst() override {
+    TransformAgent::prepareForBurst();
+    market_.consumer().prefaultAhead();
+    exec_.consumer().prefaultAhead();
+  }
   std::vector<process::RingLagReport> ringLags() const override;
 
  protected:
