@@ -1,34 +1,195 @@
 #include "infer/infer_agent.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 
 #include "common/process/agent_factory.h"
+#include "common/process/process_settings.h"
 
 namespace rrr::infer {
+namespace {
+
+using namespace std::chrono_literals;
+
+features::Ohlcv ohlcvOf(const msg::Bar& bar) {
+  const auto real = [](std::int64_t e8) { return static_cast<double>(e8) / 1e8; };
+  return {bar.open_time_ns(), real(bar.open_e8()), real(bar.high_e8()), real(bar.low_e8()), real(bar.close_e8()), real(bar.volume_e8())};
+}
+
+}  // namespace
 
 std::unique_ptr<InferAgent> InferAgent::create(process::ProcessRuntime& runtime) {
+  auto settings = process::ProcessSettings::load(runtime.context());
+  if (!settings.ok()) {
+    spdlog::error("{}", settings.error().message);
+    return nullptr;
+  }
+  const auto models = settings->get<std::string>("models_dir", (runtime.context().data_dir / "models").string());
+  const auto interval_s = settings->get<std::int64_t>("interval_s", 60);
+  if (settings->error()) {
+    spdlog::error("{}", *settings->error());
+    return nullptr;
+  }
   auto md = process::attachInput(runtime, "md");
   auto pred = process::openOutput(runtime, "pred");
   if (!md || !pred) return nullptr;
-  return std::unique_ptr<InferAgent>(new InferAgent(std::move(*md), std::move(*pred)));
+  auto agent = std::unique_ptr<InferAgent>(new InferAgent(std::move(*md), std::move(*pred), models, interval_s));
+  agent->warmFromRing();
+  agent->checkActiveModel();
+  return agent;
+}
+
+InferAgent::InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s)
+    : TransformAgent(std::move(md), std::move(pred)), models_dir_(std::move(models_dir)), interval_s_(interval_s) {
+  if (const auto last = output().producer().lastPublished()) {
+    if (const auto decoded = messages::decode(*last); decoded.ok() && decoded.value()->cause_sequence()) {
+      last_cause_ = *decoded.value()->cause_sequence();
+    }
+  }
+}
+
+// The bars before the resume point that md still holds, so that features are warm at once.
+void InferAgent::warmFromRing() {
+  const auto& segment = input().consumer().segment();
+  const std::uint64_t end = input().consumer().cursor();
+  const std::uint64_t capacity = segment.config().capacity;
+  const std::uint64_t lookback = std::min<std::uint64_t>(capacity, 8 * kHistoryBars);
+  std::size_t bars = 0;
+  for (std::uint64_t sequence = end > lookback ? end - lookback : 0; sequence < end; ++sequence) {
+    const auto bytes = segment.copyPublished(sequence);
+    if (!bytes) continue;
+    const auto decoded = messages::decode(*bytes);
+    if (!decoded.ok()) continue;
+    const auto* bar = decoded.value()->body_as_Bar();
+    if (bar == nullptr || bar->interval_s() != interval_s_) continue;
+    auto& history = series_[bar->symbol()->str()].history;
+    history.push_back(ohlcvOf(*bar));
+    if (history.size() > kHistoryBars) history.pop_front();
+    ++bars;
+  }
+  if (bars > 0) spdlog::info("read back {} bars before the resume point to warm the features", bars);
+}
+
+void InferAgent::rebuildFeatures(Series& series) const {
+  series.features.reset();
+  series.row.reset();
+  if (!model_) return;
+  auto stream = features::FeatureStream::create(model_->package().features);
+  if (!stream.ok()) return;   // checked when the package was read
+  for (const auto& bar : series.history) series.row = stream->update(bar);
+  series.features.emplace(std::move(stream).value());
+}
+
+void InferAgent::checkActiveModel() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_check_) return;
+  next_check_ = now + 250ms;
+  std::error_code error;
+  auto stamp = std::filesystem::last_write_time(models_dir_ / "active", error);
+  if (error) stamp = {};
+  const auto pointer = activeModelDir(models_dir_);
+  const std::string active = !pointer.ok() ? "error: " + pointer.error().message : pointer->has_value() ? (*pointer)->string() : "";
+  if (active == active_ && stamp == active_stamp_) return;
+  active_ = active;
+  active_stamp_ = stamp;
+  model_.reset();
+  for (auto& [symbol, series] : series_) rebuildFeatures(series);
+  if (!pointer.ok()) {
+    problem_ = pointer.error().message;
+    spdlog::error("{}; no predictions until it is fixed", problem_);
+    pending_alert_ = problem_;
+    return;
+  }
+  problem_.clear();
+  if (!pointer->has_value()) {
+    spdlog::info("no model is active: predicting with the built-in bar-body score");
+    return;
+  }
+  auto package = readModelPackage(**pointer);
+  auto model = package.ok() ? Model::load(*package) : Result<std::unique_ptr<Model>, std::string>(makeError(package.error().message));
+  if (!model.ok()) {
+    problem_ = "model " + (*pointer)->string() + " not loaded: " + model.error().message;
+    spdlog::error("{}; no predictions until a good model is activated", problem_);
+    pending_alert_ = problem_;
+    return;
+  }
+  spdlog::info("model {} active ({} features, horizon {} bars)", (*model)->package().id(), (*model)->package().features.size(),
+               (*model)->package().horizon_bars);
+  model_ = std::move(model).value();
+  for (auto& [symbol, series] : series_) rebuildFeatures(series);
+}
+
+bool InferAgent::publishAlert(const std::string& message, const std::string& subject) {
+  auto& fbb = output().startMessage();
+  const auto alert = msg::CreateAlert(fbb, msg::Severity::Critical, fbb.CreateString("model"),
+                                      fbb.CreateString(message.substr(0, messages::kMaxTextLength)), fbb.CreateString(subject));
+  return output().publish(alert, messages::wallClockNs(), last_cause_) == ring::PublishStatus::kOk;
+}
+
+int InferAgent::doWork() {
+  checkActiveModel();
+  if (pending_alert_) {
+    if (!publishAlert(*pending_alert_, active_)) return 0;
+    pending_alert_.reset();
+  }
+  return TransformAgent::doWork();
 }
 
 process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, std::uint64_t sequence,
                                                     process::OutputStream& output) {
   const auto* bar = input.body_as_Bar();
-  if (bar == nullptr) return Outcome::kDone;  // not for us
-  output.producer().headsUp();                // a prediction follows: the engine may spin for it
-  const double body = static_cast<double>(bar->close_e8() - bar->open_e8()) / static_cast<double>(bar->open_e8());
-  const double score = std::tanh(100.0 * body);
+  if (bar == nullptr || bar->interval_s() != interval_s_) return Outcome::kDone;   // not for us
+  output.producer().headsUp();   // a prediction follows: the engine may spin for it
+  auto& series = series_[bar->symbol()->str()];
+  const auto ohlcv = ohlcvOf(*bar);
+  // A bar not newer than the last one (a retry after back-pressure, a replay) changes nothing.
+  if (series.history.empty() || series.history.back().open_time_ns < ohlcv.open_time_ns) {
+    series.history.push_back(ohlcv);
+    if (series.history.size() > kHistoryBars) series.history.pop_front();
+    if (series.features) {
+      series.row = series.features->update(ohlcv);
+    } else {
+      rebuildFeatures(series);   // the symbol's first bar under this model: the history holds it
+    }
+  }
+  if (!problem_.empty()) return Outcome::kDone;   // no prediction rather than a wrong one
+  if (!model_) {
+    // The stand-in's score is tanh(100 * body); as a logit, 200 * body.
+    return publishPrediction(*bar, 200.0 * (ohlcv.close - ohlcv.open) / ohlcv.open, input.event_time_ns(), sequence, output);
+  }
+  if (!series.row) return Outcome::kDone;   // warming up
+  const auto logits = model_->predict({*series.row});
+  if (!logits.ok()) {
+    spdlog::error("{} on {} at {}: no prediction", logits.error().message, bar->symbol()->str(), bar->open_time_ns());
+    auto& fbb = output.startMessage();
+    const auto alert = msg::CreateAlert(fbb, msg::Severity::Critical, fbb.CreateString("model"),
+                                        fbb.CreateString(logits.error().message.substr(0, messages::kMaxTextLength)),
+                                        fbb.CreateString(bar->symbol()->string_view()));
+    const auto outcome = process::outcomeOf(output.publish(alert, input.event_time_ns(), sequence));
+    if (outcome == Outcome::kDone) last_cause_ = sequence;
+    return outcome;
+  }
+  return publishPrediction(*bar, (*logits)[0], input.event_time_ns(), sequence, output);
+}
+
+process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& bar, double logit, std::int64_t event_time_ns,
+                                                              std::uint64_t sequence, process::OutputStream& output) {
+  const double up = 1.0 / (1.0 + std::exp(-logit));
+  const double score = 2.0 * up - 1.0;
   auto& fbb = output.startMessage();
-  const auto prediction = msg::CreatePrediction(fbb, fbb.CreateString(bar->symbol()->string_view()),
-                                                fbb.CreateString("bar-body-skeleton"), 0, bar->open_time_ns(), 1, score,
-                                                0, std::fabs(score));
-  return process::outcomeOf(output.publish(prediction, input.event_time_ns(), sequence));
+  const std::string model_id = model_ ? model_->package().name : "bar-body";
+  const auto probabilities = fbb.CreateVector(std::vector<float>{static_cast<float>(1.0 - up), static_cast<float>(up)});
+  const auto prediction = msg::CreatePrediction(fbb, fbb.CreateString(bar.symbol()->string_view()), fbb.CreateString(model_id),
+                                                model_ ? model_->package().version : 0, bar.open_time_ns(),
+                                                model_ ? model_->package().horizon_bars : 1, score, probabilities, std::fabs(score));
+  const auto outcome = process::outcomeOf(output.publish(prediction, event_time_ns, sequence));
+  if (outcome == Outcome::kDone) last_cause_ = sequence;
+  return outcome;
 }
 
 void InferAgent::idle(std::chrono::milliseconds max_wait) {
-  input().waitForMessage(max_wait, ring::IdlePolicy::headsUp(std::chrono::microseconds(500)));
+  input().waitForMessage(std::min<std::chrono::milliseconds>(max_wait, 250ms), ring::IdlePolicy::headsUp(std::chrono::microseconds(500)));
 }
 
 }  // namespace rrr::infer

@@ -1,25 +1,69 @@
 #pragma once
-// rrr-infer (walking skeleton): one Prediction per Bar, from md to pred. The skeleton's "model"
-// scores the bar's own body, tanh(100 * (close - open) / open), so it is stateless and a restart
-// changes nothing. The LibTorch models replace it later.
+// rrr-infer: one Prediction per 1m Bar of each symbol on md, from the active model
+// (data/models/active, see infer/model_package.h), with its id and version.
+//
+// - Features come from common/features, one FeatureStream per symbol; the last kHistoryBars bars
+//   of each symbol are kept so that a newly activated model with other features starts warm.
+//   On start, the bars before the resume point are read back from md for the same reason.
+// - The pointer is checked every 250 ms; a new model is loaded between two bars (hot swap: no
+//   bar is skipped). A model that fails to load, or whose features are unknown or do not fit its
+//   inputs: an error in the log, an Alert on pred, and no predictions until a good one is
+//   activated (Degraded meanwhile). A NaN or infinite output: an Alert instead of that bar's
+//   Prediction.
+// - With no model activated at all, the built-in stand-in scores each bar's body,
+//   tanh(100 * (close - open) / open), as model "bar-body" version 0.
 
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "common/process/transform_agent.h"
+#include "features/feature_set.h"
+#include "infer/model.h"
 
 namespace rrr::infer {
 
 class InferAgent : public process::TransformAgent {
  public:
   static std::unique_ptr<InferAgent> create(process::ProcessRuntime& runtime);
+
+  int doWork() override;
   // Blocks on md, but spins after rrr-ingest's heads-up that a bar is due (the hot path).
   void idle(std::chrono::milliseconds max_wait) override;
+  bool degraded() const override { return !problem_.empty(); }
+  std::string degradedReason() const override { return problem_; }
 
  protected:
   Outcome handle(const msg::Envelope& input, std::uint64_t sequence, process::OutputStream& output) override;
 
  private:
-  using TransformAgent::TransformAgent;
+  static constexpr std::size_t kHistoryBars = 1024;
+  struct Series {
+    std::deque<features::Ohlcv> history;
+    std::optional<features::FeatureStream> features;
+    std::optional<std::vector<double>> row;   // the features at history.back()
+  };
+
+  InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s);
+  void warmFromRing();
+  void checkActiveModel();
+  void rebuildFeatures(Series& series) const;
+  bool publishAlert(const std::string& message, const std::string& subject);
+  Outcome publishPrediction(const msg::Bar& bar, double logit, std::int64_t event_time_ns, std::uint64_t sequence, process::OutputStream& output);
+
+  std::filesystem::path models_dir_;
+  std::int64_t interval_s_;
+  std::map<std::string, Series> series_;
+  std::unique_ptr<Model> model_;
+  std::string active_;   // what the pointer said when last read (or its error), and when it was written
+  std::filesystem::file_time_type active_stamp_{};
+  std::chrono::steady_clock::time_point next_check_{};
+  std::optional<std::string> pending_alert_;
+  std::string problem_;
+  std::uint64_t last_cause_ = 0;
 };
 
 }  // namespace rrr::infer

@@ -1,0 +1,134 @@
+// rrr-infer as a real process under load (a bar per symbol every 10 ms): models are switched
+// while bars flow without a bar left unpredicted; a model that gives NaN, or cannot be loaded, is
+// an Alert and no predictions, until a good one is activated.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "../supervisor/rrr_system.h"
+
+namespace rrr::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Status = std::map<std::string, nlohmann::json>;
+
+const fs::path kFixtures = fs::path(RRR_TEST_SOURCE_DIR) / "infer/fixtures";
+
+long long count(const RrrSystem& sut, const std::string& sql) {
+  const auto result = sut.db({"query", sql, "--format", "csv"});
+  const auto newline = result.output.find('\n');
+  return newline == std::string::npos ? -1 : std::atoll(result.output.c_str() + newline + 1);
+}
+
+std::vector<long long> column(const RrrSystem& sut, const std::string& sql) {
+  const auto result = sut.db({"query", sql, "--format", "csv"});
+  std::vector<long long> values;
+  std::istringstream lines(result.output);
+  std::string line;
+  std::getline(lines, line);   // header
+  while (std::getline(lines, line)) values.push_back(std::atoll(line.c_str()));
+  return values;
+}
+
+// Copies a fixture in as data/models/NAME/VERSION.
+fs::path install(const RrrSystem& sut, const std::string& fixture, const std::string& name, int version) {
+  const auto models = sut.root() / "data/models";
+  const auto dir = models / name / std::to_string(version);
+  fs::create_directories(dir);
+  fs::copy(kFixtures / fixture, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  auto doc = nlohmann::json::parse(std::ifstream(dir / "model.json"));
+  doc["name"] = name;
+  doc["version"] = version;
+  std::ofstream(dir / "model.json") << doc.dump();
+  return dir;
+}
+
+// Points data/models/active at NAME/VERSION, as activation does: write, then rename.
+void point(const RrrSystem& sut, const std::string& name, int version) {
+  const auto models = sut.root() / "data/models";
+  std::ofstream(models / "active.tmp") << name << "/" << version << "\n";
+  fs::rename(models / "active.tmp", models / "active");
+}
+
+void activate(const RrrSystem& sut, const std::string& fixture, const std::string& name, int version) {
+  install(sut, fixture, name, version);
+  point(sut, name, version);
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return false;
+}
+
+TEST(InferProcess, ModelsSwitchUnderLoadWithoutABarLeftUnpredicted) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto predicted_by = [&](const std::string& model, int version) {
+    return count(sut, "SELECT count(*) FROM ml_predictions WHERE model_id = '" + model + "' AND model_version = " + std::to_string(version));
+  };
+  ASSERT_TRUE(eventually([&] { return predicted_by("bar-body", 0) > 20; }, 20s)) << "the stand-in predicts before any model is active";
+  activate(sut, "torchscript_mlp", "pytorch-mlp", 1);
+  ASSERT_TRUE(eventually([&] { return predicted_by("pytorch-mlp", 1) > 50; }, 20s));
+  activate(sut, "torchscript_mlp", "pytorch-mlp", 2);
+  ASSERT_TRUE(eventually([&] { return predicted_by("pytorch-mlp", 2) > 50; }, 20s));
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+
+  for (const std::string symbol : {"BTCUSDT", "ETHUSDT"}) {
+    const auto predicted = column(sut, "SELECT bar_open_time_ns FROM ml_predictions WHERE symbol = '" + symbol + "' ORDER BY 1");
+    ASSERT_FALSE(predicted.empty());
+    const std::set<long long> predicted_set(predicted.begin(), predicted.end());
+    EXPECT_EQ(predicted_set.size(), predicted.size()) << symbol << ": one prediction per bar";
+    const auto bars = sut.db({"bars", symbol, "--interval", "60"});
+    ASSERT_EQ(bars.exit_code, 0) << bars.output;
+    std::istringstream lines(bars.output);
+    std::string line;
+    std::getline(lines, line);
+    std::size_t checked = 0;
+    while (std::getline(lines, line)) {
+      const long long open_ns = std::atoll(line.c_str());   // open_time_ns,symbol,...
+      if (open_ns < predicted.front() || open_ns > predicted.back()) continue;
+      EXPECT_TRUE(predicted_set.contains(open_ns)) << symbol << " bar " << line << " has no prediction";
+      ++checked;
+    }
+    EXPECT_GT(checked, 100u) << symbol;
+  }
+  // Each switch happened between bars: the versions' bars do not overlap.
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_predictions a JOIN ml_predictions b ON a.symbol = b.symbol AND "
+                       "a.bar_open_time_ns = b.bar_open_time_ns AND a.model_version != b.model_version"),
+            0);
+}
+
+TEST(InferProcess, NaNAndUnloadableModelsAreAlertsAndNoPredictions) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  activate(sut, "torchscript_nan", "nan", 1);
+  ASSERT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM alerts WHERE rule = 'model' AND message LIKE '%not finite%'") > 0; }, 20s));
+  EXPECT_TRUE(sut.waitFor([](const Status& s) {
+    return s.at("infer")["state"] == "Degraded" && s.at("infer")["last_exit"].get<std::string>().find("nan/1 not loaded") != std::string::npos;
+  }, 10s));
+  const auto before = count(sut, "SELECT count(*) FROM ml_predictions");
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_predictions"), before) << "no predictions while the active model is bad";
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_predictions WHERE model_id = 'nan'"), 0);
+
+  const auto broken = install(sut, "torchscript_mlp", "broken", 1);
+  std::ofstream(broken / "model.pt", std::ios::trunc) << "not a model";
+  point(sut, "broken", 1);
+  ASSERT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM alerts WHERE rule = 'model' AND message LIKE '%cannot load%'") > 0; }, 20s));
+
+  activate(sut, "torchscript_mlp", "good", 1);
+  EXPECT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_predictions WHERE model_id = 'good'") > 10; }, 20s));
+  EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("infer")["state"] == "Ready"; }, 10s));
+}
+
+}  // namespace
+}  // namespace rrr::testing
