@@ -8,7 +8,7 @@
 
 #include "features/feature_set.h"
 #include "features/indicator_spec.h"
-#include "ingest/market_file.h"
+#include "ingest/ohlcv_file.h"
 
 namespace {
 
@@ -23,38 +23,6 @@ struct Options {
   std::vector<std::string> indicators;
   std::vector<std::string> features;
 };
-
-Result<std::vector<features::Ohlcv>, std::string> readBars(const Options& options) {
-  ingest::MarketFileSpec spec{options.file};
-  if (options.format.empty()) {
-    const auto guessed = ingest::guessFormat(options.file);
-    if (!guessed.ok()) return makeError(guessed.error().message + " (name it with --format)");
-    spec.format = *guessed;
-  } else if (const auto format = ingest::formatFromName(options.format)) {
-    spec.format = *format;
-  } else {
-    return makeError("--format " + options.format + ": unknown (binance_klines, freqtrade_candles, csv)");
-  }
-  if (spec.format == ingest::FileFormat::kCsv) {
-    const auto unit = ingest::timeUnitFromName(options.time_unit);
-    if (!unit) return makeError("--time-unit " + options.time_unit + ": unknown (auto, s, ms, us, ns, datetime)");
-    spec.csv.time_unit = *unit;
-    spec.csv.columns = {{"time", options.time_column}, {"open", "open"}, {"high", "high"},
-                        {"low", "low"},                {"close", "close"}, {"volume", "volume"}};
-  }
-  if (spec.kind() != ingest::FileKind::kBars) return makeError(options.file + " holds trades, not bars");
-  const auto file = ingest::readMarketFile(spec);
-  if (!file.ok()) return makeError(file.error().message);
-  std::vector<features::Ohlcv> bars;
-  for (const auto& row : file->bars) {
-    if (row.parse_error) {
-      return makeError(file->naming.place(row.line) + ": " + *row.parse_error);
-    }
-    const auto real = [](std::int64_t e8) { return static_cast<double>(e8) / 1e8; };
-    bars.push_back({row.open_time_ns, real(row.open_e8), real(row.high_e8), real(row.low_e8), real(row.close_e8), real(row.volume_e8)});
-  }
-  return bars;
-}
 
 void printCell(const std::optional<double>& value) {
   if (value) std::printf(",%.10g", *value);
@@ -85,7 +53,7 @@ int run(const Options& options) {
     }
     feature_stream.emplace(std::move(stream).value());
   }
-  const auto bars = readBars(options);
+  const auto bars = ingest::readOhlcvFile({options.file, options.format, options.time_column, options.time_unit});
   if (!bars.ok()) {
     std::fprintf(stderr, "%s\n", bars.error().message.c_str());
     return 1;
