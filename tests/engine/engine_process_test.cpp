@@ -39,12 +39,12 @@ constexpr const char* kStrategies =
 constexpr const char* kPipelineStrategies =
     "settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.1, exit: 0.1, quantity: 0.01}]}";
 
-// 2000 minutes of a real BTC perpetual 1m file, replayed at 20000x (about 6 s): the same bytes on
-// md every run.
+// 2000 minutes of a real BTC perpetual 1m file, replayed at 10000x (about 12 s, so that the kills
+// still come mid-session after a slow start under sanitizers): the same bytes on md every run.
 std::string replayConfig() {
   auto config = pipelineConfig();
   replaceOnce(config, "settings: {pace: 6000x}",
-              "settings: {source: replay, pace: 20000x, aggregate: [5m], files: [{path: perp.csv, symbol: BTCUSDT, format: csv, "
+              "settings: {source: replay, pace: 10000x, aggregate: [5m], files: [{path: perp.csv, symbol: BTCUSDT, format: csv, "
               "time: datetime, columns: {time: timestamp, open: open, high: high, low: low, close: close, volume: volume}}]}");
   replaceOnce(config, "capacity: 4096, producer: ingest", "capacity: 65536, producer: ingest");
   replaceOnce(config, kPipelineStrategies, kStrategies);

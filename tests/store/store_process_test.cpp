@@ -61,6 +61,9 @@ TEST(StoreProcess, KilledRepeatedlyDuringAHeavyStreamAcrossAMonthItStoresEveryBa
     ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("store")["state"] == "Ready" && s.at("store")["pid"] != old_pid; }, 10s));
   }
   std::this_thread::sleep_for(200ms);
+  // Ten kills, and any restart the watchdog made on a loaded machine.
+  const int restarts = sut.status().at("store")["restarts"].get<int>();
+  EXPECT_GE(restarts, 10);
   ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
 
   const auto loaded = supervisor::loadConfig(sut.configPath(), binDirectory());
@@ -92,7 +95,7 @@ TEST(StoreProcess, KilledRepeatedlyDuringAHeavyStreamAcrossAMonthItStoresEveryBa
       "SELECT (SELECT count(*) FROM order_intents) + (SELECT count(*) FROM risk_decisions) + (SELECT count(*) FROM trades), "
       "(SELECT count(*) FROM audit_log WHERE kind = 'process_restart' AND subject = 'store')");
   ASSERT_TRUE(counts->step().value());
-  EXPECT_EQ(counts->columnInt(1), 10) << "one audit record per restart";
+  EXPECT_EQ(counts->columnInt(1), restarts) << "one audit record per restart";
   EXPECT_EQ(verdict->records, counts->columnInt(0) + counts->columnInt(1));
   EXPECT_GT(verdict->records, 0);
   ring::RingSegment::remove(loaded->ringPrefix() + "md");
