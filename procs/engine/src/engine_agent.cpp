@@ -314,10 +314,10 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(1)), ring::IdlePolicy::spinWindow(kPredictionSpin));
   } else if (needs_predictions_) {
     // The hot path runs through predictions; rrr-infer gives a heads-up as it takes a bar. Bars
-    // with no prediction are handled at the latest 20 ms later, as is the kill switch.
-    predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(20)), ring::IdlePolicy::headsUp(kPredictionSpin));
+    // with no prediction are handled at the latest 50 ms later, as is the kill switch.
+    predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kPredictionSpin));
   } else {
-    market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(20)), ring::IdlePolicy::headsUp(kMarketSpin));
+    market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kMarketSpin));
   }
 }
 

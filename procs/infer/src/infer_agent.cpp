@@ -84,10 +84,13 @@ void InferAgent::rebuildFeatures(Series& series) const {
 void InferAgent::checkActiveModel() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_check_) return;
-  next_check_ = now + 250ms;
+  next_check_ = now + 1s;
   std::error_code error;
   auto stamp = std::filesystem::last_write_time(models_dir_ / "active", error);
   if (error) stamp = {};
+  // Activation renames a new pointer into place, so its time changes: read it only then.
+  if (stamp == active_stamp_ && checked_once_) return;
+  checked_once_ = true;
   const auto pointer = activeModelDir(models_dir_);
   const std::string active = !pointer.ok() ? "error: " + pointer.error().message : pointer->has_value() ? (*pointer)->string() : "";
   if (active == active_ && stamp == active_stamp_) return;
@@ -139,8 +142,11 @@ int InferAgent::doWork() {
 process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, std::uint64_t sequence,
                                                     process::OutputStream& output) {
   const auto* bar = input.body_as_Bar();
-  if (bar == nullptr || bar->interval_s() != interval_s_) return Outcome::kDone;   // not for us
-  output.producer().headsUp();   // a prediction follows: the engine may spin for it
+  if (bar == nullptr) return Outcome::kDone;
+  // The engine waits on pred: wake it for every bar, so that one this process does not predict
+  // on (another interval) is handled as soon as it is read here, not at the engine's timeout.
+  output.producer().headsUp();
+  if (bar->interval_s() != interval_s_) return Outcome::kDone;   // not for us
   auto& series = series_[bar->symbol()->str()];
   const auto ohlcv = ohlcvOf(*bar);
   // A bar not newer than the last one (a retry after back-pressure, a replay) changes nothing.
@@ -189,7 +195,7 @@ process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& b
 }
 
 void InferAgent::idle(std::chrono::milliseconds max_wait) {
-  input().waitForMessage(std::min<std::chrono::milliseconds>(max_wait, 250ms), ring::IdlePolicy::headsUp(std::chrono::microseconds(500)));
+  input().waitForMessage(std::min<std::chrono::milliseconds>(max_wait, 1s), ring::IdlePolicy::headsUp(std::chrono::microseconds(500)));
 }
 
 }  // namespace rrr::infer

@@ -5,7 +5,7 @@
 // - Features come from common/features, one FeatureStream per symbol; the last kHistoryBars bars
 //   of each symbol are kept so that a newly activated model with other features starts warm.
 //   On start, the bars before the resume point are read back from md for the same reason.
-// - The pointer is checked every 250 ms; a new model is loaded between two bars (hot swap: no
+// - The pointer's time is checked every second; a new model is loaded between two bars (hot swap: no
 //   bar is skipped). A model that fails to load, or whose features are unknown or do not fit its
 //   inputs: an error in the log, an Alert on pred, and no predictions until a good one is
 //   activated (Degraded meanwhile). A NaN or infinite output: an Alert instead of that bar's
@@ -60,6 +60,7 @@ class InferAgent : public process::TransformAgent {
   std::unique_ptr<Model> model_;
   std::string active_;   // what the pointer said when last read (or its error), and when it was written
   std::filesystem::file_time_type active_stamp_{};
+  bool checked_once_ = false;
   std::chrono::steady_clock::time_point next_check_{};
   std::optional<std::string> pending_alert_;
   std::string problem_;
