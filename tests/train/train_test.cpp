@@ -12,6 +12,7 @@
 #include "train/mlp_trainer.h"
 #include "train/train_commands.h"
 #include "train/training_bars.h"
+#include "store/bar_import.h"
 #include "features/feature_set.h"
 
 namespace rrr::train {
@@ -102,6 +103,37 @@ TEST(TrainCommands, FitWritesAPackageThatLoadsAndActivates) {
   EXPECT_EQ(run({"activate", "tiny/9"}), 1);   // no such model: the pointer stays
   EXPECT_EQ(infer::activeModelDir(models)->value(), models / "tiny/1");
   fs::remove_all(models);
+}
+
+}  // namespace
+}  // namespace rrr::train
+
+namespace rrr::train {
+namespace {
+
+// market_data written by the store's import path, read back by `fit --db`.
+TEST(TrainCommands, FitReadsTheSymbolsBarsFromMarketData) {
+  const auto root = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-train-db");
+  const auto bars = syntheticBars(10, 3, "ETHUSDT");
+  std::vector<store::BarRecord> records;
+  for (const auto& bar : bars) {
+    const auto e8 = [](double value) { return static_cast<std::int64_t>(std::llround(value * 1e8)); };
+    records.push_back({bar.open_time_ns, e8(bar.open), e8(bar.high), e8(bar.low), e8(bar.close), e8(bar.volume), 0, 1});
+  }
+  store::MarketShards shards(root / "db");
+  std::filesystem::create_directories(root / "db");
+  const auto imported = store::importBars(shards, "ETHUSDT", 60, records);
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  std::vector<std::string> arguments{"rrr-train", "--models-dir", (root / "models").string(), "fit", "--name", "fromdb", "--db",
+                                     (root / "db").string(), "--symbol", "ETHUSDT", "--epochs", "2"};
+  std::vector<char*> argv;
+  for (auto& argument : arguments) argv.push_back(argument.data());
+  ASSERT_EQ(runTrainCli(static_cast<int>(argv.size()), argv.data()), 0);
+  const auto doc = nlohmann::json::parse(std::ifstream(root / "models/fromdb/1/model.json"));
+  EXPECT_EQ(doc.at("data").at("rows").get<std::size_t>(), bars.size() - 60 - 15);
+  EXPECT_NE(doc.at("data").at("source").get<std::string>().find("market_data"), std::string::npos);
+  EXPECT_EQ(doc.at("data").at("from_ns").get<std::int64_t>(), bars[60].open_time_ns);
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 
 #include "features/feature_set.h"
 #include "infer/model.h"
+#include "ingest/market_file.h"
 #include "ingest/ohlcv_file.h"
+#include "store/market_reader.h"
 #include "train/mlp_trainer.h"
 #include "train/training_bars.h"
 
@@ -25,6 +27,7 @@ struct FitOptions {
   std::uint64_t seed = 7;
   std::string symbol = "BTCUSDT";
   ingest::OhlcvFileOptions file;
+  std::string db_dir;           // market_data_YYYY_MM.db files: the symbol's 1m bars from them
   std::size_t horizon = 15;
   MlpOptions mlp;
   bool activate = false;
@@ -77,7 +80,19 @@ int activate(const fs::path& models_dir, const std::string& id) {
 int fit(const fs::path& models_dir, const FitOptions& options) {
   std::vector<features::Ohlcv> bars;
   std::string source;
-  if (!options.file.path.empty()) {
+  if (!options.db_dir.empty()) {
+    // Every month from 1970 to 2100 (the times the readers accept): each shard present is read.
+    const auto stored = store::readBars(options.db_dir, options.symbol, 60, 0, ingest::kLatestTimeNs);
+    if (!stored.ok()) {
+      std::fprintf(stderr, "%s\n", stored.error().message.c_str());
+      return 1;
+    }
+    const auto real = [](std::int64_t e8) { return static_cast<double>(e8) / 1e8; };
+    for (const auto& bar : *stored) {
+      bars.push_back({bar.open_time_ns, real(bar.open_e8), real(bar.high_e8), real(bar.low_e8), real(bar.close_e8), real(bar.volume_e8)});
+    }
+    source = "market_data in " + options.db_dir + ", " + options.symbol + " 1m";
+  } else if (!options.file.path.empty()) {
     auto read = ingest::readOhlcvFile(options.file);
     if (!read.ok()) {
       std::fprintf(stderr, "%s\n", read.error().message.c_str());
@@ -185,8 +200,9 @@ int runTrainCli(int argc, char** argv) {
   fit_command->add_option("--name", options.name, "the model's name")->required();
   fit_command->add_option("--synthetic-days", options.synthetic_days, "days of the synthetic market to train on")->check(CLI::Range(1, 3650));
   fit_command->add_option("--seed", options.seed, "the synthetic market's seed (and the trainer's)");
-  fit_command->add_option("--symbol", options.symbol, "the synthetic market's symbol");
+  fit_command->add_option("--symbol", options.symbol, "the symbol (synthetic market or --db)");
   fit_command->add_option("--file", options.file.path, "train on an OHLCV file instead");
+  fit_command->add_option("--db", options.db_dir, "train on --symbol's 1m bars in market_data (the folder of market_data_YYYY_MM.db, e.g. data/db)");
   fit_command->add_option("--format", options.file.format, "the file's format (default: guessed by name)");
   fit_command->add_option("--time-column", options.file.time_column, "csv: the time column");
   fit_command->add_option("--time-unit", options.file.time_unit, "csv: auto, s, ms, us, ns or datetime");
