@@ -1,5 +1,6 @@
 // rrr-bench-latency: the hot path through the real processes, under rrr-supervisor in a temporary
-// folder, with the built-in model and an ml_signal strategy that trades on every sign change:
+// folder, with the default model (trained first, as scripts/start does) and an ml_signal strategy
+// that trades on every sign change:
 //   - tick-to-order latency: from rrr-ingest publishing a bar to the paper venue accepting the
 //     order it led to (ingest -> infer -> engine -> risk -> engine's execution), p50 and p99. Read
 //     after the run from the md and exec rings: each message carries its wall-clock publish time.
@@ -153,6 +154,13 @@ int main(int argc, char** argv) {
   System system{fs::temp_directory_path() / ("rrr-bench-latency-" + std::to_string(getpid())),
                 fs::read_symlink("/proc/self/exe").parent_path() / "rrr-supervisor"};
   fs::create_directories(system.root);
+  // The default model, as scripts/start makes it.
+  const auto train = "'" + (system.supervisor.parent_path() / "rrr-train").string() + "' --models-dir '" +
+                     (system.root / "data/models").string() + "' fit --name default --activate > /dev/null 2>&1";
+  if (std::system(train.c_str()) != 0) {
+    std::fprintf(stderr, "training the default model failed: %s\n", train.c_str());
+    return 1;
+  }
 
   std::ofstream(system.root / "rrr.yml") << configText(pace);
   if (system.command("start") != 0) {
@@ -164,7 +172,8 @@ int main(int argc, char** argv) {
   system.command("stop");
 
   std::ofstream(system.root / "rrr.yml") << configText("fast");
-  fs::remove_all(system.root / "data");
+  fs::remove_all(system.root / "data/db");   // the model stays
+  fs::remove_all(system.root / "data/engine");
   if (system.command("start") != 0) {
     std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
     return 1;

@@ -30,11 +30,11 @@ void printCell(const std::optional<double>& value) {
 }
 
 int run(const Options& options) {
-  const auto convention = options.convention == "tulip" ? features::Convention::kTulip : features::Convention::kTaLib;
   if (options.convention != "talib" && options.convention != "tulip") {
     std::fprintf(stderr, "--convention %s: expected talib or tulip\n", options.convention.c_str());
     return 2;
   }
+  const auto convention = options.convention == "tulip" ? features::Convention::kTulip : features::Convention::kTaLib;
   std::vector<features::IndicatorSpec> indicators;
   for (const auto& text : options.indicators) {
     auto spec = features::IndicatorSpec::parse(text, convention);

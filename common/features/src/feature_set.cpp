@@ -1,9 +1,10 @@
 #include "features/feature_set.h"
 
-#include <charconv>
 #include <cmath>
 #include <deque>
 #include <numbers>
+
+#include "parameter_list.h"
 
 namespace rrr::features {
 namespace {
@@ -135,23 +136,19 @@ class TimeOfDay : public Feature {
   bool sine_;
 };
 
-Result<std::vector<std::size_t>, std::string> argumentsOf(const std::string& name, const std::string& list, std::size_t count) {
-  std::vector<std::size_t> values;
-  std::size_t start = 0;
-  while (start <= list.size() && !list.empty()) {
-    const auto end = std::min(list.find(',', start), list.size());
-    std::size_t value = 0;
-    const auto [ptr, error] = std::from_chars(list.data() + start, list.data() + end, value);
-    if (error != std::errc() || ptr != list.data() + end || value < 1 || value > 100000) {
-      return makeError("feature '" + name + "': '" + list.substr(start, end - start) + "' is not a whole number from 1 to 100000");
-    }
-    values.push_back(value);
-    start = end + 1;
+// Exactly `count` periods.
+Result<std::vector<std::size_t>, std::string> periodsOf(const std::string& name, const std::string& list, std::size_t count) {
+  const std::string what = "feature '" + name + "'";
+  RRR_ASSIGN_OR_RETURN(const auto numbers, parameterList(what, list));
+  if (numbers.size() != count) {
+    return makeError(what + ": expected " + std::to_string(count) + " parameter(s), got " + std::to_string(numbers.size()));
   }
-  if (values.size() != count) {
-    return makeError("feature '" + name + "': expected " + std::to_string(count) + " parameter(s), got " + std::to_string(values.size()));
+  std::vector<std::size_t> periods;
+  for (const double number : numbers) {
+    RRR_ASSIGN_OR_RETURN(const auto period, periodOf(what, number));
+    periods.push_back(period);
   }
-  return values;
+  return periods;
 }
 
 }  // namespace
@@ -165,7 +162,7 @@ Result<std::unique_ptr<Feature>, std::string> makeFeature(const std::string& nam
   const auto colon = name.find(':');
   const std::string kind = name.substr(0, colon);
   const std::string list = colon == std::string::npos ? "" : name.substr(colon + 1);
-  const auto with = [&](std::size_t count) { return argumentsOf(name, list, count); };
+  const auto with = [&](std::size_t count) { return periodsOf(name, list, count); };
   if (kind == "tod_sin" || kind == "tod_cos") {
     RRR_ASSIGN_OR_RETURN(const auto none, with(0));
     (void)none;

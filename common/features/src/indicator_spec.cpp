@@ -1,39 +1,13 @@
 #include "features/indicator_spec.h"
 
-#include <charconv>
 #include <memory>
-#include <sstream>
+
+#include "parameter_list.h"
 
 namespace rrr::features {
 namespace {
 
 using Values = std::vector<std::optional<double>>;
-
-Result<std::vector<double>, std::string> numbersOf(const std::string& text, const std::string& list) {
-  std::vector<double> numbers;
-  std::size_t start = 0;
-  while (start <= list.size() && !list.empty()) {
-    const auto end = std::min(list.find(',', start), list.size());
-    const std::string item = list.substr(start, end - start);
-    double value = 0;
-    const auto [ptr, error] = std::from_chars(item.data(), item.data() + item.size(), value);
-    if (item.empty() || error != std::errc() || ptr != item.data() + item.size()) {
-      return makeError("indicator '" + text + "': '" + item + "' is not a number");
-    }
-    numbers.push_back(value);
-    start = end + 1;
-  }
-  return numbers;
-}
-
-Result<std::size_t, std::string> periodOf(const std::string& text, double value) {
-  if (value < 1 || value > 100000 || value != static_cast<double>(static_cast<std::size_t>(value))) {
-    std::ostringstream shown;
-    shown << value;
-    return makeError("indicator '" + text + "': a period must be a whole number from 1 to 100000, not " + shown.str());
-  }
-  return static_cast<std::size_t>(value);
-}
 
 Values one(std::optional<double> value) { return {value}; }
 
@@ -42,14 +16,15 @@ Values one(std::optional<double> value) { return {value}; }
 Result<IndicatorSpec, std::string> IndicatorSpec::parse(const std::string& text, Convention convention) {
   const auto colon = text.find(':');
   const std::string name = text.substr(0, colon);
-  RRR_ASSIGN_OR_RETURN(const auto numbers, numbersOf(text, colon == std::string::npos ? "" : text.substr(colon + 1)));
+  const std::string what = "indicator '" + text + "'";
+  RRR_ASSIGN_OR_RETURN(const auto numbers, parameterList(what, colon == std::string::npos ? "" : text.substr(colon + 1)));
   const auto expect = [&](std::size_t least, std::size_t most, const char* form) -> Status<std::string> {
-    if (numbers.size() < least || numbers.size() > most) return makeError("indicator '" + text + "': expected " + form);
+    if (numbers.size() < least || numbers.size() > most) return makeError(what + ": expected " + form);
     return {};
   };
   std::vector<std::size_t> periods;
   for (std::size_t i = 0; i < numbers.size() && name != "bbands" && name != "stddev"; ++i) {
-    RRR_ASSIGN_OR_RETURN(const auto period, periodOf(text, numbers[i]));
+    RRR_ASSIGN_OR_RETURN(const auto period, periodOf(what, numbers[i]));
     periods.push_back(period);
   }
   IndicatorSpec spec;
@@ -89,7 +64,7 @@ Result<IndicatorSpec, std::string> IndicatorSpec::parse(const std::string& text,
   } else if (name == "stddev") {
     status = expect(1, 2, "stddev:N or stddev:N,K");
     if (status.ok()) {
-      RRR_ASSIGN_OR_RETURN(const auto period, periodOf(text, numbers[0]));
+      RRR_ASSIGN_OR_RETURN(const auto period, periodOf(what, numbers[0]));
       spec.columns_ = {text};
       spec.update_ = [sd = std::make_shared<StdDev>(period, numbers.size() > 1 ? numbers[1] : 1.0)](const Ohlcv& bar) {
         return one(sd->update(bar.close));
@@ -98,7 +73,7 @@ Result<IndicatorSpec, std::string> IndicatorSpec::parse(const std::string& text,
   } else if (name == "bbands") {
     status = expect(1, 3, "bbands:N, bbands:N,K or bbands:N,KUP,KDOWN");
     if (status.ok()) {
-      RRR_ASSIGN_OR_RETURN(const auto period, periodOf(text, numbers[0]));
+      RRR_ASSIGN_OR_RETURN(const auto period, periodOf(what, numbers[0]));
       const double up = numbers.size() > 1 ? numbers[1] : 2.0;
       const double down = numbers.size() > 2 ? numbers[2] : up;
       spec.columns_ = {"bbands_lower", "bbands_middle", "bbands_upper"};

@@ -41,13 +41,7 @@ std::unique_ptr<InferAgent> InferAgent::create(process::ProcessRuntime& runtime)
 }
 
 InferAgent::InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s)
-    : TransformAgent(std::move(md), std::move(pred)), models_dir_(std::move(models_dir)), interval_s_(interval_s) {
-  if (const auto last = output().producer().lastPublished()) {
-    if (const auto decoded = messages::decode(*last); decoded.ok() && decoded.value()->cause_sequence()) {
-      last_cause_ = *decoded.value()->cause_sequence();
-    }
-  }
-}
+    : TransformAgent(std::move(md), std::move(pred)), models_dir_(std::move(models_dir)), interval_s_(interval_s) {}
 
 // The bars before the resume point that md still holds, so that features are warm at once.
 void InferAgent::warmFromRing() {
@@ -89,51 +83,51 @@ void InferAgent::checkActiveModel() {
   auto stamp = std::filesystem::last_write_time(models_dir_ / "active", error);
   if (error) stamp = {};
   // Activation renames a new pointer into place, so its time changes: read it only then.
-  if (stamp == active_stamp_ && checked_once_) return;
-  checked_once_ = true;
-  const auto pointer = activeModelDir(models_dir_);
-  const std::string active = !pointer.ok() ? "error: " + pointer.error().message : pointer->has_value() ? (*pointer)->string() : "";
-  if (active == active_ && stamp == active_stamp_) return;
-  active_ = active;
+  if (active_stamp_ && stamp == *active_stamp_) return;
   active_stamp_ = stamp;
-  model_.reset();
-  for (auto& [symbol, series] : series_) rebuildFeatures(series);
-  if (!pointer.ok()) {
-    problem_ = pointer.error().message;
-    spdlog::error("{}; no predictions until it is fixed", problem_);
-    pending_alert_ = problem_;
-    return;
-  }
-  problem_.clear();
-  if (!pointer->has_value()) {
-    spdlog::info("no model is active: predicting with the built-in bar-body score");
-    return;
-  }
-  auto package = readModelPackage(**pointer);
-  auto model = package.ok() ? Model::load(*package) : Result<std::unique_ptr<Model>, std::string>(makeError(package.error().message));
-  if (!model.ok()) {
-    problem_ = "model " + (*pointer)->string() + " not loaded: " + model.error().message;
-    spdlog::error("{}; no predictions until a good model is activated", problem_);
-    pending_alert_ = problem_;
-    return;
-  }
-  spdlog::info("model {} active ({} features, horizon {} bars)", (*model)->package().id(), (*model)->package().features.size(),
-               (*model)->package().horizon_bars);
-  model_ = std::move(model).value();
+  model_ = loadActiveModel();
   for (auto& [symbol, series] : series_) rebuildFeatures(series);
 }
 
-bool InferAgent::publishAlert(const std::string& message, const std::string& subject) {
+// The model the pointer names; nothing with problem_ set (and an Alert due) if it cannot be used,
+// nothing with problem_ clear if no model is active (the stand-in predicts).
+std::unique_ptr<Model> InferAgent::loadActiveModel() {
+  problem_.clear();
+  active_.clear();
+  const auto pointer = activeModelDir(models_dir_);
+  if (!pointer.ok()) {
+    problem_ = pointer.error().message;
+  } else if (!pointer->has_value()) {
+    spdlog::info("no model is active: predicting with the built-in bar-body score");
+    return nullptr;
+  } else {
+    active_ = (*pointer)->string();
+    auto package = readModelPackage(**pointer);
+    auto model = package.ok() ? Model::load(*package) : Result<std::unique_ptr<Model>, std::string>(makeError(package.error().message));
+    if (model.ok()) {
+      spdlog::info("model {} active ({} features, horizon {} bars)", (*model)->package().id(), (*model)->package().features.size(),
+                   (*model)->package().horizon_bars);
+      return std::move(model).value();
+    }
+    problem_ = "model " + active_ + " not loaded: " + model.error().message;
+  }
+  spdlog::error("{}; no predictions until a good model is activated", problem_);
+  pending_alert_ = problem_;
+  return nullptr;
+}
+
+ring::PublishStatus InferAgent::publishAlert(const std::string& message, std::string_view subject, std::int64_t event_time_ns,
+                                             std::optional<std::uint64_t> cause) {
   auto& fbb = output().startMessage();
   const auto alert = msg::CreateAlert(fbb, msg::Severity::Critical, fbb.CreateString("model"),
                                       fbb.CreateString(message.substr(0, messages::kMaxTextLength)), fbb.CreateString(subject));
-  return output().publish(alert, messages::wallClockNs(), last_cause_) == ring::PublishStatus::kOk;
+  return output().publish(alert, event_time_ns, cause);
 }
 
 int InferAgent::doWork() {
   checkActiveModel();
   if (pending_alert_) {
-    if (!publishAlert(*pending_alert_, active_)) return 0;
+    if (publishAlert(*pending_alert_, active_, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return 0;
     pending_alert_.reset();
   }
   return TransformAgent::doWork();
@@ -168,13 +162,7 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
   const auto logits = model_->predict({*series.row});
   if (!logits.ok()) {
     spdlog::error("{} on {} at {}: no prediction", logits.error().message, bar->symbol()->str(), bar->open_time_ns());
-    auto& fbb = output.startMessage();
-    const auto alert = msg::CreateAlert(fbb, msg::Severity::Critical, fbb.CreateString("model"),
-                                        fbb.CreateString(logits.error().message.substr(0, messages::kMaxTextLength)),
-                                        fbb.CreateString(bar->symbol()->string_view()));
-    const auto outcome = process::outcomeOf(output.publish(alert, input.event_time_ns(), sequence));
-    if (outcome == Outcome::kDone) last_cause_ = sequence;
-    return outcome;
+    return process::outcomeOf(publishAlert(logits.error().message, bar->symbol()->string_view(), input.event_time_ns(), sequence));
   }
   return publishPrediction(*bar, (*logits)[0], input.event_time_ns(), sequence, output);
 }
@@ -189,9 +177,7 @@ process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& b
   const auto prediction = msg::CreatePrediction(fbb, fbb.CreateString(bar.symbol()->string_view()), fbb.CreateString(model_id),
                                                 model_ ? model_->package().version : 0, bar.open_time_ns(),
                                                 model_ ? model_->package().horizon_bars : 1, score, probabilities, std::fabs(score));
-  const auto outcome = process::outcomeOf(output.publish(prediction, event_time_ns, sequence));
-  if (outcome == Outcome::kDone) last_cause_ = sequence;
-  return outcome;
+  return process::outcomeOf(output.publish(prediction, event_time_ns, sequence));
 }
 
 void InferAgent::idle(std::chrono::milliseconds max_wait) {

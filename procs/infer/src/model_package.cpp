@@ -8,11 +8,8 @@
 #include "features/feature_set.h"
 
 namespace rrr::infer {
-namespace {
 
 using nlohmann::json;
-
-}  // namespace
 
 Result<ModelPackage, std::string> readModelPackage(const std::filesystem::path& dir) {
   const auto path = dir / "model.json";

@@ -11,6 +11,9 @@
 namespace rrr::infer {
 namespace {
 
+// LibTorch's messages carry a C++ backtrace after the first line.
+std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 torch::Tensor normalizedInput(const ModelPackage& package, const std::vector<std::vector<double>>& rows) {
   const auto width = static_cast<std::int64_t>(package.features.size());
   auto input = torch::empty({static_cast<std::int64_t>(rows.size()), width}, torch::kFloat32);
@@ -44,7 +47,7 @@ class TorchScriptModel : public Model {
   }
   Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) override {
     try {
-      torch::NoGradGuard no_grad;
+      c10::InferenceMode inference;   // no autograd bookkeeping at all
       const auto output = module_.forward({normalizedInput(package(), rows)});
       if (!output.isTensor()) return makeError(package().id() + ": forward did not return a tensor");
       return logitsOf(package(), output.toTensor(), rows.size());
@@ -52,8 +55,6 @@ class TorchScriptModel : public Model {
       return makeError(package().id() + ": forward failed: " + firstLine(e.what()));
     }
   }
-
-  static std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
  private:
   torch::jit::Module module_;
@@ -64,10 +65,10 @@ class MlpModel : public Model {
   MlpModel(ModelPackage package, torch::nn::Sequential net) : Model(std::move(package)), net_(std::move(net)) { net_->eval(); }
   Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) override {
     try {
-      torch::NoGradGuard no_grad;
+      c10::InferenceMode inference;   // no autograd bookkeeping at all
       return logitsOf(package(), net_->forward(normalizedInput(package(), rows)), rows.size());
     } catch (const std::exception& e) {
-      return makeError(package().id() + ": forward failed: " + TorchScriptModel::firstLine(e.what()));
+      return makeError(package().id() + ": forward failed: " + firstLine(e.what()));
     }
   }
 
@@ -78,6 +79,9 @@ class MlpModel : public Model {
 }  // namespace
 
 Result<std::unique_ptr<Model>, std::string> Model::load(const ModelPackage& package) {
+  // One row per bar is far too small to share out; threads would only wake and contend for the
+  // cores the other processes of the hot path need.
+  torch::set_num_threads(1);
   std::unique_ptr<Model> model;
   try {
     if (package.kind == "torchscript") {
@@ -88,7 +92,7 @@ Result<std::unique_ptr<Model>, std::string> Model::load(const ModelPackage& pack
       model = std::make_unique<MlpModel>(package, std::move(net));
     }
   } catch (const std::exception& e) {
-    return makeError(package.weights.string() + ": cannot load: " + TorchScriptModel::firstLine(e.what()));
+    return makeError(package.weights.string() + ": cannot load: " + firstLine(e.what()));
   }
   const auto check = model->predict({std::vector<double>(package.features.size(), 0.0)});
   if (!check.ok()) return makeError(package.weights.string() + ": refused: " + check.error().message);

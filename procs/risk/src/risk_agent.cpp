@@ -29,11 +29,6 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
                                                         std::move(limits).value(), std::move(switches)));
   recoverFromRings(agent->exec_.consumer().segment(), agent->output().producer().segment(), agent->input().consumer().segment(),
                    agent->tracker_, agent->gate_);
-  if (const auto last = agent->output().producer().lastPublished()) {
-    if (const auto decoded = messages::decode(*last); decoded.ok() && decoded.value()->cause_sequence()) {
-      agent->last_cause_ = *decoded.value()->cause_sequence();
-    }
-  }
   agent->refreshSwitches();   // before the first intent, and before this process says it is ready
   return agent;
 }
@@ -67,7 +62,7 @@ bool RiskAgent::publishLimits() {
   std::vector<flatbuffers::Offset<msg::RiskLimitValue>> values;
   for (const auto& [name, value] : limitRows(gate_.limits())) values.push_back(msg::CreateRiskLimitValue(fbb, fbb.CreateString(name), value));
   const auto body = msg::CreateRiskLimitSet(fbb, fbb.CreateVector(values));
-  if (output().publish(body, messages::wallClockNs(), last_cause_) != ring::PublishStatus::kOk) return false;
+  if (output().publish(body, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
   limits_pending_ = false;
   return true;
 }
@@ -96,7 +91,7 @@ bool RiskAgent::refreshSwitches() {
                                           applied_.kill_switch || applied_.halt ? msg::Severity::Critical : msg::Severity::Warning, 0, 0,
                                           0, 0, applied_.kill_switch.has_value(), applied_.halt.has_value(),
                                           fbb.CreateString(detail.substr(0, 512)));
-  if (output().publish(event, messages::wallClockNs(), last_cause_) != ring::PublishStatus::kOk) return false;
+  if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
   event_pending_ = false;
   return true;
 }
@@ -153,7 +148,6 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
       tracker_.onApproved(output.producer().nextSequence() - 1, intent->symbol()->str(),
                           intent->side() == msg::Side::Buy ? intent->quantity_e8() : -intent->quantity_e8());
     }
-    last_cause_ = sequence;
     decided_.reset();
   }
   return outcome;

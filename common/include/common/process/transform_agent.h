@@ -25,13 +25,16 @@ class TransformAgent : public Agent {
   virtual Outcome handle(const msg::Envelope& input, std::uint64_t sequence, OutputStream& output) = 0;
 
   InputStream& input() { return input_; }
-  // For a message that follows no single input (a state change): give it the cause of the last
-  // output, so that resuming after it skips nothing and repeats nothing.
   OutputStream& output() { return output_; }
+  // The input sequence the last output came from (nothing before the first). A message that
+  // follows no single input (a state change, an alert) takes it as its cause, so that resuming
+  // after it skips nothing and repeats nothing.
+  std::optional<std::uint64_t> lastCause() const { return last_cause_; }
 
  private:
   InputStream input_;
   OutputStream output_;
+  std::optional<std::uint64_t> last_cause_;
 };
 
 // Converts a publish status into the outcome of handling the input.

@@ -50,21 +50,21 @@ class InferAgent : public process::TransformAgent {
   InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s);
   void warmFromRing();
   void checkActiveModel();
+  std::unique_ptr<Model> loadActiveModel();
   void rebuildFeatures(Series& series) const;
-  bool publishAlert(const std::string& message, const std::string& subject);
+  ring::PublishStatus publishAlert(const std::string& message, std::string_view subject, std::int64_t event_time_ns,
+                                   std::optional<std::uint64_t> cause);
   Outcome publishPrediction(const msg::Bar& bar, double logit, std::int64_t event_time_ns, std::uint64_t sequence, process::OutputStream& output);
 
   std::filesystem::path models_dir_;
   std::int64_t interval_s_;
   std::map<std::string, Series> series_;
   std::unique_ptr<Model> model_;
-  std::string active_;   // what the pointer said when last read (or its error), and when it was written
-  std::filesystem::file_time_type active_stamp_{};
-  bool checked_once_ = false;
+  std::string active_;   // the folder the pointer named when last read
+  std::optional<std::filesystem::file_time_type> active_stamp_;   // the pointer's time then
   std::chrono::steady_clock::time_point next_check_{};
   std::optional<std::string> pending_alert_;
-  std::string problem_;
-  std::uint64_t last_cause_ = 0;
+  std::string problem_;   // why nothing is predicted; empty while predicting
 };
 
 }  // namespace rrr::infer

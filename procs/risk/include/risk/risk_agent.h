@@ -55,7 +55,6 @@ class RiskAgent : public process::TransformAgent {
   std::optional<std::int64_t> switches_version_;   // of the folder when applied_ was read
   bool event_pending_ = false;
   AccountView account_;
-  std::optional<std::uint64_t> last_cause_;
   std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
 };
 
