@@ -25,7 +25,7 @@ std::string configText(const std::string& pace) {
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
 rings:
   md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store, engine], lossy: [monitor, risk]}
-  pred:     {slot_bytes: 512, capacity: 16384, producer: infer,  durable: [engine, store], lossy: [monitor]}
+  pred:     {slot_bytes: 2048, capacity: 16384, producer: infer,  durable: [engine, store], lossy: [monitor]}
   intent:   {slot_bytes: 512, capacity: 16384, producer: engine, durable: [risk, store], lossy: [monitor]}
   decision: {slot_bytes: 512, capacity: 16384, producer: risk,   durable: [engine, store], lossy: [monitor]}
   exec:     {slot_bytes: 1024, capacity: 16384, producer: engine, durable: [store], lossy: [monitor, risk]}

@@ -77,6 +77,12 @@ std::vector<std::vector<std::byte>> sampleOfEveryMessageType() {
   next([&] {
     return CreateRiskLimitSet(fbb, fbb.CreateVector(std::vector{CreateRiskLimitValue(fbb, fbb.CreateString("max_position.BTCUSDT"), 0.5)}));
   });
+  next([&] {
+    return CreateModelRecord(fbb, fbb.CreateString("default"), 3, fbb.CreateString("data/models/default/3"), fbb.CreateString("gru"),
+                             fbb.CreateVector(std::vector{fbb.CreateString("ret:1"), fbb.CreateString("rsi:14")}), 16, 15,
+                             fbb.CreateString(R"({"test": {"accuracy": 0.64}})"), 1000, 2000, 3000);
+  });
+  next([&] { return CreateActiveModel(fbb, fbb.CreateString("default"), 3); });
   return samples;
 }
 

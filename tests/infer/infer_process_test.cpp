@@ -1,6 +1,8 @@
-// rrr-infer as a real process under load (a bar per symbol every 10 ms): models are switched
-// while bars flow without a bar left unpredicted; a model that gives NaN, or cannot be loaded, is
-// an Alert and no predictions, until a good one is activated.
+// rrr-infer as a real process under load (a bar per symbol every 10 ms): models (on one row, and
+// a GRU over a window) are switched while bars flow without a bar left unpredicted; a model that
+// gives NaN, or cannot be loaded, is an Alert and no predictions, until a good one is activated;
+// every model folder, trained before the start or while running, is registered in ml_models with
+// its test metrics, and the one predicting is marked active.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -80,6 +82,11 @@ TEST(InferProcess, ModelsSwitchUnderLoadWithoutABarLeftUnpredicted) {
   ASSERT_TRUE(eventually([&] { return predicted_by("pytorch-mlp", 1) > 50; }, 20s));
   activate(sut, "torchscript_mlp", "pytorch-mlp", 2);
   ASSERT_TRUE(eventually([&] { return predicted_by("pytorch-mlp", 2) > 50; }, 20s));
+  // A GRU over 6 rows: its window is full at once from the bars already seen.
+  activate(sut, "torchscript_gru", "pytorch-gru", 1);
+  ASSERT_TRUE(eventually([&] { return predicted_by("pytorch-gru", 1) > 50; }, 20s));
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_models WHERE active = 1 AND model_id = 'pytorch-gru' AND window_rows = 6"), 1);
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_models WHERE active = 0 AND model_id = 'pytorch-mlp' AND kind = 'torchscript'"), 2);
   ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
 
   for (const std::string symbol : {"BTCUSDT", "ETHUSDT"}) {
@@ -101,9 +108,9 @@ TEST(InferProcess, ModelsSwitchUnderLoadWithoutABarLeftUnpredicted) {
     }
     EXPECT_GT(checked, 100u) << symbol;
   }
-  // Each switch happened between bars: the versions' bars do not overlap.
+  // Each switch happened between bars: the models' bars do not overlap.
   EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_predictions a JOIN ml_predictions b ON a.symbol = b.symbol AND "
-                       "a.bar_open_time_ns = b.bar_open_time_ns AND a.model_version != b.model_version"),
+                       "a.bar_open_time_ns = b.bar_open_time_ns AND (a.model_id, a.model_version) != (b.model_id, b.model_version)"),
             0);
 }
 
@@ -115,6 +122,8 @@ TEST(InferProcess, NaNAndUnloadableModelsAreAlertsAndNoPredictions) {
   EXPECT_TRUE(sut.waitFor([](const Status& s) {
     return s.at("infer")["state"] == "Degraded" && s.at("infer")["last_exit"].get<std::string>().find("nan/1 not loaded") != std::string::npos;
   }, 10s));
+  EXPECT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_models WHERE model_id = 'nan'") == 1; }, 10s));
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_models WHERE active = 1"), 0) << "no model is predicting";
   const auto before = count(sut, "SELECT count(*) FROM ml_predictions");
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_predictions"), before) << "no predictions while the active model is bad";
@@ -128,6 +137,48 @@ TEST(InferProcess, NaNAndUnloadableModelsAreAlertsAndNoPredictions) {
   activate(sut, "torchscript_mlp", "good", 1);
   EXPECT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_predictions WHERE model_id = 'good'") > 10; }, 20s));
   EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("infer")["state"] == "Ready"; }, 10s));
+}
+
+int train(const RrrSystem& sut, const std::string& arguments) {
+  const auto command = binDirectory() + "/rrr-train --models-dir " + (sut.root() / "data/models").string() + " " + arguments + " >/dev/null 2>&1";
+  return std::system(command.c_str());
+}
+
+std::string text(const RrrSystem& sut, const std::string& sql) {
+  const auto result = sut.db({"query", sql, "--format", "csv"});
+  const auto newline = result.output.find('\n');
+  return newline == std::string::npos ? "" : result.output.substr(newline + 1, result.output.find('\n', newline + 1) - newline - 1);
+}
+
+TEST(InferProcess, ModelsAreRegisteredInMlModelsWithTheirTestMetrics) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(train(sut, "fit --name early --synthetic-days 8 --epochs 2 --activate"), 0);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_models WHERE model_id = 'early' AND active = 1") == 1; }, 20s));
+  const auto doc = nlohmann::json::parse(std::ifstream(sut.root() / "data/models/early/1/model.json"));
+  for (const std::string metric : {"accuracy", "loss"}) {
+    const auto value = doc.at("metrics").at("test").at(metric).get<double>();
+    EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_models WHERE model_id = 'early' AND abs(json_extract(metrics_json, '$.test." + metric +
+                             "') - " + std::to_string(value) + ") < 1e-6"), 1) << metric << " " << value;
+  }
+  EXPECT_EQ(count(sut, "SELECT train_from_ns FROM ml_models WHERE model_id = 'early'"), doc.at("data").at("from_ns").get<long long>());
+  EXPECT_EQ(count(sut, "SELECT train_to_ns FROM ml_models WHERE model_id = 'early'"), doc.at("data").at("train_to_ns").get<long long>());
+  EXPECT_EQ(count(sut, "SELECT json_array_length(features) FROM ml_models WHERE model_id = 'early'"), static_cast<long long>(doc.at("features").size()));
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_models, json_each(ml_models.features) WHERE value = 'macd:12,26,9'"), 1);
+
+  // Trained while the system runs: registered within seconds, not active until activated.
+  ASSERT_EQ(train(sut, "fit --name late --kind gru --window 4 --hidden 8 --synthetic-days 8 --epochs 1"), 0);
+  ASSERT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_models WHERE model_id = 'late' AND kind = 'gru' AND window_rows = 4 AND active = 0") == 1; }, 20s));
+  ASSERT_EQ(train(sut, "activate late/1"), 0);
+  ASSERT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_predictions WHERE model_id = 'late'") > 10; }, 20s));
+  EXPECT_TRUE(eventually([&] { return text(sut, "SELECT group_concat(model_id) FROM ml_models WHERE active = 1") == "late"; }, 10s));
+
+  // A restart announces them again: the rows are replaced, not added.
+  const auto infer = sut.pidOf("infer");
+  ASSERT_EQ(sut.supervisor({"restart", "infer"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("infer")["pid"] != infer && s.at("infer")["state"] == "Ready"; }, 20s));
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_models"), 2);
+  EXPECT_EQ(text(sut, "SELECT group_concat(model_id) FROM ml_models WHERE active = 1"), "late");
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
-// Models on disk: a TorchScript module exported by PyTorch gives PyTorch's outputs; rrr-train's
-// MLP weights load into the same layers; corrupt, mismatched and NaN-giving models are refused
+// Models on disk: TorchScript modules exported by PyTorch (an MLP on a row, a GRU over a window)
+// give PyTorch's outputs; rrr-train's MLP and GRU weights load into the same layers; corrupt, mismatched and NaN-giving models are refused
 // with an error that names what is wrong.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "infer/mlp.h"
 #include "infer/model.h"
+#include "infer/networks.h"
 #include "support/unique_name.h"
 
 namespace rrr::infer {
@@ -58,6 +58,55 @@ TEST_F(ModelLoading, TorchScriptFromPyTorchMatchesItsOutputsTo1e5) {
   for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR((*(*model)->predict({rows[i]}))[0], logits[i], 1e-5);
 }
 
+// The window's layout is PyTorch's batch_first: [windows, rows oldest first, features].
+TEST_F(ModelLoading, TorchScriptGruOverAWindowMatchesPyTorchTo1e5) {
+  const auto package = readModelPackage(kFixtures / "torchscript_gru");
+  ASSERT_TRUE(package.ok()) << package.error().message;
+  ASSERT_EQ(package->window, 6u);
+  auto model = Model::load(*package);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const auto expected = nlohmann::json::parse(std::ifstream(kFixtures / "torchscript_gru/expected.json"));
+  const auto rows = expected.at("rows").get<std::vector<std::vector<double>>>();
+  const auto logits = expected.at("logits").get<std::vector<double>>();
+  ASSERT_EQ(logits.size(), rows.size() - 5);
+  const auto got = (*model)->predict(rows);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->size(), logits.size());
+  for (std::size_t i = 0; i < logits.size(); ++i) EXPECT_NEAR((*got)[i], logits[i], 1e-5) << "window " << i;
+  // One window at a time, as rrr-infer predicts each bar.
+  const std::vector<std::vector<double>> last(rows.end() - 6, rows.end());
+  EXPECT_NEAR((*(*model)->predict(last))[0], logits.back(), 1e-5);
+  const auto short_input = (*model)->predict({rows.begin(), rows.begin() + 5});
+  ASSERT_FALSE(short_input.ok());
+  EXPECT_NE(short_input.error().message.find("5 rows for a window of 6"), std::string::npos) << short_input.error().message;
+}
+
+TEST_F(ModelLoading, RrrTrainGruWeightsLoadIntoTheSameLayers) {
+  torch::manual_seed(4);
+  Network net("gru", 2, {6}, 2);
+  net.save((dir_ / "weights.pt").string());
+  std::ofstream(dir_ / "model.json") << R"({"name": "g", "version": 1, "kind": "gru", "file": "weights.pt", "hidden": [6], "layers": 2,
+    "window": 3, "features": ["ret:1", "rsi:14"], "normalization": {"mean": [0, 0.5], "std": [1, 2]}, "horizon_bars": 15, "output": "logit"})";
+  const auto package = readModelPackage(dir_);
+  ASSERT_TRUE(package.ok()) << package.error().message;
+  auto model = Model::load(*package);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const std::vector<std::vector<double>> rows{{0.01, 0.7}, {-0.02, 0.3}, {0.0, 0.5}, {0.03, 0.9}};
+  const auto got = (*model)->predict(rows);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  ASSERT_EQ(got->size(), 2u);
+  torch::NoGradGuard no_grad;
+  net.train(false);
+  for (std::size_t first = 0; first < 2; ++first) {
+    auto window = torch::empty({1, 3, 2});
+    for (std::int64_t r = 0; r < 3; ++r) {
+      window[0][r][0] = rows[first + static_cast<std::size_t>(r)][0];
+      window[0][r][1] = (rows[first + static_cast<std::size_t>(r)][1] - 0.5) / 2;
+    }
+    EXPECT_NEAR((*got)[first], net.forward(window).item<double>(), 1e-6) << "window " << first;
+  }
+}
+
 TEST_F(ModelLoading, RrrTrainMlpWeightsLoadIntoTheSameLayers) {
   torch::manual_seed(3);
   auto net = makeMlp(3, {8, 4});
@@ -99,7 +148,11 @@ TEST_F(ModelLoading, UnknownFeaturesAndBadMetadataAreErrorsNamingTheField) {
       {[](nlohmann::json& d) { d.erase("normalization"); }, "'normalization' is missing"},
       {[](nlohmann::json& d) { d["normalization"]["std"][0] = 0; }, "normalization of feature 'ret:1'"},
       {[](nlohmann::json& d) { d["normalization"]["mean"].erase(0); }, "normalization has 4 means"},
-      {[](nlohmann::json& d) { d["kind"] = "onnx"; }, "'kind' must be torchscript or mlp"},
+      {[](nlohmann::json& d) { d["kind"] = "onnx"; }, "'kind' must be torchscript, mlp, gru or lstm"},
+      {[](nlohmann::json& d) { d["kind"] = "gru"; d["hidden"] = {8}; d["layers"] = 1; }, "'window' is missing"},
+      {[](nlohmann::json& d) { d["kind"] = "lstm"; d["hidden"] = {8, 4}; d["layers"] = 1; d["window"] = 4; }, "'hidden' must hold one width"},
+      {[](nlohmann::json& d) { d["kind"] = "mlp"; d["hidden"] = {8}; d["window"] = 4; }, "'window' must be 1 for an mlp"},
+      {[](nlohmann::json& d) { d["window"] = 0; }, "'window' must be from 1 to 512"},
       {[](nlohmann::json& d) { d["version"] = 0; }, "'version' must be"},
       {[](nlohmann::json& d) { d["file"] = "missing.pt"; }, "missing.pt does not exist"},
   };

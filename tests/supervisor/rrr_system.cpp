@@ -45,7 +45,7 @@ supervisor:
 )" + supervisor_extra + R"(
 rings:
   md:       {slot_bytes: 512, capacity: 4096, producer: ingest, durable: [infer, store, engine], lossy: [monitor, risk]}
-  pred:     {slot_bytes: 512, capacity: 4096, producer: infer,  durable: [engine, store], lossy: [monitor]}
+  pred:     {slot_bytes: 2048, capacity: 4096, producer: infer,  durable: [engine, store], lossy: [monitor]}
   intent:   {slot_bytes: 512, capacity: 4096, producer: engine, durable: [risk, store], lossy: [monitor]}
   decision: {slot_bytes: 512, capacity: 4096, producer: risk,   durable: [engine, store], lossy: [monitor]}
   exec:     {slot_bytes: 1024, capacity: 4096, producer: engine, durable: [store], lossy: [monitor, risk]}

@@ -1,5 +1,5 @@
 // rrr-train: the split leaks nothing, normalization comes from the training part only, and an MLP
-// trained on the synthetic market beats chance on held-out data; the package it writes loads in
+// and a GRU trained on the synthetic market beat chance on held-out data; the package it writes loads in
 // rrr-infer's loader and can be activated.
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include "infer/model.h"
 #include "support/unique_name.h"
 #include "train/dataset.h"
-#include "train/mlp_trainer.h"
+#include "train/model_trainer.h"
 #include "train/train_commands.h"
 #include "train/training_bars.h"
 #include "store/bar_import.h"
@@ -56,7 +56,7 @@ TEST(TrainData, NormalizationIsFittedOnTheTrainingPartOnly) {
 
 // The margin stated in the README: at least 4 points of accuracy over always guessing the
 // commoner direction of the test period, and a lower log loss than that guess.
-TEST(TrainMlp, BeatsChanceOnHeldOutSyntheticData) {
+void expectBeatsChance(const TrainOptions& options) {
   const auto dir = fs::temp_directory_path() / rrr::testing::uniqueName("rrr-train-test");
   fs::create_directories(dir);
   const auto bars = syntheticBars(60, 7, "BTCUSDT");
@@ -65,18 +65,32 @@ TEST(TrainMlp, BeatsChanceOnHeldOutSyntheticData) {
   const auto split = chronologicalSplit(*data, 0.7, 0.15, 15);
   const auto normalization = fitNormalization(split.train);
   int epochs = 0;
-  const auto result = trainMlp(split, normalization, MlpOptions{}, dir / "weights.pt", [&](const EpochReport& report) {
+  const auto result = trainModel(*data, split, normalization, options, dir / "weights.pt", [&](const EpochReport& report) {
     EXPECT_EQ(report.epoch, ++epochs);
     EXPECT_TRUE(std::isfinite(report.train_loss) && std::isfinite(report.validation_loss));
   });
   ASSERT_TRUE(result.ok()) << result.error().message;
-  const double up = split.test.upShare();
+  // A window reaches back before a part's first row, so every test row has one.
+  EXPECT_EQ(result->test.rows, split.test.size());
+  const double up = result->test.up_share;
+  EXPECT_NEAR(up, split.test.upShare(), 1e-6);
   const double chance = std::max(up, 1 - up);
   const double prior_loss = -(up * std::log(up) + (1 - up) * std::log(1 - up));
   EXPECT_GT(result->test.accuracy, chance + 0.04) << "chance " << chance;
   EXPECT_LT(result->test.loss, prior_loss) << "the constant guess's log loss";
   EXPECT_LE(result->best_epoch, result->epochs_run);
   fs::remove_all(dir);
+}
+
+TEST(TrainModel, MlpBeatsChanceOnHeldOutSyntheticData) { expectBeatsChance(TrainOptions{}); }
+
+TEST(TrainModel, GruOverAWindowBeatsChanceOnHeldOutSyntheticData) {
+  TrainOptions options;
+  options.kind = "gru";
+  options.hidden = {16};
+  options.window = 8;
+  options.max_epochs = 8;
+  expectBeatsChance(options);
 }
 
 TEST(TrainCommands, FitWritesAPackageThatLoadsAndActivates) {
@@ -102,6 +116,29 @@ TEST(TrainCommands, FitWritesAPackageThatLoadsAndActivates) {
   EXPECT_EQ(infer::activeModelDir(models)->value(), models / "tiny/1");
   EXPECT_EQ(run({"activate", "tiny/9"}), 1);   // no such model: the pointer stays
   EXPECT_EQ(infer::activeModelDir(models)->value(), models / "tiny/1");
+  fs::remove_all(models);
+}
+
+TEST(TrainCommands, FitsAnLstmOverAWindow) {
+  const auto models = fs::temp_directory_path() / rrr::testing::uniqueName("rrr-train-models");
+  const auto run = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {"rrr-train", "--models-dir", models.string()});
+    std::vector<char*> argv;
+    for (auto& argument : arguments) argv.push_back(argument.data());
+    return runTrainCli(static_cast<int>(argv.size()), argv.data());
+  };
+  ASSERT_EQ(run({"fit", "--name", "seq", "--kind", "lstm", "--window", "4", "--hidden", "8", "--layers", "2", "--synthetic-days", "8",
+                 "--epochs", "2"}), 0);
+  const auto package = infer::readModelPackage(models / "seq/1");
+  ASSERT_TRUE(package.ok()) << package.error().message;
+  EXPECT_EQ(package->kind, "lstm");
+  EXPECT_EQ(package->window, 4u);
+  EXPECT_EQ(package->layers, 2);
+  auto model = infer::Model::load(*package);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_FALSE((*model)->predict({{}, {}, {}}).ok());   // fewer rows than the window
+  EXPECT_EQ(run({"fit", "--name", "bad", "--window", "3", "--synthetic-days", "8"}), 2);   // an mlp reads one row
+  EXPECT_FALSE(fs::exists(models / "bad"));
   fs::remove_all(models);
 }
 

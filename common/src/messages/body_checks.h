@@ -11,6 +11,8 @@ CheckStatus checkEnvelope(const msg::Envelope& envelope);
 CheckStatus checkBar(const msg::Bar& bar);
 CheckStatus checkTrade(const msg::Trade& trade);
 CheckStatus checkPrediction(const msg::Prediction& prediction);
+CheckStatus checkModelRecord(const msg::ModelRecord& record);
+CheckStatus checkActiveModel(const msg::ActiveModel& active);
 
 CheckStatus checkOrderIntent(const msg::OrderIntent& intent);
 CheckStatus checkOrder(const msg::Order& order);

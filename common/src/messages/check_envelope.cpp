@@ -24,6 +24,8 @@ CheckStatus checkBody(const msg::Envelope& envelope) {
     case Body::ControlRequest: return checkControlRequest(*envelope.body_as_ControlRequest());
     case Body::ControlReply: return checkControlReply(*envelope.body_as_ControlReply());
     case Body::RiskLimitSet: return checkRiskLimitSet(*envelope.body_as_RiskLimitSet());
+    case Body::ModelRecord: return checkModelRecord(*envelope.body_as_ModelRecord());
+    case Body::ActiveModel: return checkActiveModel(*envelope.body_as_ActiveModel());
     case Body::NONE: break;
   }
   return makeError(DecodeError::kUnknownType,

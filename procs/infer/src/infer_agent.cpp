@@ -41,7 +41,7 @@ std::unique_ptr<InferAgent> InferAgent::create(process::ProcessRuntime& runtime)
 }
 
 InferAgent::InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s)
-    : TransformAgent(std::move(md), std::move(pred)), models_dir_(std::move(models_dir)), interval_s_(interval_s) {}
+    : TransformAgent(std::move(md), std::move(pred)), models_dir_(models_dir), interval_s_(interval_s), folders_(std::move(models_dir)) {}
 
 // The bars before the resume point that md still holds, so that features are warm at once.
 void InferAgent::warmFromRing() {
@@ -65,13 +65,21 @@ void InferAgent::warmFromRing() {
   if (bars > 0) spdlog::info("read back {} bars before the resume point to warm the features", bars);
 }
 
+void InferAgent::Series::addRow(std::optional<std::vector<double>> row, std::size_t window) {
+  current = row.has_value();
+  if (!row) return;
+  rows.push_back(std::move(*row));
+  while (rows.size() > window) rows.pop_front();
+}
+
 void InferAgent::rebuildFeatures(Series& series) const {
   series.features.reset();
-  series.row.reset();
+  series.rows.clear();
+  series.current = false;
   if (!model_) return;
   auto stream = features::FeatureStream::create(model_->package().features);
   if (!stream.ok()) return;   // checked when the package was read
-  for (const auto& bar : series.history) series.row = stream->update(bar);
+  for (const auto& bar : series.history) series.addRow(stream->update(bar), model_->window());
   series.features.emplace(std::move(stream).value());
 }
 
@@ -79,6 +87,7 @@ void InferAgent::checkActiveModel() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_check_) return;
   next_check_ = now + 1s;
+  registerNewModels();
   std::error_code error;
   auto stamp = std::filesystem::last_write_time(models_dir_ / "active", error);
   if (error) stamp = {};
@@ -87,6 +96,49 @@ void InferAgent::checkActiveModel() {
   active_stamp_ = stamp;
   model_ = loadActiveModel();
   for (auto& [symbol, series] : series_) rebuildFeatures(series);
+  if (model_ && folders_.markReported(model_->package().dir)) registry_updates_.emplace_back(model_->package());
+  // With no model folder at all, ml_models has no row to mark.
+  if (folders_.anyReported()) registry_updates_.emplace_back(model_ ? ActiveRef{model_->package().name, model_->package().version} : ActiveRef{});
+}
+
+void InferAgent::registerNewModels() {
+  for (auto& package : folders_.newPackages()) {
+    // The active model's folder was incomplete when the pointer was read: load it now.
+    if (!model_ && !problem_.empty() && package.dir == std::filesystem::path(active_).lexically_normal()) active_stamp_.reset();
+    registry_updates_.emplace_back(std::move(package));
+  }
+}
+
+// Publishes the queued ModelRecords and ActiveModels in order; false if the ring is full.
+bool InferAgent::publishRegistryUpdates() {
+  while (!registry_updates_.empty()) {
+    auto& fbb = output().startMessage();
+    std::string what;
+    if (const auto* package = std::get_if<ModelPackage>(&registry_updates_.front())) {
+      std::vector<flatbuffers::Offset<flatbuffers::String>> names;
+      for (const auto& feature : package->features) names.push_back(fbb.CreateString(feature));
+      const auto record = msg::CreateModelRecord(
+          fbb, fbb.CreateString(package->name), package->version, fbb.CreateString(package->dir.string()), fbb.CreateString(package->kind),
+          fbb.CreateVector(names), package->window, package->horizon_bars, fbb.CreateString(package->metrics_json),
+          package->train_from_ns ? flatbuffers::Optional<std::int64_t>(*package->train_from_ns) : flatbuffers::nullopt,
+          package->train_to_ns ? flatbuffers::Optional<std::int64_t>(*package->train_to_ns) : flatbuffers::nullopt, package->created_ns);
+      what = "model " + package->id();
+      const auto status = output().publish(record, messages::wallClockNs(), lastCause());
+      if (status == ring::PublishStatus::kMessageTooLarge) {
+        const auto message = what + " not registered in ml_models: its record is larger than a pred ring slot";
+        spdlog::error("{}", message);
+        pending_alert_ = message;
+      } else if (status != ring::PublishStatus::kOk) {
+        return false;
+      }
+    } else {
+      const auto& active = std::get<ActiveRef>(registry_updates_.front());
+      const auto body = msg::CreateActiveModel(fbb, fbb.CreateString(active.name), active.version);
+      if (output().publish(body, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
+    }
+    registry_updates_.pop_front();
+  }
+  return true;
 }
 
 // The model the pointer names; nothing with problem_ set (and an Alert due) if it cannot be used,
@@ -130,6 +182,7 @@ int InferAgent::doWork() {
     if (publishAlert(*pending_alert_, active_, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return 0;
     pending_alert_.reset();
   }
+  if (!publishRegistryUpdates()) return 0;
   return TransformAgent::doWork();
 }
 
@@ -148,7 +201,7 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
     series.history.push_back(ohlcv);
     if (series.history.size() > kHistoryBars) series.history.pop_front();
     if (series.features) {
-      series.row = series.features->update(ohlcv);
+      series.addRow(series.features->update(ohlcv), model_->window());
     } else {
       rebuildFeatures(series);   // the symbol's first bar under this model: the history holds it
     }
@@ -158,8 +211,8 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
     // The stand-in's score is tanh(100 * body); as a logit, 200 * body.
     return publishPrediction(*bar, 200.0 * (ohlcv.close - ohlcv.open) / ohlcv.open, input.event_time_ns(), sequence, output);
   }
-  if (!series.row) return Outcome::kDone;   // warming up
-  const auto logits = model_->predict({*series.row});
+  if (!series.current || series.rows.size() < model_->window()) return Outcome::kDone;   // warming up
+  const auto logits = model_->predict({series.rows.begin(), series.rows.end()});
   if (!logits.ok()) {
     spdlog::error("{} on {} at {}: no prediction", logits.error().message, bar->symbol()->str(), bar->open_time_ns());
     return process::outcomeOf(publishAlert(logits.error().message, bar->symbol()->string_view(), input.event_time_ns(), sequence));

@@ -34,7 +34,10 @@ Result<ModelPackage, std::string> readModelPackage(const std::filesystem::path& 
     if (version < 1 || version > 1'000'000'000) return makeError(field("version") + " must be a whole number >= 1");
     package.version = static_cast<std::uint32_t>(version);
     package.kind = doc.at("kind").get<std::string>();
-    if (package.kind != "torchscript" && package.kind != "mlp") return makeError(field("kind") + " must be torchscript or mlp, not " + package.kind);
+    const bool recurrent = package.kind == "gru" || package.kind == "lstm";
+    if (package.kind != "torchscript" && package.kind != "mlp" && !recurrent) {
+      return makeError(field("kind") + " must be torchscript, mlp, gru or lstm, not " + package.kind);
+    }
     package.weights = dir / doc.at("file").get<std::string>();
     package.features = doc.at("features").get<std::vector<std::string>>();
     package.mean = doc.at("normalization").at("mean").get<std::vector<double>>();
@@ -43,7 +46,31 @@ Result<ModelPackage, std::string> readModelPackage(const std::filesystem::path& 
     if (horizon < 1 || horizon > 100000) return makeError(field("horizon_bars") + " must be from 1 to 100000");
     package.horizon_bars = static_cast<std::uint32_t>(horizon);
     if (doc.at("output").get<std::string>() != "logit") return makeError(field("output") + " must be logit");
-    if (package.kind == "mlp") package.hidden = doc.at("hidden").get<std::vector<std::int64_t>>();
+    if (package.kind != "torchscript") {
+      if (!doc.contains("hidden")) return makeError(field("hidden") + " is missing");
+      package.hidden = doc.at("hidden").get<std::vector<std::int64_t>>();
+    }
+    if (recurrent) {
+      for (const char* required : {"window", "layers"}) {
+        if (!doc.contains(required)) return makeError(field(required) + " is missing");
+      }
+      if (package.hidden.size() != 1) return makeError(field("hidden") + " must hold one width (the recurrent layers')");
+      package.layers = doc.at("layers").get<std::int64_t>();
+      if (package.layers < 1 || package.layers > 8) return makeError(field("layers") + " must be from 1 to 8");
+    }
+    if (doc.contains("metrics")) package.metrics_json = doc.at("metrics").dump();
+    if (doc.contains("data")) {
+      const auto& data = doc.at("data");
+      if (data.contains("from_ns")) package.train_from_ns = data.at("from_ns").get<std::int64_t>();
+      if (data.contains("train_to_ns")) package.train_to_ns = data.at("train_to_ns").get<std::int64_t>();
+    }
+    if (doc.contains("created_ns")) package.created_ns = doc.at("created_ns").get<std::int64_t>();
+    if (doc.contains("window")) {
+      const auto window = doc.at("window").get<std::int64_t>();
+      if (window < 1 || window > 512) return makeError(field("window") + " must be from 1 to 512");
+      if (package.kind == "mlp" && window != 1) return makeError(field("window") + " must be 1 for an mlp (it reads one row)");
+      package.window = static_cast<std::uint32_t>(window);
+    }
   } catch (const json::exception& e) {
     return makeError(path.string() + ": " + e.what());
   }

@@ -1,12 +1,12 @@
-// The models behind infer::Model, in LibTorch: a TorchScript module (torch.jit.save) or
-// rrr-train's MLP (torch::save of an nn::Sequential).
+// The models behind infer::Model, in LibTorch: a TorchScript module (torch.jit.save) or one of
+// rrr-train's networks (infer/networks.h).
 #include <torch/script.h>
 #include <torch/torch.h>
 
 #include <cmath>
 
-#include "infer/mlp.h"
 #include "infer/model.h"
+#include "infer/networks.h"
 
 namespace rrr::infer {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 // LibTorch's messages carry a C++ backtrace after the first line.
 std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-torch::Tensor normalizedInput(const ModelPackage& package, const std::vector<std::vector<double>>& rows) {
+torch::Tensor normalizedRows(const ModelPackage& package, const std::vector<std::vector<double>>& rows) {
   const auto width = static_cast<std::int64_t>(package.features.size());
   auto input = torch::empty({static_cast<std::int64_t>(rows.size()), width}, torch::kFloat32);
   auto access = input.accessor<float, 2>();
@@ -27,17 +27,38 @@ torch::Tensor normalizedInput(const ModelPackage& package, const std::vector<std
   return input;
 }
 
-Result<std::vector<double>, std::string> logitsOf(const ModelPackage& package, const torch::Tensor& output, std::size_t rows) {
+// [rows, features] -> [rows - window + 1, window, features]: every run of window rows, oldest first.
+torch::Tensor windowsOf(const torch::Tensor& rows, std::int64_t window) {
+  return window == 1 ? rows.unsqueeze(1) : rows.unfold(0, window, 1).transpose(1, 2).contiguous();
+}
+
+Result<std::vector<double>, std::string> logitsOf(const ModelPackage& package, const torch::Tensor& output, std::size_t expected) {
   const auto flat = output.to(torch::kFloat64).contiguous().view({-1});
-  if (static_cast<std::size_t>(flat.numel()) != rows) {
-    return makeError(package.id() + ": the model gave " + std::to_string(flat.numel()) + " outputs for " + std::to_string(rows) +
-                     " rows (expected one logit per row)");
+  if (static_cast<std::size_t>(flat.numel()) != expected) {
+    return makeError(package.id() + ": the model gave " + std::to_string(flat.numel()) + " outputs for " + std::to_string(expected) +
+                     " windows (expected one logit per window)");
   }
-  std::vector<double> logits(flat.data_ptr<double>(), flat.data_ptr<double>() + rows);
+  std::vector<double> logits(flat.data_ptr<double>(), flat.data_ptr<double>() + expected);
   for (std::size_t i = 0; i < logits.size(); ++i) {
     if (!std::isfinite(logits[i])) return makeError(package.id() + ": output " + std::to_string(i) + " is not finite (" + std::to_string(logits[i]) + ")");
   }
   return logits;
+}
+
+// The shared part of predict: the row count checked, LibTorch's exceptions turned into errors.
+template <typename Forward>
+Result<std::vector<double>, std::string> predictWith(const ModelPackage& package, const std::vector<std::vector<double>>& rows,
+                                                     Forward&& forward) {
+  if (rows.size() < package.window) {
+    return makeError(package.id() + ": " + std::to_string(rows.size()) + " rows for a window of " + std::to_string(package.window));
+  }
+  try {
+    c10::InferenceMode inference;   // no autograd bookkeeping at all
+    const auto input = normalizedRows(package, rows);
+    return logitsOf(package, forward(input), rows.size() - package.window + 1);
+  } catch (const std::exception& e) {
+    return makeError(package.id() + ": forward failed: " + firstLine(e.what()));
+  }
 }
 
 class TorchScriptModel : public Model {
@@ -46,34 +67,28 @@ class TorchScriptModel : public Model {
     module_.eval();
   }
   Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) override {
-    try {
-      c10::InferenceMode inference;   // no autograd bookkeeping at all
-      const auto output = module_.forward({normalizedInput(package(), rows)});
-      if (!output.isTensor()) return makeError(package().id() + ": forward did not return a tensor");
-      return logitsOf(package(), output.toTensor(), rows.size());
-    } catch (const std::exception& e) {
-      return makeError(package().id() + ": forward failed: " + firstLine(e.what()));
-    }
+    const auto window = static_cast<std::int64_t>(package().window);
+    return predictWith(package(), rows, [&](const torch::Tensor& input) {
+      const auto output = module_.forward({window == 1 ? input : windowsOf(input, window)});
+      if (!output.isTensor()) throw std::runtime_error("forward did not return a tensor");
+      return output.toTensor();
+    });
   }
 
  private:
   torch::jit::Module module_;
 };
 
-class MlpModel : public Model {
+class NetworkModel : public Model {
  public:
-  MlpModel(ModelPackage package, torch::nn::Sequential net) : Model(std::move(package)), net_(std::move(net)) { net_->eval(); }
+  NetworkModel(ModelPackage package, Network network) : Model(std::move(package)), network_(std::move(network)) { network_.train(false); }
   Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) override {
-    try {
-      c10::InferenceMode inference;   // no autograd bookkeeping at all
-      return logitsOf(package(), net_->forward(normalizedInput(package(), rows)), rows.size());
-    } catch (const std::exception& e) {
-      return makeError(package().id() + ": forward failed: " + firstLine(e.what()));
-    }
+    const auto window = static_cast<std::int64_t>(package().window);
+    return predictWith(package(), rows, [&](const torch::Tensor& input) { return network_.forward(windowsOf(input, window)); });
   }
 
  private:
-  torch::nn::Sequential net_;
+  Network network_;
 };
 
 }  // namespace
@@ -87,14 +102,14 @@ Result<std::unique_ptr<Model>, std::string> Model::load(const ModelPackage& pack
     if (package.kind == "torchscript") {
       model = std::make_unique<TorchScriptModel>(package, torch::jit::load(package.weights.string(), torch::kCPU));
     } else {
-      auto net = makeMlp(static_cast<std::int64_t>(package.features.size()), package.hidden);
-      torch::load(net, package.weights.string());
-      model = std::make_unique<MlpModel>(package, std::move(net));
+      Network network(package.kind, static_cast<std::int64_t>(package.features.size()), package.hidden, package.layers);
+      network.load(package.weights.string());
+      model = std::make_unique<NetworkModel>(package, std::move(network));
     }
   } catch (const std::exception& e) {
     return makeError(package.weights.string() + ": cannot load: " + firstLine(e.what()));
   }
-  const auto check = model->predict({std::vector<double>(package.features.size(), 0.0)});
+  const auto check = model->predict(std::vector<std::vector<double>>(package.window, std::vector<double>(package.features.size(), 0.0)));
   if (!check.ok()) return makeError(package.weights.string() + ": refused: " + check.error().message);
   return model;
 }

@@ -72,6 +72,11 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bindNull(int index) {
+  sqlite3_bind_null(statement_.get(), index);
+  return *this;
+}
+
 Status<SqlError> Statement::run() {
   const int rc = sqlite3_step(statement_.get());
   sqlite3_reset(statement_.get());

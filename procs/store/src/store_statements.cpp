@@ -130,6 +130,34 @@ Status<SqlError> replaceRiskLimits(Database& db, const msg::RiskLimitSet& limits
   return {};
 }
 
+// A model found in the models folder: a repeat replaces the row but keeps whether it is active.
+Status<SqlError> upsertModel(Database& db, const msg::ModelRecord& m, std::int64_t time_ns) {
+  RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(
+      "INSERT INTO ml_models (model_id, version, path, kind, features, horizon_bars, metrics_json, train_from_ns, train_to_ns, "
+      "created_ns, window_rows) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (model_id, version) DO UPDATE SET path = excluded.path, "
+      "kind = excluded.kind, features = excluded.features, horizon_bars = excluded.horizon_bars, metrics_json = excluded.metrics_json, "
+      "train_from_ns = excluded.train_from_ns, train_to_ns = excluded.train_to_ns, created_ns = excluded.created_ns, "
+      "window_rows = excluded.window_rows"));
+  // The features as a JSON array of names (a name may hold commas: macd:12,26,9).
+  std::string features = "[";
+  if (m.features() != nullptr) {
+    for (const auto* feature : *m.features()) features += (features.size() > 1 ? ",\"" : "\"") + feature->str() + "\"";
+  }
+  features += "]";
+  upsert->bind(1, text(m.model_id())).bind(2, static_cast<std::int64_t>(m.version())).bind(3, text(m.path())).bind(4, text(m.kind()))
+      .bind(5, std::string_view(features)).bind(6, static_cast<std::int64_t>(m.horizon_bars()))
+      .bind(7, m.metrics_json() != nullptr ? m.metrics_json()->string_view() : std::string_view("{}"));
+  m.train_from_ns() ? upsert->bind(8, *m.train_from_ns()) : upsert->bindNull(8);
+  m.train_to_ns() ? upsert->bind(9, *m.train_to_ns()) : upsert->bindNull(9);
+  return upsert->bind(10, m.created_ns() > 0 ? m.created_ns() : time_ns).bind(11, static_cast<std::int64_t>(m.window())).run();
+}
+
+// The model rrr-infer predicts with now is the one row marked active (none for an empty id).
+Status<SqlError> markActiveModel(Database& db, const msg::ActiveModel& active) {
+  RRR_ASSIGN_OR_RETURN(auto* update, db.cached("UPDATE ml_models SET active = (model_id = ? AND version = ?)"));
+  return update->bind(1, text(active.model_id())).bind(2, static_cast<std::int64_t>(active.version())).run();
+}
+
 }  // namespace
 
 Status<SqlError> insertBar(Database& db, const msg::Bar& bar, std::int64_t ring_instance, std::uint64_t sequence) {
@@ -162,6 +190,8 @@ Status<SqlError> insertTradingRow(Database& db, const msg::Envelope& envelope, s
   if (const auto* fill = envelope.body_as_Fill()) return insertFill(db, *fill);
   if (const auto* snapshot = envelope.body_as_PortfolioSnapshot()) return insertSnapshot(db, *snapshot, envelope.event_time_ns());
   if (const auto* limits = envelope.body_as_RiskLimitSet()) return replaceRiskLimits(db, *limits, envelope.publish_time_ns());
+  if (const auto* model = envelope.body_as_ModelRecord()) return upsertModel(db, *model, envelope.publish_time_ns());
+  if (const auto* active = envelope.body_as_ActiveModel()) return markActiveModel(db, *active);
   spdlog::warn("{} (sequence {}) is not stored yet", messages::typeName(envelope.body_type()), sequence);
   return {};
 }

@@ -44,7 +44,7 @@ Split chronologicalSplit(const Dataset& data, double train_share, double validat
   const auto validation_end = static_cast<std::size_t>(static_cast<double>(n) * (train_share + validation_share));
   const auto embargoed = [&](std::size_t end, std::size_t begin) { return end > begin + horizon ? end - horizon : begin; };
   return Split{slice(data, 0, embargoed(train_end, 0)), slice(data, train_end, embargoed(validation_end, train_end)),
-               slice(data, validation_end, n)};
+               slice(data, validation_end, n), train_end, validation_end};
 }
 
 Normalization fitNormalization(const Dataset& train) {

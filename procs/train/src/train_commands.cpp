@@ -12,7 +12,7 @@
 #include "ingest/market_file.h"
 #include "ingest/ohlcv_file.h"
 #include "store/market_reader.h"
-#include "train/mlp_trainer.h"
+#include "train/model_trainer.h"
 #include "train/training_bars.h"
 
 namespace rrr::train {
@@ -29,7 +29,7 @@ struct FitOptions {
   ingest::OhlcvFileOptions file;
   std::string db_dir;           // market_data_YYYY_MM.db files: the symbol's 1m bars from them
   std::size_t horizon = 15;
-  MlpOptions mlp;
+  TrainOptions model;
   bool activate = false;
 };
 
@@ -45,8 +45,17 @@ std::uint32_t nextVersion(const fs::path& model_dir) {
   return last + 1;
 }
 
-json evaluationJson(const Evaluation& e, const Dataset& data) {
-  return {{"loss", e.loss}, {"accuracy", e.accuracy}, {"rows", e.rows}, {"up_share", data.upShare()}};
+json evaluationJson(const Evaluation& e) {
+  return {{"loss", e.loss}, {"accuracy", e.accuracy}, {"rows", e.rows}, {"up_share", e.up_share}};
+}
+
+// model.json is written last and renamed into place: a folder with one is complete.
+bool writeModelJson(const fs::path& dir, const json& model) {
+  std::ofstream(dir / "model.json.tmp") << model.dump(1) << "\n";
+  std::error_code error;
+  fs::rename(dir / "model.json.tmp", dir / "model.json", error);
+  if (error) std::fprintf(stderr, "%s: cannot write: %s\n", (dir / "model.json").c_str(), error.message().c_str());
+  return !error;
 }
 
 // Writes the pointer as activation does everywhere: after checking that rrr-infer could load it.
@@ -117,7 +126,7 @@ int fit(const fs::path& models_dir, const FitOptions& options) {
   fs::create_directories(dir);
   std::fprintf(stderr, "%zu bars from the %s: %zu training, %zu validation, %zu test rows; %zu features, horizon %zu bars\n", bars.size(),
                source.c_str(), split.train.size(), split.validation.size(), split.test.size(), names.size(), options.horizon);
-  const auto result = trainMlp(split, normalization, options.mlp, dir / "weights.pt", [](const EpochReport& r) {
+  const auto result = trainModel(*data, split, normalization, options.model, dir / "weights.pt", [](const EpochReport& r) {
     std::fprintf(stderr, "epoch %d/%d  loss %.5f  validation %.5f%s  %.1f s, ETA %.0f s\n", r.epoch, r.max_epochs, r.train_loss, r.validation_loss,
                  r.best ? " (best)" : "", r.seconds, r.eta_seconds);
   });
@@ -126,31 +135,33 @@ int fit(const fs::path& models_dir, const FitOptions& options) {
     std::fprintf(stderr, "%s\n", result.error().message.c_str());
     return 1;
   }
-  const double chance = std::max(split.test.upShare(), 1.0 - split.test.upShare());
+  const double chance = std::max(result->test.up_share, 1.0 - result->test.up_share);
   const json model{
       {"name", options.name},
       {"version", version},
-      {"kind", "mlp"},
+      {"kind", options.model.kind},
       {"file", "weights.pt"},
-      {"hidden", options.mlp.hidden},
+      {"hidden", options.model.hidden},
+      {"layers", options.model.layers},
+      {"window", options.model.window},
       {"features", names},
       {"normalization", {{"mean", normalization.mean}, {"std", normalization.stddev}}},
       {"horizon_bars", options.horizon},
       {"output", "logit"},
       {"target", "close higher after horizon_bars"},
       {"metrics",
-       {{"train", evaluationJson(result->train, split.train)},
-        {"validation", evaluationJson(result->validation, split.validation)},
-        {"test", evaluationJson(result->test, split.test)},
+       {{"train", evaluationJson(result->train)},
+        {"validation", evaluationJson(result->validation)},
+        {"test", evaluationJson(result->test)},
         {"test_chance_accuracy", chance},
         {"epochs_run", result->epochs_run},
         {"best_epoch", result->best_epoch},
         {"training_seconds", result->seconds}}},
       {"data", {{"source", source}, {"from_ns", data->times.front()}, {"to_ns", data->times.back()}, {"rows", data->size()},
                 {"train_to_ns", split.train.times.back()}, {"test_from_ns", split.test.times.front()}}},
-      {"seed", options.mlp.seed},
+      {"seed", options.model.seed},
       {"created_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count()}};
-  std::ofstream(dir / "model.json") << model.dump(1) << "\n";
+  if (!writeModelJson(dir, model)) return 1;
   std::printf("%s/%u: test accuracy %.4f (always guessing the commoner direction: %.4f), test loss %.5f, %d epochs, %.1f s\n",
               options.name.c_str(), version, result->test.accuracy, chance, result->test.loss, result->epochs_run, result->seconds);
   return options.activate ? activate(models_dir, options.name + "/" + std::to_string(version)) : 0;
@@ -196,7 +207,7 @@ int runTrainCli(int argc, char** argv) {
   app.add_option("--models-dir", models_dir, "the models folder rrr-infer reads (its models_dir setting)");
   app.require_subcommand(1);
   FitOptions options;
-  auto* fit_command = app.add_subcommand("fit", "train an MLP on bars and write the next version of NAME");
+  auto* fit_command = app.add_subcommand("fit", "train a model on bars and write the next version of NAME");
   fit_command->add_option("--name", options.name, "the model's name")->required();
   fit_command->add_option("--synthetic-days", options.synthetic_days, "days of the synthetic market to train on")->check(CLI::Range(1, 3650));
   fit_command->add_option("--seed", options.seed, "the synthetic market's seed (and the trainer's)");
@@ -207,9 +218,15 @@ int runTrainCli(int argc, char** argv) {
   fit_command->add_option("--time-column", options.file.time_column, "csv: the time column");
   fit_command->add_option("--time-unit", options.file.time_unit, "csv: auto, s, ms, us, ns or datetime");
   fit_command->add_option("--horizon", options.horizon, "bars ahead the direction is predicted over")->check(CLI::Range(1, 10000));
-  fit_command->add_option("--epochs", options.mlp.max_epochs, "at most this many epochs")->check(CLI::Range(1, 10000));
-  fit_command->add_option("--patience", options.mlp.patience, "stop after this many epochs without a better validation loss");
-  fit_command->add_option("--hidden", options.mlp.hidden, "hidden layer widths")->delimiter(',');
+  fit_command->add_option("--epochs", options.model.max_epochs, "at most this many epochs")->check(CLI::Range(1, 10000));
+  fit_command->add_option("--patience", options.model.patience, "stop after this many epochs without a better validation loss");
+  fit_command->add_option("--kind", options.model.kind, "mlp (on the last feature row), gru or lstm (over --window rows)")
+      ->check(CLI::IsMember({"mlp", "gru", "lstm"}));
+  auto* hidden = fit_command->add_option("--hidden", options.model.hidden, "mlp: hidden layer widths (default 32,16); gru, lstm: the width (default 32)")
+      ->delimiter(',');
+  auto* window = fit_command->add_option("--window", options.model.window, "gru, lstm: feature rows per prediction (default 16)")
+      ->check(CLI::Range(1, 512));
+  fit_command->add_option("--layers", options.model.layers, "gru, lstm: stacked recurrent layers")->check(CLI::Range(1, 8));
   fit_command->add_flag("--activate", options.activate, "activate the model once written");
   std::string id;
   app.add_subcommand("list", "the models and their test accuracy; * marks the active one");
@@ -218,7 +235,14 @@ int runTrainCli(int argc, char** argv) {
   auto* describe_command = app.add_subcommand("describe", "a model's model.json: features, normalization, metrics, data");
   describe_command->add_option("model", id, "NAME/VERSION")->required();
   CLI11_PARSE(app, argc, argv);
-  options.mlp.seed = options.seed;
+  options.model.seed = options.seed;
+  if (options.model.kind != "mlp") {
+    if (hidden->count() == 0) options.model.hidden = {32};
+    if (window->count() == 0) options.model.window = 16;
+  } else if (options.model.window != 1) {
+    std::fprintf(stderr, "--window: an mlp reads one feature row; use --kind gru or lstm for a window\n");
+    return 2;
+  }
   if (fit_command->parsed()) return fit(models_dir, options);
   if (activate_command->parsed()) return activate(models_dir, id);
   if (describe_command->parsed()) return describe(models_dir, id);

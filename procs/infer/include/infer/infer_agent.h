@@ -4,7 +4,8 @@
 //
 // - Features come from common/features, one FeatureStream per symbol; the last kHistoryBars bars
 //   of each symbol are kept so that a newly activated model with other features starts warm.
-//   On start, the bars before the resume point are read back from md for the same reason.
+//   On start, the bars before the resume point are read back from md for the same reason. A
+//   model over a window of rows (a GRU or LSTM) predicts once its window is full.
 // - The pointer's time is checked every second; a new model is loaded between two bars (hot swap: no
 //   bar is skipped). A model that fails to load, or whose features are unknown or do not fit its
 //   inputs: an error in the log, an Alert on pred, and no predictions until a good one is
@@ -12,6 +13,8 @@
 //   Prediction.
 // - With no model activated at all, the built-in stand-in scores each bar's body,
 //   tanh(100 * (close - open) / open), as model "bar-body" version 0.
+// - For the store's ml_models: a ModelRecord for each complete model folder (on start, and within
+//   a second of one appearing), and an ActiveModel whenever the model predicting changes.
 
 #include <chrono>
 #include <deque>
@@ -19,10 +22,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <variant>
 
 #include "common/process/transform_agent.h"
 #include "features/feature_set.h"
 #include "infer/model.h"
+#include "infer/model_folder_scan.h"
 
 namespace rrr::infer {
 
@@ -44,12 +49,19 @@ class InferAgent : public process::TransformAgent {
   struct Series {
     std::deque<features::Ohlcv> history;
     std::optional<features::FeatureStream> features;
-    std::optional<std::vector<double>> row;   // the features at history.back()
+    // The model's last window of feature rows, oldest first; `current` when the newest is at
+    // history.back() (not while features warm up).
+    std::deque<std::vector<double>> rows;
+    bool current = false;
+
+    void addRow(std::optional<std::vector<double>> row, std::size_t window);
   };
 
   InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s);
   void warmFromRing();
   void checkActiveModel();
+  void registerNewModels();
+  bool publishRegistryUpdates();
   std::unique_ptr<Model> loadActiveModel();
   void rebuildFeatures(Series& series) const;
   ring::PublishStatus publishAlert(const std::string& message, std::string_view subject, std::int64_t event_time_ns,
@@ -64,6 +76,12 @@ class InferAgent : public process::TransformAgent {
   std::optional<std::filesystem::file_time_type> active_stamp_;   // the pointer's time then
   std::chrono::steady_clock::time_point next_check_{};
   std::optional<std::string> pending_alert_;
+  struct ActiveRef {
+    std::string name;   // empty: none
+    std::uint32_t version = 0;
+  };
+  ModelFolderScan folders_;
+  std::deque<std::variant<ModelPackage, ActiveRef>> registry_updates_;   // for ml_models, in order
   std::string problem_;   // why nothing is predicted; empty while predicting
 };
 

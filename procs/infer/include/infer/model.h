@@ -1,6 +1,6 @@
 #pragma once
-// A loaded model: normalized feature rows in, one logit (log-odds of a higher price
-// horizon_bars later) per row out. The header holds no LibTorch type, so that only the files
+// A loaded model: consecutive feature rows of one symbol in, one logit (log-odds of a higher price
+// horizon_bars later) per row that ends a full window out. The header holds no LibTorch type, so that only the files
 // that implement it pay LibTorch's compile time.
 
 #include <memory>
@@ -15,13 +15,17 @@ class Model {
  public:
   virtual ~Model() = default;
 
-  // Loads the weights and runs one row of zeros through them: a model whose output is not one
-  // finite number per row is refused here, with what was wrong.
+  // Loads the weights and runs one window of zeros through them: a model whose output is not one
+  // finite number per window is refused here, with what was wrong.
   static Result<std::unique_ptr<Model>, std::string> load(const ModelPackage& package);
 
-  // Logits for raw feature rows (normalized here with the package's mean and std. dev.). An error
-  // if any output is NaN or infinite: no prediction rather than a wrong one.
+  // Raw feature rows (normalized here with the package's mean and std. dev.), oldest first, one
+  // bar apart: a logit for each row from the window-th on, read with the window - 1 rows before
+  // it (so window rows give one logit). An error if there are fewer rows than the window or any
+  // output is NaN or infinite: no prediction rather than a wrong one.
   virtual Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) = 0;
+
+  std::size_t window() const { return package_.window; }
 
   const ModelPackage& package() const { return package_; }
 

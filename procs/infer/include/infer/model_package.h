@@ -4,16 +4,23 @@
 // model.json:
 //   name, version          who it is (version: a whole number >= 1)
 //   kind                   "torchscript": a module saved by torch.jit.save whose forward takes a
-//                          float32 [batch, features] tensor; "mlp": weights written by rrr-train
+//                          float32 [batch, features] tensor ([batch, window, features] when
+//                          window > 1); "mlp", "gru", "lstm": weights written by rrr-train
+//                          (infer/networks.h)
 //   file                   the weights, relative to the folder
 //   features               feature names (common/features/feature_set.h), in input order
 //   normalization          {"mean": [...], "std": [...]}: inputs are (x - mean) / std, fitted
 //                          on the training split only
-//   hidden                 mlp: hidden layer widths
+//   window                 how many consecutive feature rows, oldest first, one prediction reads
+//                          (optional, default 1; gru and lstm: required)
+//   hidden                 mlp: hidden layer widths; gru, lstm: [the recurrent layers' width]
+//   layers                 gru, lstm: how many recurrent layers are stacked
 //   horizon_bars           what the output predicts: the direction over this many bars
 //   output                 "logit": forward gives the log-odds that the price is higher
 //                          horizon_bars later
-// Anything else (metrics, training data range) is kept as it is for `describe`.
+//   metrics                (optional) kept as it is for `describe` and ml_models
+//   data.from_ns, data.train_to_ns, created_ns   (optional) the training data's range, when made
+// Anything else is kept as it is for `describe`.
 // data/models/active names the active model as "NAME/VERSION".
 
 #include <cstdint>
@@ -35,7 +42,12 @@ struct ModelPackage {
   std::vector<std::string> features;
   std::vector<double> mean, stddev;
   std::vector<std::int64_t> hidden;
+  std::int64_t layers = 1;
+  std::uint32_t window = 1;
   std::uint32_t horizon_bars = 1;
+  std::string metrics_json = "{}";
+  std::optional<std::int64_t> train_from_ns, train_to_ns;
+  std::int64_t created_ns = 0;
 
   std::string id() const { return name + "/" + std::to_string(version); }
 };

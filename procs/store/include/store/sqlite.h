@@ -25,6 +25,7 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
+  Statement& bindNull(int index);
   // Runs to completion (INSERT, UPDATE) and resets for reuse.
   Status<SqlError> run();
   // Steps once: true while a row is available.

@@ -27,6 +27,9 @@ Result<Dataset, std::string> buildDataset(const std::vector<features::Ohlcv>& ba
 
 struct Split {
   Dataset train, validation, test;
+  // Where each part's first row is in the whole dataset (train's is 0): a window of rows read
+  // for a part's first rows reaches back into the rows before it (inputs only, never labels).
+  std::size_t validation_begin = 0, test_begin = 0;
 };
 
 // In time order: the first `train_share` of rows, then `validation_share`, then the rest. The last
