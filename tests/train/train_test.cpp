@@ -93,14 +93,17 @@ TEST(TrainModel, GruOverAWindowBeatsChanceOnHeldOutSyntheticData) {
   expectBeatsChance(options);
 }
 
+// rrr-train with --models-dir `models` and `arguments`, in this process.
+int runTrain(const fs::path& models, std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), {"rrr-train", "--models-dir", models.string()});
+  std::vector<char*> argv;
+  for (auto& argument : arguments) argv.push_back(argument.data());
+  return runTrainCli(static_cast<int>(argv.size()), argv.data());
+}
+
 TEST(TrainCommands, FitWritesAPackageThatLoadsAndActivates) {
   const auto models = fs::temp_directory_path() / rrr::testing::uniqueName("rrr-train-models");
-  const auto run = [&](std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {"rrr-train", "--models-dir", models.string()});
-    std::vector<char*> argv;
-    for (auto& argument : arguments) argv.push_back(argument.data());
-    return runTrainCli(static_cast<int>(argv.size()), argv.data());
-  };
+  const auto run = [&](const std::vector<std::string>& arguments) { return runTrain(models, arguments); };
   ASSERT_EQ(run({"fit", "--name", "tiny", "--synthetic-days", "8", "--epochs", "3"}), 0);
   ASSERT_EQ(run({"fit", "--name", "tiny", "--synthetic-days", "8", "--epochs", "3", "--activate"}), 0);
   const auto package = infer::readModelPackage(models / "tiny/2");
@@ -121,12 +124,7 @@ TEST(TrainCommands, FitWritesAPackageThatLoadsAndActivates) {
 
 TEST(TrainCommands, FitsAnLstmOverAWindow) {
   const auto models = fs::temp_directory_path() / rrr::testing::uniqueName("rrr-train-models");
-  const auto run = [&](std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {"rrr-train", "--models-dir", models.string()});
-    std::vector<char*> argv;
-    for (auto& argument : arguments) argv.push_back(argument.data());
-    return runTrainCli(static_cast<int>(argv.size()), argv.data());
-  };
+  const auto run = [&](const std::vector<std::string>& arguments) { return runTrain(models, arguments); };
   ASSERT_EQ(run({"fit", "--name", "seq", "--kind", "lstm", "--window", "4", "--hidden", "8", "--layers", "2", "--synthetic-days", "8",
                  "--epochs", "2"}), 0);
   const auto package = infer::readModelPackage(models / "seq/1");
