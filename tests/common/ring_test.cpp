@@ -3,6 +3,7 @@
 
 #include <sys/resource.h>
 
+#include <atomic>
 #include <cstring>
 #include <thread>
 
@@ -73,6 +74,35 @@ TEST_F(RingTest, DeliversEveryMessageInOrderWithItsBytes) {
     consumer->commit();
   }
   EXPECT_FALSE(consumer->peek());
+}
+
+// A reader with work to do before an announced message is told which of the three woke it.
+TEST_F(RingTest, WaitForMessageOrHeadsUpSaysWhatWokeIt) {
+  using Wake = RingConsumer::Wake;
+  createRing(8);
+  auto producer = RingProducer::open(ringName());
+  auto consumer = RingConsumer::attach(ringName(), "reader", ConsumerKind::kDurable);
+  ASSERT_TRUE(producer.ok() && consumer.ok());
+  EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kTimeout);
+  // A heads-up reaches only a reader already blocked, so it is repeated until the reader returns.
+  std::atomic<bool> done = false;
+  Wake woke = Wake::kTimeout;
+  std::thread reader([&] {
+    woke = consumer->waitForMessageOrHeadsUp(std::chrono::seconds(20));
+    done = true;
+  });
+  while (!done) {
+    producer->headsUp();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  reader.join();
+  EXPECT_EQ(woke, Wake::kHeadsUp);
+  std::thread waiter([&] { woke = consumer->waitForMessageOrHeadsUp(std::chrono::seconds(20)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
+  waiter.join();
+  EXPECT_EQ(woke, Wake::kMessage);
+  EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kMessage);   // not yet read
 }
 
 TEST_F(RingTest, SecondProducerIsRefusedWhileTheFirstLives) {

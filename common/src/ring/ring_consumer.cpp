@@ -161,6 +161,28 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
   }
 }
 
+RingConsumer::Wake RingConsumer::waitForMessageOrHeadsUp(std::chrono::nanoseconds timeout) {
+  auto& header = segment_.header();
+  const std::uint64_t bit = std::uint64_t{1} << index_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (available()) return Wake::kMessage;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return Wake::kTimeout;
+    const std::uint32_t signal = header.data_signal.load();
+    header.sleeping_consumers.fetch_or(bit);
+    if (available()) {
+      header.sleeping_consumers.fetch_and(~bit);
+      return Wake::kMessage;
+    }
+    prefaultAhead();
+    os::futexWaitFor(header.data_signal, signal, std::min<std::chrono::nanoseconds>(IdlePolicy::block_timeout_default(), deadline - now),
+                     os::kWakeData | os::kWakeHeadsUp);
+    header.sleeping_consumers.fetch_and(~bit);
+    if (header.data_signal.load() != signal) return available() ? Wake::kMessage : Wake::kHeadsUp;
+  }
+}
+
 bool RingConsumer::skipThrough(std::uint64_t sequence) {
   if (sequence >= segment_.published()) return false;
   if (sequence + 1 > cursor_) {

@@ -12,6 +12,9 @@ namespace {
 constexpr int kMaxPerCall = 256;
 // How long before a paced message is due its readers are woken (the sleep overshoots by ~60 us).
 constexpr auto kHeadsUpLead = std::chrono::microseconds(150);
+// rrr-infer is told earlier: waking takes ~100 us on these VMs and it then runs its model once to
+// warm it (infer_agent.h).
+constexpr auto kModelHeadsUpLead = std::chrono::microseconds(1000);
 
 }  // namespace
 
@@ -197,10 +200,14 @@ void IngestAgent::idle(std::chrono::milliseconds max_wait) {
     until = std::min(until, wait_until_);
     // A heads-up to the whole hot path (md's, pred's and intent's readers that accept one: infer,
     // engine, risk) shortly before the next message is due, so that each stage is spinning when
-    // its input comes instead of paying a futex wake-up each.
-    if (until == wait_until_ && wait_until_ - now > kHeadsUpLead) {
-      std::this_thread::sleep_until(wait_until_ - kHeadsUpLead);
+    // its input comes instead of paying a futex wake-up each; rrr-infer's comes earlier.
+    if (until == wait_until_ && wait_until_ - now > kModelHeadsUpLead) {
+      std::this_thread::sleep_until(wait_until_ - kModelHeadsUpLead);
       md_.producer().headsUp();
+    }
+    if (until == wait_until_ && wait_until_ - Pacer::Clock::now() > kHeadsUpLead) {
+      std::this_thread::sleep_until(wait_until_ - kHeadsUpLead);
+      md_.producer().headsUp();   // for md's other readers (rrr-engine without an ml strategy)
       for (const auto& segment : downstream_) ring::headsUp(segment);
     }
   }

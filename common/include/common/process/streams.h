@@ -78,6 +78,7 @@ class InputStream {
   bool waitForMessage(std::chrono::milliseconds timeout, const ring::IdlePolicy& policy = {}) {
     return consumer_.waitForMessage(timeout, policy);
   }
+  ring::RingConsumer::Wake waitForMessageOrHeadsUp(std::chrono::milliseconds timeout) { return consumer_.waitForMessageOrHeadsUp(timeout); }
   RingLagReport lag() const { return {ring_, consumer_.lag(), consumer_.gaps()}; }
   ring::RingConsumer& consumer() { return consumer_; }
   const ring::RingConsumer& consumer() const { return consumer_; }

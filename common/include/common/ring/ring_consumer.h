@@ -70,6 +70,12 @@ class RingConsumer {
   // Waits per policy until a message is available or timeout passes. True if one is.
   bool waitForMessage(std::chrono::nanoseconds timeout, const IdlePolicy& policy = {});
 
+  // Blocks at once until a message is available, a producer's heads-up (RingProducer::headsUp)
+  // or the timeout: a reader with work to do before the announced message (warming its caches)
+  // does it on kHeadsUp and then spins with waitForMessage.
+  enum class Wake { kMessage, kHeadsUp, kTimeout };
+  Wake waitForMessageOrHeadsUp(std::chrono::nanoseconds timeout);
+
   // Moves the cursor past `sequence` (forward only) for a consumer that has its own record of
   // what it already processed. False, and no move, if sequence was never published.
   bool skipThrough(std::uint64_t sequence);

@@ -36,7 +36,7 @@ class InferAgent : public process::TransformAgent {
   static std::unique_ptr<InferAgent> create(process::ProcessRuntime& runtime);
 
   int doWork() override;
-  // Blocks on md, but spins after rrr-ingest's heads-up that a bar is due (the hot path).
+  // Blocks on md; after rrr-ingest's heads-up that a bar is due, warms the model and spins.
   void idle(std::chrono::milliseconds max_wait) override;
   bool degraded() const override { return !problem_.empty(); }
   std::string degradedReason() const override { return problem_; }
@@ -59,6 +59,7 @@ class InferAgent : public process::TransformAgent {
 
   InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s);
   void warmFromRing();
+  void warmUp();
   void checkActiveModel();
   void registerNewModels();
   bool publishRegistryUpdates();
