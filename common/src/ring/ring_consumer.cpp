@@ -135,51 +135,48 @@ void RingConsumer::storeCursor(std::uint64_t cursor) {
 
 // Dekker pairing with RingProducer::commit(): set our sleeping bit, then read `published`; the
 // producer stores `published`, then reads the sleeping bits.
-bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePolicy& policy) {
+RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes) {
   auto& header = segment_.header();
   const std::uint64_t bit = std::uint64_t{1} << index_;
+  const std::uint32_t signal = header.data_signal.load();
+  header.sleeping_consumers.fetch_or(bit);
+  if (available()) {
+    header.sleeping_consumers.fetch_and(~bit);
+    return Wake::kMessage;
+  }
+  prefaultAhead();
+  os::futexWaitFor(header.data_signal, signal, timeout, wake_classes);
+  header.sleeping_consumers.fetch_and(~bit);
+  if (header.data_signal.load() == signal) return Wake::kTimeout;
+  return available() ? Wake::kMessage : Wake::kHeadsUp;
+}
+
+bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePolicy& policy) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Only a reader that spins after a heads-up accepts one; the others sleep through it.
+  const auto classes = policy.spin_after_wake.count() > 0 ? os::kWakeData | os::kWakeHeadsUp : os::kWakeData;
   Backoff backoff(policy);
   for (;;) {
     if (available()) return true;
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return false;
     if (!backoff.shouldBlock()) continue;
-    const std::uint32_t signal = header.data_signal.load();
-    header.sleeping_consumers.fetch_or(bit);
-    if (available()) {
-      header.sleeping_consumers.fetch_and(~bit);
-      return true;
-    }
-    prefaultAhead();
-    // Only a reader that spins after a heads-up accepts one; the others sleep through it.
-    os::futexWaitFor(header.data_signal, signal, std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now),
-                     policy.spin_after_wake.count() > 0 ? os::kWakeData | os::kWakeHeadsUp : os::kWakeData);
-    header.sleeping_consumers.fetch_and(~bit);
-    // Woken (by data or a heads-up), not timed out: spin again, the message is close.
-    if (header.data_signal.load() != signal) backoff = Backoff(policy, /*woken=*/true);
+    const auto woke = blockOnce(std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now), classes);
+    if (woke == Wake::kMessage) return true;
+    // Woken by a heads-up, not timed out: spin again, the message is close.
+    if (woke == Wake::kHeadsUp) backoff = Backoff(policy, /*woken=*/true);
   }
 }
 
 RingConsumer::Wake RingConsumer::waitForMessageOrHeadsUp(std::chrono::nanoseconds timeout) {
-  auto& header = segment_.header();
-  const std::uint64_t bit = std::uint64_t{1} << index_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (available()) return Wake::kMessage;
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return Wake::kTimeout;
-    const std::uint32_t signal = header.data_signal.load();
-    header.sleeping_consumers.fetch_or(bit);
-    if (available()) {
-      header.sleeping_consumers.fetch_and(~bit);
-      return Wake::kMessage;
-    }
-    prefaultAhead();
-    os::futexWaitFor(header.data_signal, signal, std::min<std::chrono::nanoseconds>(IdlePolicy::block_timeout_default(), deadline - now),
-                     os::kWakeData | os::kWakeHeadsUp);
-    header.sleeping_consumers.fetch_and(~bit);
-    if (header.data_signal.load() != signal) return available() ? Wake::kMessage : Wake::kHeadsUp;
+    const auto woke = blockOnce(std::min<std::chrono::nanoseconds>(IdlePolicy::block_timeout_default(), deadline - now),
+                                os::kWakeData | os::kWakeHeadsUp);
+    if (woke != Wake::kTimeout) return woke;
   }
 }
 

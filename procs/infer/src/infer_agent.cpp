@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/process/agent_factory.h"
@@ -246,12 +247,11 @@ void InferAgent::idle(std::chrono::milliseconds max_wait) {
 
 void InferAgent::warmUp() {
   if (!model_) return;
-  for (const auto& [symbol, series] : series_) {
-    if (series.rows.size() < model_->window()) continue;
-    const auto discarded = model_->predict({series.rows.begin(), series.rows.end()});
-    (void)discarded;
-    return;
-  }
+  const auto full = std::find_if(series_.begin(), series_.end(),
+                                 [&](const auto& entry) { return entry.second.rows.size() >= model_->window(); });
+  if (full == series_.end()) return;
+  const auto discarded = model_->predict({full->second.rows.begin(), full->second.rows.end()});
+  (void)discarded;
 }
 
 }  // namespace rrr::infer

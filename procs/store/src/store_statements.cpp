@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 namespace rrr::store {
 namespace {
 
@@ -139,11 +141,11 @@ Status<SqlError> upsertModel(Database& db, const msg::ModelRecord& m, std::int64
       "train_from_ns = excluded.train_from_ns, train_to_ns = excluded.train_to_ns, created_ns = excluded.created_ns, "
       "window_rows = excluded.window_rows"));
   // The features as a JSON array of names (a name may hold commas: macd:12,26,9).
-  std::string features = "[";
+  auto names = nlohmann::json::array();
   if (m.features() != nullptr) {
-    for (const auto* feature : *m.features()) features += (features.size() > 1 ? ",\"" : "\"") + feature->str() + "\"";
+    for (const auto* feature : *m.features()) names.push_back(feature->str());
   }
-  features += "]";
+  const auto features = names.dump();
   upsert->bind(1, text(m.model_id())).bind(2, static_cast<std::int64_t>(m.version())).bind(3, text(m.path())).bind(4, text(m.kind()))
       .bind(5, std::string_view(features)).bind(6, static_cast<std::int64_t>(m.horizon_bars()))
       .bind(7, m.metrics_json() != nullptr ? m.metrics_json()->string_view() : std::string_view("{}"));

@@ -95,6 +95,9 @@ class RingConsumer {
  private:
   RingConsumer(RingSegment segment, os::ByteLock lock, std::uint32_t index, ConsumerKind kind);
   bool available();
+  // Blocks once on the data signal (accepting `wake_classes`) unless a message is available: what
+  // ended the wait.
+  Wake blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes);
   std::optional<RingMessage> peekDurable();
   std::optional<RingMessage> peekLossy();
   void storeCursor(std::uint64_t cursor);

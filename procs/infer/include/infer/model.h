@@ -1,7 +1,7 @@
 #pragma once
-// A loaded model: consecutive feature rows of one symbol in, one logit (log-odds of a higher price
-// horizon_bars later) per row that ends a full window out. The header holds no LibTorch type, so that only the files
-// that implement it pay LibTorch's compile time.
+// A loaded model: consecutive feature rows of one symbol in, one logit (log-odds of a higher
+// price horizon_bars later) per row that ends a full window out. The header holds no LibTorch
+// type, so that only the files that implement it pay LibTorch's compile time.
 
 #include <memory>
 #include <vector>
