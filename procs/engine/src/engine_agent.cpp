@@ -20,6 +20,7 @@ constexpr auto kInferWaitReported = 2s;
 // and one stage's work, short enough to cost little between bursts.
 constexpr auto kDecisionSpin = 300us;
 constexpr auto kPredictionSpin = 300us;
+constexpr auto kRehearsalPoll = 2ms;   // after a rehearsal: covers the heads-up's lead and rrr-infer's work
 constexpr auto kMarketSpin = 500us;   // after rrr-ingest's heads-up: the bar is due
 
 std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
@@ -34,8 +35,9 @@ std::unique_ptr<EngineAgent> EngineAgent::create(process::ProcessRuntime& runtim
     return nullptr;
   }
   auto settings = loadEngineSettings(*loaded);
-  if (!settings.ok()) {
-    spdlog::error("{}", settings.error().message);
+  auto rehearsal_settings = loadEngineSettings(*loaded);   // strategies are owned: a second set
+  if (!settings.ok() || !rehearsal_settings.ok()) {
+    spdlog::error("{}", settings.ok() ? rehearsal_settings.error().message : settings.error().message);
     return nullptr;
   }
   auto market = process::attachInput(runtime, "md");
@@ -46,6 +48,7 @@ std::unique_ptr<EngineAgent> EngineAgent::create(process::ProcessRuntime& runtim
   if (!market || !predictions || !decisions || !intents || !exec) return nullptr;
   std::unique_ptr<EngineAgent> agent(new EngineAgent(runtime, std::move(settings).value(), std::move(*market), std::move(*predictions),
                                                      std::move(*decisions), std::move(*intents), std::move(*exec)));
+  agent->rehearsal_core_ = std::make_unique<TradingCore>(rehearsal_settings->core, std::move(rehearsal_settings->strategies));
   if (auto status = agent->restore(); !status.ok()) {
     spdlog::error("{}", status.error().message);
     return nullptr;
@@ -203,6 +206,7 @@ int EngineAgent::handleInputs() {
     ++handled;
   }
   inputs_since_checkpoint_ += static_cast<std::uint64_t>(handled);
+  if (handled > 0) rehearsed_ = false;
   return handled;
 }
 
@@ -213,6 +217,7 @@ void EngineAgent::handleMarket(const msg::Envelope& envelope) {
                        bar->high_e8(), bar->low_e8(), bar->close_e8(), bar->volume_e8()};
   // Without an ml strategy an intent may follow this bar within microseconds: wake rrr-risk now.
   if (!needs_predictions_) intents_.stream.producer().headsUp();
+  last_bar_ = event;
   CoreOutput out;
   core_->onBar(event, out);
   queue(std::move(out));
@@ -222,6 +227,7 @@ void EngineAgent::handlePrediction(const msg::Envelope& envelope) {
   const auto* prediction = envelope.body_as_Prediction();
   const PredictionEvent event{prediction->symbol()->str(), envelope.event_time_ns(), prediction->score(), prediction->confidence()};
   intents_.stream.producer().headsUp();   // an intent may follow within microseconds: wake rrr-risk now
+  last_prediction_ = event;
   CoreOutput out;
   core_->onPrediction(event, out);
   queue(std::move(out));
@@ -313,12 +319,40 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     // rrr-infer commits after it publishes; its prediction (or its cursor) is microseconds away.
     predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(1)), ring::IdlePolicy::spinWindow(kPredictionSpin));
   } else if (needs_predictions_) {
-    // The hot path runs through predictions; rrr-infer gives a heads-up as it takes a bar. Bars
-    // with no prediction are handled at the latest 50 ms later, as is the kill switch.
-    predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kPredictionSpin));
+    // The hot path runs through predictions: on rrr-ingest's heads-up (~1 ms before a bar) rehearse,
+    // then poll for the prediction, yielding the core (rrr-infer may need it). Bars with no
+    // prediction are handled at the latest 50 ms later, as is the kill switch.
+    const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
+    if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
+    if (!rehearsed_) rehearse();
+    predictions_.waitForMessage(kRehearsalPoll, ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
   } else {
     market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kMarketSpin));
   }
+}
+
+// Decodes the last message of md and pred again, then runs the next bar of the last series and a
+// prediction of the opposite sign (so that a signal strategy acts) through a copy of the state,
+// and encodes the output. Nothing is published and core_ is untouched.
+void EngineAgent::rehearse() {
+  rehearsed_ = true;
+  for (auto* input : {&market_, &predictions_}) {
+    const auto& segment = input->consumer().segment();
+    const auto published = segment.published();
+    if (published == 0) continue;
+    if (const auto bytes = segment.copyPublished(published - 1)) (void)messages::decode(*bytes);
+  }
+  if (!last_bar_ || !last_prediction_ || !rehearsal_core_->restore(core_->save()).ok()) return;
+  const std::int64_t step_ns = last_bar_->interval_s * 1'000'000'000;
+  auto bar = *last_bar_;
+  bar.open_time_ns += step_ns;
+  auto prediction = *last_prediction_;
+  prediction.time_ns += step_ns;
+  prediction.score = -prediction.score;
+  CoreOutput out;
+  rehearsal_core_->onBar(bar, out);
+  rehearsal_core_->onPrediction(prediction, out);
+  (void)encodeForRehearsal(out, rehearsal_builder_);
 }
 
 std::vector<process::RingLagReport> EngineAgent::ringLags() const {

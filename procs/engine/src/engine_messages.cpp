@@ -21,20 +21,19 @@ std::int64_t timeOf(const ExecRecord& record) {
       record);
 }
 
-}  // namespace
-
-ring::PublishStatus publishIntent(process::OutputStream& out, const IntentOut& intent) {
-  auto& fbb = out.startMessage();
+// Builds the message's body in fbb and hands it, typed, to send(body, event time).
+template <class Send>
+auto encodeIntent(flatbuffers::FlatBufferBuilder& fbb, const IntentOut& intent, Send send) {
   const auto& r = intent.request;
   const auto body = msg::CreateOrderIntent(
       fbb, fbb.CreateString(intent.client_order_id), fbb.CreateString(intent.strategy_id), fbb.CreateString(r.symbol), intent.action,
       sideOf(r.side), r.type, r.time_in_force, r.quantity_e8, r.limit_price_e8, r.stop_price_e8, intent.decision_time_ns,
       intent.target_client_order_id.empty() ? 0 : fbb.CreateString(intent.target_client_order_id));
-  return out.publish(body, intent.decision_time_ns);
+  return send(body, intent.decision_time_ns);
 }
 
-ring::PublishStatus publishExec(process::OutputStream& out, const ExecRecord& record, std::optional<std::uint64_t> decisions_applied) {
-  auto& fbb = out.startMessage();
+template <class Send>
+auto encodeExec(flatbuffers::FlatBufferBuilder& fbb, const ExecRecord& record, std::optional<std::uint64_t> decisions_applied, Send send) {
   const std::int64_t time_ns = timeOf(record);
   if (const auto* order = std::get_if<OrderRecord>(&record)) {
     const auto& s = order->spec;
@@ -42,20 +41,20 @@ ring::PublishStatus publishExec(process::OutputStream& out, const ExecRecord& re
                                        fbb.CreateString(s.symbol), sideOf(s.side), s.type, s.time_in_force, order->status, s.quantity_e8,
                                        s.limit_price_e8, s.stop_price_e8, order->filled_e8, order->average_price_e8, order->created_ns,
                                        order->updated_ns);
-    return out.publish(body, time_ns);
+    return send(body, time_ns);
   }
   if (const auto* update = std::get_if<UpdateRecord>(&record)) {
     const auto& u = update->update;
     const auto body = msg::CreateOrderUpdate(fbb, fbb.CreateString(u.client_order_id), 0, u.previous, u.status, u.filled_e8,
                                              u.remaining_e8, u.reason.empty() ? 0 : fbb.CreateString(u.reason.substr(0, 400)));
-    return out.publish(body, time_ns);
+    return send(body, time_ns);
   }
   if (const auto* fill = std::get_if<FillRecord>(&record)) {
     const auto& f = fill->fill;
     const auto body = msg::CreateFill(fbb, fbb.CreateString(f.client_order_id), fbb.CreateString(fill->fill_id),
                                       fbb.CreateString(f.fill.symbol), sideOf(f.fill.side), f.fill.price_e8, f.fill.quantity_e8,
                                       f.fill.fee_e8, fbb.CreateString(f.fill.fee_currency), f.liquidity, f.time_ns);
-    return out.publish(body, time_ns);
+    return send(body, time_ns);
   }
   const auto& snapshot = std::get<SnapshotRecord>(record);
   std::vector<flatbuffers::Offset<msg::Position>> positions;
@@ -68,7 +67,32 @@ ring::PublishStatus publishExec(process::OutputStream& out, const ExecRecord& re
   const auto body = msg::CreatePortfolioSnapshot(
       fbb, fbb.CreateVector(cash), fbb.CreateVector(positions), snapshot.equity_e8, snapshot.realized_pnl_e8, snapshot.unrealized_pnl_e8,
       snapshot.state.fees_e8, snapshot.state.peak_equity_e8, snapshot.open_orders, snapshot.day_start_equity_e8, decisions_applied);
-  return out.publish(body, time_ns);
+  return send(body, time_ns);
+}
+
+}  // namespace
+
+ring::PublishStatus publishIntent(process::OutputStream& out, const IntentOut& intent) {
+  return encodeIntent(out.startMessage(), intent, [&](auto body, std::int64_t time_ns) { return out.publish(body, time_ns); });
+}
+
+ring::PublishStatus publishExec(process::OutputStream& out, const ExecRecord& record, std::optional<std::uint64_t> decisions_applied) {
+  return encodeExec(out.startMessage(), record, decisions_applied,
+                    [&](auto body, std::int64_t time_ns) { return out.publish(body, time_ns); });
+}
+
+std::size_t encodeForRehearsal(const CoreOutput& output, messages::EnvelopeBuilder& builder) {
+  std::size_t bytes = 0;
+  const auto finish = [&](auto body, std::int64_t time_ns) { bytes += builder.finish(messages::EnvelopeHeader{"rehearsal", 0, time_ns}, body).size(); };
+  for (const auto& record : output.exec) {
+    builder.reset();
+    encodeExec(builder.fbb(), record, std::nullopt, finish);
+  }
+  for (const auto& intent : output.intents) {
+    builder.reset();
+    encodeIntent(builder.fbb(), intent, finish);
+  }
+  return bytes;
 }
 
 std::string replayKey(const IntentOut& intent) { return key("OrderIntent", intent.client_order_id, intent.decision_time_ns); }

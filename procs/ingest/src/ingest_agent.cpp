@@ -12,9 +12,9 @@ namespace {
 constexpr int kMaxPerCall = 256;
 // How long before a paced message is due its readers are woken (the sleep overshoots by ~60 us).
 constexpr auto kHeadsUpLead = std::chrono::microseconds(150);
-// rrr-infer is told earlier: waking takes ~100 us on these VMs and it then runs its model once to
-// warm it (infer_agent.h).
-constexpr auto kModelHeadsUpLead = std::chrono::microseconds(1000);
+// md's and pred's readers (rrr-infer, rrr-engine) are told earlier: waking takes ~100 us on these
+// VMs, and each then rehearses its part of the path once to warm it (infer_agent.h, engine_agent.h).
+constexpr auto kRehearsalLead = std::chrono::microseconds(1000);
 
 }  // namespace
 
@@ -55,11 +55,8 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
   }
   for (const auto& stream : feed->source->streams()) spdlog::info("stream {} {}s from {}", stream.symbol, stream.interval_s, stream.name);
   auto agent = std::unique_ptr<IngestAgent>(new IngestAgent(std::move(md).value(), std::move(config).value(), std::move(feed).value()));
-  for (const char* ring : {"pred", "intent"}) {
-    if (auto segment = ring::RingSegment::open(runtime.context().ringName(ring)); segment.ok()) {
-      agent->downstream_.push_back(std::move(segment).value());
-    }
-  }
+  if (auto segment = ring::RingSegment::open(runtime.context().ringName("pred")); segment.ok()) agent->pred_ = std::move(segment).value();
+  if (auto segment = ring::RingSegment::open(runtime.context().ringName("intent")); segment.ok()) agent->intent_ = std::move(segment).value();
   const auto skip = agent->to_skip_;
   agent->refill();   // regenerates what is on the ring already, before this process says it is ready
   if (agent->to_skip_ == 0 && skip > 0) spdlog::info("{} messages were already on ring md: resumed after them", skip);
@@ -199,16 +196,17 @@ void IngestAgent::idle(std::chrono::milliseconds max_wait) {
   } else if (!pending_.empty() && wait_until_ > now) {
     until = std::min(until, wait_until_);
     // A heads-up to the whole hot path (md's, pred's and intent's readers that accept one: infer,
-    // engine, risk) shortly before the next message is due, so that each stage is spinning when
-    // its input comes instead of paying a futex wake-up each; rrr-infer's comes earlier.
-    if (until == wait_until_ && wait_until_ - now > kModelHeadsUpLead) {
-      std::this_thread::sleep_until(wait_until_ - kModelHeadsUpLead);
+    // engine, risk) before the next message is due, so that each stage is warm and spinning when
+    // its input comes instead of paying a futex wake-up and cold caches each.
+    if (until == wait_until_ && wait_until_ - now > kRehearsalLead) {
+      std::this_thread::sleep_until(wait_until_ - kRehearsalLead);
       md_.producer().headsUp();
+      if (pred_) ring::headsUp(*pred_);
     }
     if (until == wait_until_ && wait_until_ - Pacer::Clock::now() > kHeadsUpLead) {
       std::this_thread::sleep_until(wait_until_ - kHeadsUpLead);
       md_.producer().headsUp();   // for md's other readers (rrr-engine without an ml strategy)
-      for (const auto& segment : downstream_) ring::headsUp(segment);
+      if (intent_) ring::headsUp(*intent_);
     }
   }
   std::this_thread::sleep_until(until);

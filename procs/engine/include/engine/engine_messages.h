@@ -15,6 +15,10 @@ ring::PublishStatus publishIntent(process::OutputStream& out, const IntentOut& i
 // decisions_applied goes into snapshots (rrr-risk counts its decisions after it as pending).
 ring::PublishStatus publishExec(process::OutputStream& out, const ExecRecord& record, std::optional<std::uint64_t> decisions_applied);
 
+// Encodes every message of output (envelopes finished in builder, published nowhere) and returns
+// their total size: the encoding code and data are warm when the real output comes.
+std::size_t encodeForRehearsal(const CoreOutput& output, messages::EnvelopeBuilder& builder);
+
 std::string replayKey(const IntentOut& intent);
 std::string replayKey(const ExecRecord& record);
 std::string replayKey(const msg::Envelope& envelope);

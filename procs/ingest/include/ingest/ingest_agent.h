@@ -53,8 +53,9 @@ class IngestAgent : public process::Agent {
   bool sameAsLastOnRing(const OutMessage& message) const;
 
   process::OutputStream md_;
-  // The rings of the hot path below md (pred, intent), opened when they exist, for the heads-up.
-  std::vector<ring::RingSegment> downstream_;
+  // The rings of the hot path below md, opened when they exist, for the heads-up.
+  std::optional<ring::RingSegment> pred_;
+  std::optional<ring::RingSegment> intent_;
   IngestConfig config_;
   std::optional<Feed> feed_;
   Pacer pacer_;
