@@ -12,8 +12,9 @@ namespace {
 constexpr int kMaxPerCall = 256;
 // How long before a paced message is due its readers are woken (the sleep overshoots by ~60 us).
 constexpr auto kHeadsUpLead = std::chrono::microseconds(150);
-// md's and pred's readers (rrr-infer, rrr-engine) are told earlier: waking takes ~100 us on these
-// VMs, and each then rehearses its part of the path once to warm it (infer_agent.h, engine_agent.h).
+// The hot path's readers (rrr-infer, rrr-engine, rrr-risk) are told earlier: waking takes ~100 us
+// on these VMs, and each then rehearses its part of the path once to warm it (infer_agent.h,
+// engine_agent.h, risk_agent.h).
 constexpr auto kRehearsalLead = std::chrono::microseconds(1000);
 
 }  // namespace
@@ -202,11 +203,11 @@ void IngestAgent::idle(std::chrono::milliseconds max_wait) {
       std::this_thread::sleep_until(wait_until_ - kRehearsalLead);
       md_.producer().headsUp();
       if (pred_) ring::headsUp(*pred_);
+      if (intent_) ring::headsUp(*intent_);
     }
     if (until == wait_until_ && wait_until_ - Pacer::Clock::now() > kHeadsUpLead) {
       std::this_thread::sleep_until(wait_until_ - kHeadsUpLead);
-      md_.producer().headsUp();   // for md's other readers (rrr-engine without an ml strategy)
-      if (intent_) ring::headsUp(*intent_);
+      md_.producer().headsUp();   // for md's readers that only spin (rrr-engine without an ml strategy)
     }
   }
   std::this_thread::sleep_until(until);

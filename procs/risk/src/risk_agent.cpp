@@ -99,12 +99,38 @@ bool RiskAgent::refreshSwitches() {
 int RiskAgent::doWork() {
   const int prices = readPrices() + readAccount();
   if (!publishLimits() || !refreshSwitches()) return prices;   // these go out before any decision
-  return prices + TransformAgent::doWork();
+  const int work = prices + TransformAgent::doWork();
+  if (work > 0) rehearsed_ = false;
+  return work;
 }
 
-// After the engine's heads-up (it took a bar) an intent may follow within microseconds: spin.
+// A heads-up comes from rrr-ingest ~1 ms before a bar (rehearse, then poll for the intent) and from
+// the engine as it takes a prediction (an intent may follow within microseconds: poll).
 void RiskAgent::idle(std::chrono::milliseconds max_wait) {
-  input().waitForMessage(max_wait, ring::IdlePolicy::headsUp(std::chrono::microseconds(300)));
+  if (input().waitForMessageOrHeadsUp(max_wait) != ring::RingConsumer::Wake::kHeadsUp) return;
+  if (!rehearsed_) rehearse();
+  // Yielding, not spinning: the stages before this one may need the core.
+  input().waitForMessage(std::chrono::milliseconds(2), ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
+}
+
+void RiskAgent::rehearse() {
+  rehearsed_ = true;
+  for (const auto* stream : {&input(), &market_, &exec_}) {
+    const auto& segment = stream->consumer().segment();
+    const auto published = segment.published();
+    if (published == 0) continue;
+    if (const auto bytes = segment.copyPublished(published - 1)) (void)messages::decode(*bytes);
+  }
+  if (!last_intent_) return;
+  RiskGate gate = gate_;
+  AccountView account = account_;
+  tracker_.fill(account);
+  const auto verdict = gate.check(*last_intent_, account);
+  rehearsal_builder_.reset();
+  auto& fbb = rehearsal_builder_.fbb();
+  const auto decision = msg::CreateRiskDecision(fbb, fbb.CreateString(last_intent_->client_order_id), verdict.approved, verdict.rule,
+                                                verdict.limit, verdict.observed, fbb.CreateString(verdict.detail.substr(0, 512)));
+  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last_intent_->time_ns}, decision);
 }
 
 std::vector<process::RingLagReport> RiskAgent::ringLags() const {
@@ -132,6 +158,7 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
     readAccount();   // the engine published the snapshot this intent follows before the intent
     tracker_.fill(account_);
     decided_.emplace(sequence, gate_.check(view, account_));
+    last_intent_ = std::move(view);
     if (decided_->second.halts) {
       if (auto status = switches_.recordHalt(decided_->second.detail); !status.ok()) spdlog::error("{}", status.error().message);
     }

@@ -9,6 +9,11 @@
 // (lossy: only the newest matters), read again before every decision, plus the orders risk
 // approved since (account_tracker.h). The limits are published once at start (RiskLimitSet) for
 // the store's risk_limits table.
+//
+// The hot path (docs/ARCHITECTURE.md): on rrr-ingest's heads-up ~1 ms before a bar, rrr-risk
+// rehearses: it decodes the last message of each input again, checks its last intent against a
+// copy of the gate and encodes the decision, publishing nothing, so that the bar's intent finds
+// the code and data warm. Then it polls for the intent, yielding the core.
 
 #include <memory>
 #include <optional>
@@ -44,6 +49,7 @@ class RiskAgent : public process::TransformAgent {
   bool publishLimits();
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
+  void rehearse();
 
   process::InputStream market_;
   process::InputStream exec_;
@@ -56,6 +62,9 @@ class RiskAgent : public process::TransformAgent {
   bool event_pending_ = false;
   AccountView account_;
   std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
+  std::optional<IntentView> last_intent_;
+  messages::EnvelopeBuilder rehearsal_builder_;
+  bool rehearsed_ = false;   // since the last work done: one rehearsal per burst
 };
 
 }  // namespace rrr::risk
