@@ -271,6 +271,40 @@ TEST(TradingCore, ARestoredCheckpointContinuesExactlyAsTheUndisturbedRun) {
   EXPECT_EQ(resumed->portfolio().position("BTCUSDT").quantity_e8, undisturbed->portfolio().position("BTCUSDT").quantity_e8);
 }
 
+// rrr-engine's rehearsal (engine_agent.h): before each input, a scratch core restored from the real
+// one's state is fed a made-up next bar. The real run must not notice, and the scratch core must
+// take the path the real input takes (the same output for the same input).
+TEST(TradingCore, ARehearsalOnAScratchCoreLeavesTheRealRunUnchanged) {
+  auto undisturbed = crossCore();
+  const std::string expected = run(*undisturbed, 0, 300);
+
+  auto real = crossCore();
+  auto scratch = crossCore();
+  std::string text;
+  int rehearsals_with_output = 0;
+  for (int minute = 0; minute < 300; ++minute) {
+    ASSERT_TRUE(scratch->restore(real->save()).ok());
+    CoreOutput rehearsed;
+    scratch->onBar(wander(minute), rehearsed);
+    CoreOutput made_up;
+    scratch->onBar(wander(minute + 50), made_up);   // the scratch core goes its own way
+
+    CoreOutput out;
+    real->onBar(wander(minute), out);
+    ASSERT_EQ(describe(rehearsed), describe(out)) << "minute " << minute;
+    rehearsals_with_output += out.empty() ? 0 : 1;
+    text += describe(out);
+    int n = 0;
+    for (const auto& intent : out.intents) {
+      CoreOutput decided;
+      real->onDecision(intent.client_order_id, ++n % 7 != 0, "test", decided);
+      text += describe(decided);
+    }
+  }
+  EXPECT_EQ(text, expected);
+  EXPECT_GT(rehearsals_with_output, 20);
+}
+
 TEST(TradingCore, AMalformedCheckpointIsAnErrorThatSaysWhat) {
   EXPECT_NE(checkpointFromJson("{").error().message.find("not a JSON object"), std::string::npos);
   EXPECT_NE(checkpointFromJson(R"({"version": 2})").error().message.find("version 2 is not 1"), std::string::npos);

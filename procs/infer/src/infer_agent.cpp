@@ -221,17 +221,20 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
   return publishPrediction(*bar, (*logits)[0], input.event_time_ns(), sequence, output);
 }
 
-process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& bar, double logit, std::int64_t event_time_ns,
-                                                              std::uint64_t sequence, process::OutputStream& output) {
+flatbuffers::Offset<msg::Prediction> InferAgent::buildPrediction(flatbuffers::FlatBufferBuilder& fbb, const msg::Bar& bar,
+                                                                  double logit) const {
   const double up = 1.0 / (1.0 + std::exp(-logit));
   const double score = 2.0 * up - 1.0;
-  auto& fbb = output.startMessage();
   const std::string model_id = model_ ? model_->package().name : "bar-body";
   const auto probabilities = fbb.CreateVector(std::vector<float>{static_cast<float>(1.0 - up), static_cast<float>(up)});
-  const auto prediction = msg::CreatePrediction(fbb, fbb.CreateString(bar.symbol()->string_view()), fbb.CreateString(model_id),
-                                                model_ ? model_->package().version : 0, bar.open_time_ns(),
-                                                model_ ? model_->package().horizon_bars : 1, score, probabilities, std::fabs(score));
-  return process::outcomeOf(output.publish(prediction, event_time_ns, sequence));
+  return msg::CreatePrediction(fbb, fbb.CreateString(bar.symbol()->string_view()), fbb.CreateString(model_id),
+                               model_ ? model_->package().version : 0, bar.open_time_ns(), model_ ? model_->package().horizon_bars : 1,
+                               score, probabilities, std::fabs(score));
+}
+
+process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& bar, double logit, std::int64_t event_time_ns,
+                                                              std::uint64_t sequence, process::OutputStream& output) {
+  return process::outcomeOf(output.publish(buildPrediction(output.startMessage(), bar, logit), event_time_ns, sequence));
 }
 
 // Blocks on md; on rrr-ingest's heads-up that a bar is due (1 ms ahead), runs the model once on a
@@ -250,8 +253,18 @@ void InferAgent::warmUp() {
   const auto full = std::find_if(series_.begin(), series_.end(),
                                  [&](const auto& entry) { return entry.second.rows.size() >= model_->window(); });
   if (full == series_.end()) return;
-  const auto discarded = model_->predict({full->second.rows.begin(), full->second.rows.end()});
-  (void)discarded;
+  const auto logits = model_->predict({full->second.rows.begin(), full->second.rows.end()});
+  // The last bar read, decoded again, and a prediction for it encoded and dropped: the decoding and
+  // encoding code is warm too.
+  const auto& segment = input().consumer().segment();
+  if (!logits.ok() || segment.published() == 0) return;
+  const auto bytes = segment.copyPublished(segment.published() - 1);
+  if (!bytes) return;
+  const auto envelope = messages::decode(*bytes);
+  if (!envelope.ok() || envelope.value()->body_as_Bar() == nullptr) return;
+  rehearsal_builder_.reset();
+  const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *envelope.value()->body_as_Bar(), (*logits)[0]);
+  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, envelope.value()->event_time_ns()}, prediction);
 }
 
 }  // namespace rrr::infer

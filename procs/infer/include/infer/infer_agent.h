@@ -60,6 +60,7 @@ class InferAgent : public process::TransformAgent {
   InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s);
   void warmFromRing();
   void warmUp();
+  flatbuffers::Offset<msg::Prediction> buildPrediction(flatbuffers::FlatBufferBuilder& fbb, const msg::Bar& bar, double logit) const;
   void checkActiveModel();
   void registerNewModels();
   bool publishRegistryUpdates();
@@ -84,6 +85,7 @@ class InferAgent : public process::TransformAgent {
   ModelFolderScan folders_;
   std::deque<std::variant<ModelPackage, ActiveRef>> registry_updates_;   // for ml_models, in order
   std::string problem_;   // why nothing is predicted; empty while predicting
+  messages::EnvelopeBuilder rehearsal_builder_;   // warmUp() encodes a prediction here
 };
 
 }  // namespace rrr::infer
