@@ -20,7 +20,11 @@ constexpr auto kInferWaitReported = 2s;
 // and one stage's work, short enough to cost little between bursts.
 constexpr auto kDecisionSpin = 300us;
 constexpr auto kPredictionSpin = 300us;
-constexpr auto kRehearsalPoll = 2ms;   // after a rehearsal: covers the heads-up's lead and rrr-infer's work
+constexpr auto kRehearsalPoll = 2ms;   // after a heads-up: covers rrr-ingest's lead and rrr-infer's work
+// A heads-up after this long without input is rrr-ingest's, ahead of a bar, and caches are cold:
+// rehearse. One sooner is rrr-infer's or comes between unpaced inputs: a rehearsal would only
+// delay the input.
+constexpr auto kRehearseAfterIdle = 5ms;
 constexpr auto kMarketSpin = 500us;   // after rrr-ingest's heads-up: the bar is due
 
 std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
@@ -206,7 +210,10 @@ int EngineAgent::handleInputs() {
     ++handled;
   }
   inputs_since_checkpoint_ += static_cast<std::uint64_t>(handled);
-  if (handled > 0) rehearsed_ = false;
+  if (handled > 0) {
+    rehearsed_ = false;
+    last_input_ = Clock::now();
+  }
   return handled;
 }
 
@@ -324,7 +331,7 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     // prediction are handled at the latest 50 ms later, as is the kill switch.
     const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
     if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
-    if (!rehearsed_) rehearse();
+    if (!rehearsed_ && Clock::now() - last_input_ >= kRehearseAfterIdle) rehearse();
     predictions_.waitForMessage(kRehearsalPoll, ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
   } else {
     market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kMarketSpin));

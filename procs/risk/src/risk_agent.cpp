@@ -100,15 +100,19 @@ int RiskAgent::doWork() {
   const int prices = readPrices() + readAccount();
   if (!publishLimits() || !refreshSwitches()) return prices;   // these go out before any decision
   const int work = prices + TransformAgent::doWork();
-  if (work > 0) rehearsed_ = false;
+  if (work > 0) {
+    rehearsed_ = false;
+    last_work_ = std::chrono::steady_clock::now();
+  }
   return work;
 }
 
-// A heads-up comes from rrr-ingest ~1 ms before a bar (rehearse, then poll for the intent) and from
-// the engine as it takes a prediction (an intent may follow within microseconds: poll).
+// A heads-up comes from rrr-ingest ~1 ms before a bar (after an idle spell: rehearse, then poll for
+// the intent) and from the engine as it takes a prediction (an intent may follow within
+// microseconds: only poll; so too between unpaced inputs).
 void RiskAgent::idle(std::chrono::milliseconds max_wait) {
   if (input().waitForMessageOrHeadsUp(max_wait) != ring::RingConsumer::Wake::kHeadsUp) return;
-  if (!rehearsed_) rehearse();
+  if (!rehearsed_ && std::chrono::steady_clock::now() - last_work_ >= std::chrono::milliseconds(5)) rehearse();
   // Yielding, not spinning: the stages before this one may need the core.
   input().waitForMessage(std::chrono::milliseconds(2), ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
 }

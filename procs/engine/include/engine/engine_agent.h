@@ -108,6 +108,7 @@ class EngineAgent : public process::Agent {
   std::optional<PredictionEvent> last_prediction_;
   messages::EnvelopeBuilder rehearsal_builder_;
   bool rehearsed_ = false;   // since the last input taken: one rehearsal per burst
+  std::chrono::steady_clock::time_point last_input_;
 };
 
 }  // namespace rrr::engine

@@ -15,6 +15,7 @@
 // copy of the gate and encodes the decision, publishing nothing, so that the bar's intent finds
 // the code and data warm. Then it polls for the intent, yielding the core.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -65,6 +66,7 @@ class RiskAgent : public process::TransformAgent {
   std::optional<IntentView> last_intent_;
   messages::EnvelopeBuilder rehearsal_builder_;
   bool rehearsed_ = false;   // since the last work done: one rehearsal per burst
+  std::chrono::steady_clock::time_point last_work_;
 };
 
 }  // namespace rrr::risk
