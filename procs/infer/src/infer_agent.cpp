@@ -114,7 +114,6 @@ void InferAgent::registerNewModels() {
 bool InferAgent::publishRegistryUpdates() {
   while (!registry_updates_.empty()) {
     auto& fbb = output().startMessage();
-    std::string what;
     if (const auto* package = std::get_if<ModelPackage>(&registry_updates_.front())) {
       std::vector<flatbuffers::Offset<flatbuffers::String>> names;
       for (const auto& feature : package->features) names.push_back(fbb.CreateString(feature));
@@ -123,10 +122,9 @@ bool InferAgent::publishRegistryUpdates() {
           fbb.CreateVector(names), package->window, package->horizon_bars, fbb.CreateString(package->metrics_json),
           package->train_from_ns ? flatbuffers::Optional<std::int64_t>(*package->train_from_ns) : flatbuffers::nullopt,
           package->train_to_ns ? flatbuffers::Optional<std::int64_t>(*package->train_to_ns) : flatbuffers::nullopt, package->created_ns);
-      what = "model " + package->id();
       const auto status = output().publish(record, messages::wallClockNs(), lastCause());
       if (status == ring::PublishStatus::kMessageTooLarge) {
-        const auto message = what + " not registered in ml_models: its record is larger than a pred ring slot";
+        const auto message = "model " + package->id() + " not registered in ml_models: its record is larger than a pred ring slot";
         spdlog::error("{}", message);
         pending_alert_ = message;
       } else if (status != ring::PublishStatus::kOk) {

@@ -14,24 +14,6 @@ namespace {
 // LibTorch's messages carry a C++ backtrace after the first line.
 std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-torch::Tensor normalizedRows(const ModelPackage& package, const std::vector<std::vector<double>>& rows) {
-  const auto width = static_cast<std::int64_t>(package.features.size());
-  auto input = torch::empty({static_cast<std::int64_t>(rows.size()), width}, torch::kFloat32);
-  auto access = input.accessor<float, 2>();
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (std::int64_t f = 0; f < width; ++f) {
-      const auto i = static_cast<std::size_t>(f);
-      access[static_cast<std::int64_t>(r)][f] = static_cast<float>((rows[r][i] - package.mean[i]) / package.stddev[i]);
-    }
-  }
-  return input;
-}
-
-// [rows, features] -> [rows - window + 1, window, features]: every run of window rows, oldest first.
-torch::Tensor windowsOf(const torch::Tensor& rows, std::int64_t window) {
-  return window == 1 ? rows.unsqueeze(1) : rows.unfold(0, window, 1).transpose(1, 2).contiguous();
-}
-
 Result<std::vector<double>, std::string> logitsOf(const ModelPackage& package, const torch::Tensor& output, std::size_t expected) {
   const auto flat = output.to(torch::kFloat64).contiguous().view({-1});
   if (static_cast<std::size_t>(flat.numel()) != expected) {
@@ -54,7 +36,7 @@ Result<std::vector<double>, std::string> predictWith(const ModelPackage& package
   }
   try {
     c10::InferenceMode inference;   // no autograd bookkeeping at all
-    const auto input = normalizedRows(package, rows);
+    const auto input = normalizedRows(rows, package.mean, package.stddev);
     return logitsOf(package, forward(input), rows.size() - package.window + 1);
   } catch (const std::exception& e) {
     return makeError(package.id() + ": forward failed: " + firstLine(e.what()));
@@ -69,7 +51,7 @@ class TorchScriptModel : public Model {
   Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) override {
     const auto window = static_cast<std::int64_t>(package().window);
     return predictWith(package(), rows, [&](const torch::Tensor& input) {
-      const auto output = module_.forward({window == 1 ? input : windowsOf(input, window)});
+      const auto output = module_.forward({window == 1 ? input : windowsOf(input, window).contiguous()});
       if (!output.isTensor()) throw std::runtime_error("forward did not return a tensor");
       return output.toTensor();
     });

@@ -32,17 +32,7 @@ struct Windows {
 };
 
 Windows windowsOf(const Dataset& data, const Normalization& normalization, std::size_t window) {
-  const auto rows = static_cast<std::int64_t>(data.size());
-  const auto width = static_cast<std::int64_t>(normalization.mean.size());
-  auto x = torch::empty({rows, width}, torch::kFloat32);
-  auto access = x.accessor<float, 2>();
-  for (std::int64_t r = 0; r < rows; ++r) {
-    for (std::int64_t f = 0; f < width; ++f) {
-      const auto i = static_cast<std::size_t>(f);
-      access[r][f] = static_cast<float>((data.rows[static_cast<std::size_t>(r)][i] - normalization.mean[i]) / normalization.stddev[i]);
-    }
-  }
-  return {x.unfold(0, static_cast<std::int64_t>(window), 1).transpose(1, 2)};
+  return {infer::windowsOf(infer::normalizedRows(data.rows, normalization.mean, normalization.stddev), static_cast<std::int64_t>(window))};
 }
 
 Evaluation evaluate(infer::Network& net, const Windows& windows, const Part& part) {

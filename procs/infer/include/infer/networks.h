@@ -13,6 +13,28 @@
 
 namespace rrr::infer {
 
+// The input both the trainer and the loader build, so that a model sees in service what it saw in
+// training: each feature (x - mean) / stddev, as float32 [rows, features].
+inline torch::Tensor normalizedRows(const std::vector<std::vector<double>>& rows, const std::vector<double>& mean,
+                                    const std::vector<double>& stddev) {
+  const auto width = static_cast<std::int64_t>(mean.size());
+  auto input = torch::empty({static_cast<std::int64_t>(rows.size()), width}, torch::kFloat32);
+  auto access = input.accessor<float, 2>();
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::int64_t f = 0; f < width; ++f) {
+      const auto i = static_cast<std::size_t>(f);
+      access[static_cast<std::int64_t>(r)][f] = static_cast<float>((rows[r][i] - mean[i]) / stddev[i]);
+    }
+  }
+  return input;
+}
+
+// [rows, features] -> [rows - window + 1, window, features]: every run of window rows, oldest
+// first. A view of rows (no copy).
+inline torch::Tensor windowsOf(const torch::Tensor& rows, std::int64_t window) {
+  return window == 1 ? rows.unsqueeze(1) : rows.unfold(0, window, 1).transpose(1, 2);
+}
+
 inline torch::nn::Sequential makeMlp(std::int64_t inputs, const std::vector<std::int64_t>& hidden) {
   torch::nn::Sequential net;
   std::int64_t width = inputs;
