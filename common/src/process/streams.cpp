@@ -51,6 +51,19 @@ const msg::Envelope* InputStream::peek(std::uint64_t& sequence) {
   return nullptr;
 }
 
+std::optional<InputStream::Copy> InputStream::copyNewest() const {
+  const auto& segment = consumer_.segment();
+  const auto published = segment.published();
+  if (published == 0) return std::nullopt;
+  auto bytes = segment.copyPublished(published - 1);
+  if (!bytes) return std::nullopt;
+  Copy copy{std::move(*bytes)};
+  const auto decoded = messages::decode(copy.bytes);
+  if (!decoded.ok()) return std::nullopt;
+  copy.envelope = decoded.value();
+  return copy;
+}
+
 void InputStream::take() {
   peeked_envelope_ = nullptr;
   consumer_.advance();

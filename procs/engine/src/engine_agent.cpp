@@ -343,12 +343,7 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
 // and encodes the output. Nothing is published and core_ is untouched.
 void EngineAgent::rehearse() {
   rehearsed_ = true;
-  for (auto* input : {&market_, &predictions_}) {
-    const auto& segment = input->consumer().segment();
-    const auto published = segment.published();
-    if (published == 0) continue;
-    if (const auto bytes = segment.copyPublished(published - 1)) (void)messages::decode(*bytes);
-  }
+  for (const auto* input : {&market_, &predictions_}) (void)input->copyNewest();
   if (!last_bar_ || !last_prediction_ || !rehearsal_core_->restore(core_->save()).ok()) return;
   const std::int64_t step_ns = last_bar_->interval_s * 1'000'000'000;
   auto bar = *last_bar_;

@@ -254,15 +254,11 @@ void InferAgent::warmUp() {
   const auto logits = model_->predict({full->second.rows.begin(), full->second.rows.end()});
   // The last bar read, decoded again, and a prediction for it encoded and dropped: the decoding and
   // encoding code is warm too.
-  const auto& segment = input().consumer().segment();
-  if (!logits.ok() || segment.published() == 0) return;
-  const auto bytes = segment.copyPublished(segment.published() - 1);
-  if (!bytes) return;
-  const auto envelope = messages::decode(*bytes);
-  if (!envelope.ok() || envelope.value()->body_as_Bar() == nullptr) return;
+  const auto last = input().copyNewest();
+  if (!logits.ok() || !last || last->envelope->body_as_Bar() == nullptr) return;
   rehearsal_builder_.reset();
-  const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *envelope.value()->body_as_Bar(), (*logits)[0]);
-  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, envelope.value()->event_time_ns()}, prediction);
+  const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *last->envelope->body_as_Bar(), (*logits)[0]);
+  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last->envelope->event_time_ns()}, prediction);
 }
 
 }  // namespace rrr::infer

@@ -119,12 +119,7 @@ void RiskAgent::idle(std::chrono::milliseconds max_wait) {
 
 void RiskAgent::rehearse() {
   rehearsed_ = true;
-  for (const auto* stream : {&input(), &market_, &exec_}) {
-    const auto& segment = stream->consumer().segment();
-    const auto published = segment.published();
-    if (published == 0) continue;
-    if (const auto bytes = segment.copyPublished(published - 1)) (void)messages::decode(*bytes);
-  }
+  for (const auto* stream : {&input(), &market_, &exec_}) (void)stream->copyNewest();
   if (!last_intent_) return;
   RiskGate gate = gate_;
   AccountView account = account_;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/messages/envelope.h"
 #include "common/messages/inbound_gate.h"
@@ -74,6 +75,14 @@ class InputStream {
     consumer_.rewindToCommitted();
     last_taken_.reset();
   }
+
+  // A copy of the newest message on the ring, decoded again (nothing is taken; nullopt if there is
+  // none or it does not decode). For a stage rehearsing its path before a burst.
+  struct Copy {
+    std::vector<std::byte> bytes;
+    const msg::Envelope* envelope = nullptr;   // into bytes
+  };
+  std::optional<Copy> copyNewest() const;
 
   bool waitForMessage(std::chrono::milliseconds timeout, const ring::IdlePolicy& policy = {}) {
     return consumer_.waitForMessage(timeout, policy);
