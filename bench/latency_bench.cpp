@@ -37,12 +37,13 @@ rings:
   exec:     {slot_bytes: 1024, capacity: 65536, producer: engine, durable: [store], lossy: [monitor, risk]}
 processes:
   store: {binary: rrr-store}
-  ingest: {binary: rrr-ingest, depends_on: [store], settings: {pace: )" + pace + R"(, aggregate: []}}
-  infer: {binary: rrr-infer, depends_on: [ingest]}
-  risk: {binary: rrr-risk, depends_on: [store], settings: {limits: {max_position: {default: 1}}}}
+  ingest: {binary: rrr-ingest, depends_on: [store], realtime_priority: 20, settings: {pace: )" + pace + R"(, aggregate: []}}
+  infer: {binary: rrr-infer, depends_on: [ingest], realtime_priority: 10}
+  risk: {binary: rrr-risk, depends_on: [store], realtime_priority: 10, settings: {limits: {max_position: {default: 1}}}}
   engine:
     binary: rrr-engine
     depends_on: [infer, risk]
+    realtime_priority: 10
     settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.0, exit: 0.0, quantity: 0.001}]}
   monitor: {binary: rrr-monitor, depends_on: [store]}
 )";

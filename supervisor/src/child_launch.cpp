@@ -1,6 +1,7 @@
 #include "child_launch.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -35,7 +36,13 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-[[noreturn]] void execChild(int output_fd, pid_t supervisor, char* const argv[], char* const envp[]) {
+// The realtime request and what the child says if it is refused, prepared before fork.
+struct Realtime {
+  int priority = 0;
+  std::string refused;
+};
+
+[[noreturn]] void execChild(int output_fd, pid_t supervisor, const Realtime& realtime, char* const argv[], char* const envp[]) {
   setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != supervisor) _exit(126);
@@ -48,6 +55,13 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   for (int signo : {SIGPIPE, SIGTERM, SIGINT, SIGCHLD}) signal(signo, SIG_DFL);
+  if (realtime.priority > 0) {
+    sched_param param{};
+    param.sched_priority = realtime.priority;
+    if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) != 0) {
+      (void)!write(STDERR_FILENO, realtime.refused.data(), realtime.refused.size());
+    }
+  }
   execve(argv[0], argv, envp);
   static const char kMessage[] = "rrr-supervisor: exec failed\n";
   (void)!write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
@@ -57,7 +71,11 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 }  // namespace
 
 Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const std::vector<std::string>& args,
-                                               const std::map<std::string, std::string>& extra_env) {
+                                               const std::map<std::string, std::string>& extra_env, int realtime_priority) {
+  Realtime realtime{realtime_priority,
+                    "rrr-supervisor: realtime_priority " + std::to_string(realtime_priority) +
+                        " was refused (it needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least that); this process runs under the "
+                        "normal scheduler\n"};
   std::vector<std::string> argv_strings{binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   auto env_strings = environmentFor(extra_env);
@@ -75,7 +93,7 @@ Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const 
     close(pipe_fds[1]);
     return makeError(LaunchError::kFork, std::string("fork failed: ") + std::strerror(errno));
   }
-  if (pid == 0) execChild(pipe_fds[1], supervisor, argv.data(), envp.data());
+  if (pid == 0) execChild(pipe_fds[1], supervisor, realtime, argv.data(), envp.data());
   setpgid(pid, pid);  // also here, so the group exists before we ever signal it
   close(pipe_fds[1]);
   fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);

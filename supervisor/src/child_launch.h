@@ -6,6 +6,11 @@
 // (stop signals reach all it starts), sets PDEATHSIG to SIGKILL and then checks that its parent is
 // still the supervisor (it may have died before the prctl), sends stdout and stderr into a pipe the
 // supervisor reads into the log, and execs. Between fork and exec only async-signal-safe calls run.
+//
+// realtime_priority > 0: the child's main thread runs under SCHED_FIFO at that priority, with
+// SCHED_RESET_ON_FORK so that the threads it starts (ZeroMQ's, the log flusher) stay under the
+// normal scheduler. If the kernel refuses (no CAP_SYS_NICE, RLIMIT_RTPRIO too low), the child
+// says so on its output (the process log) and runs under the normal scheduler.
 
 #include <sys/types.h>
 
@@ -25,6 +30,6 @@ struct LaunchedChild {
 enum class LaunchError { kPipe, kFork };
 
 Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const std::vector<std::string>& args,
-                                               const std::map<std::string, std::string>& extra_env);
+                                               const std::map<std::string, std::string>& extra_env, int realtime_priority = 0);
 
 }  // namespace rrr::supervisor

@@ -94,7 +94,7 @@ Status<ConfigError> readProcess(const YamlReader& reader, const std::string& nam
   const std::string path = "processes." + name;
   RRR_RETURN_IF_ERROR(reader.onlyKeys(node, path, {"binary", "args", "env", "depends_on", "restart", "backoff_initial_ms",
                                                    "backoff_max_ms", "max_restarts", "restart_window_s",
-                                                   "ready_timeout_ms", "stop_timeout_ms", "settings"}));
+                                                   "ready_timeout_ms", "stop_timeout_ms", "realtime_priority", "settings"}));
   ProcessSpec spec;
   spec.name = name;
   RRR_ASSIGN_OR_RETURN(const auto binary, reader.text(node, path, "binary", ""));
@@ -116,6 +116,8 @@ Status<ConfigError> readProcess(const YamlReader& reader, const std::string& nam
   RRR_ASSIGN_OR_RETURN(const auto window, reader.integer(node, path, "restart_window_s", 30, 1, 86'400));
   RRR_ASSIGN_OR_RETURN(const auto ready_timeout, reader.integer(node, path, "ready_timeout_ms", 5000, 10, 600'000));
   RRR_ASSIGN_OR_RETURN(const auto stop_timeout, reader.integer(node, path, "stop_timeout_ms", 3000, 10, 600'000));
+  RRR_ASSIGN_OR_RETURN(const auto realtime_priority, reader.integer(node, path, "realtime_priority", 0, 0, 99));
+  spec.realtime_priority = static_cast<int>(realtime_priority);
   spec.backoff_initial = std::chrono::milliseconds(backoff_initial);
   spec.backoff_max = std::chrono::milliseconds(std::max(backoff_max, backoff_initial));
   spec.max_restarts = static_cast<int>(max_restarts);

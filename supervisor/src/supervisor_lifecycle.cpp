@@ -80,7 +80,7 @@ bool Supervisor::State::dependentsStopped(const ManagedProcess& process) const {
 }
 
 void Supervisor::State::launch(ManagedProcess& process, Clock::time_point now) {
-  auto child = launchChild(process.spec.binary.string(), process.spec.args, childEnvironment(process));
+  auto child = launchChild(process.spec.binary.string(), process.spec.args, childEnvironment(process), process.spec.realtime_priority);
   if (!child.ok()) {
     process.last_exit = child.error().message;
     process.phase = ProcessPhase::kBackingOff;
