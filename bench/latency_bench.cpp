@@ -27,7 +27,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string configText(const std::string& pace) {
+// realtime: the hot path's main threads under SCHED_FIFO (processes.NAME.realtime_priority),
+// rrr-ingest above the stages so that the bar goes out on time while they poll.
+std::string configText(const std::string& pace, bool realtime) {
+  const auto priority = [&](int value) { return realtime ? ", realtime_priority: " + std::to_string(value) : std::string(); };
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
 rings:
   md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store, engine], lossy: [monitor, risk]}
@@ -37,14 +40,11 @@ rings:
   exec:     {slot_bytes: 1024, capacity: 65536, producer: engine, durable: [store], lossy: [monitor, risk]}
 processes:
   store: {binary: rrr-store}
-  ingest: {binary: rrr-ingest, depends_on: [store], realtime_priority: 20, settings: {pace: )" + pace + R"(, aggregate: []}}
-  infer: {binary: rrr-infer, depends_on: [ingest], realtime_priority: 10}
-  risk: {binary: rrr-risk, depends_on: [store], realtime_priority: 10, settings: {limits: {max_position: {default: 1}}}}
-  engine:
-    binary: rrr-engine
-    depends_on: [infer, risk]
-    realtime_priority: 10
-    settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.0, exit: 0.0, quantity: 0.001}]}
+  ingest: {binary: rrr-ingest, depends_on: [store])" + priority(20) + R"(, settings: {pace: )" + pace + R"(, aggregate: []}}
+  infer: {binary: rrr-infer, depends_on: [ingest])" + priority(10) + R"(}
+  risk: {binary: rrr-risk, depends_on: [store])" + priority(10) + R"(, settings: {limits: {max_position: {default: 1}}}}
+  engine: {binary: rrr-engine, depends_on: [infer, risk])" + priority(10) + R"(,
+           settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.0, exit: 0.0, quantity: 0.001}]}}
   monitor: {binary: rrr-monitor, depends_on: [store]}
 )";
 }
@@ -57,6 +57,12 @@ struct System {
     const std::string line = "cd '" + root.string() + "' && '" + supervisor.string() + "' --config '" + (root / "rrr.yml").string() +
                              "' " + verb + " > /dev/null";
     return std::system(line.c_str());
+  }
+  // After a stop: the next start begins afresh (rings, databases, the engine's and rrr-risk's
+  // state); the model stays.
+  void forgetState() const {
+    rrr::supervisor::removeRingSegments(fs::weakly_canonical(root / "run"));
+    for (const char* state : {"data/db", "data/engine", "data/risk"}) fs::remove_all(root / state);
   }
   std::string ring(const std::string& name) const { return rrr::supervisor::ringPrefixFor(fs::weakly_canonical(root / "run")) + name; }
 };
@@ -140,6 +146,41 @@ void printLatency(const char* what, const rrr::bench::LatencySummary& s) {
   std::printf("%-46s %9.1f %9.1f %9.1f %9.1f %8zu\n", what, s.p50_us, s.p99_us, s.p999_us, s.max_us, s.samples);
 }
 
+struct Run {
+  TickToOrder hops;
+  double intents_per_second = 0;
+};
+
+// One schedule: the paced feed for the latency figures, then the unpaced one for throughput.
+std::optional<Run> measure(const System& system, const std::string& pace, bool realtime, int seconds, int throughput_seconds) {
+  std::ofstream(system.root / "rrr.yml") << configText(pace, realtime);
+  if (system.command("start") != 0) {
+    std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
+    return std::nullopt;
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  Run run;
+  run.hops = tickToOrderNs(system);
+  system.command("stop");
+  system.forgetState();
+
+  std::ofstream(system.root / "rrr.yml") << configText("fast", realtime);
+  if (system.command("start") != 0) {
+    std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
+    return std::nullopt;
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto intents = rrr::ring::RingSegment::open(system.ring("intent"));
+  const auto first_count = intents->published();
+  const auto first_ns = rrr::bench::steadyNs();
+  std::this_thread::sleep_for(std::chrono::seconds(throughput_seconds));
+  run.intents_per_second =
+      static_cast<double>(intents->published() - first_count) / (static_cast<double>(rrr::bench::steadyNs() - first_ns) / 1e9);
+  system.command("stop");
+  system.forgetState();
+  return run;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -147,9 +188,9 @@ int main(int argc, char** argv) {
   int seconds = 60;
   int throughput_seconds = 10;
   std::string pace = "600x";
-  app.add_option("--seconds", seconds, "how long the paced feed runs for the latency figures")->check(CLI::Range(5, 3600));
+  app.add_option("--seconds", seconds, "how long the paced feed runs for the latency figures, per schedule")->check(CLI::Range(5, 3600));
   app.add_option("--pace", pace, "rrr-ingest's pace for the latency figures (600x: a bar per symbol every 100 ms)");
-  app.add_option("--throughput-seconds", throughput_seconds, "how long the unpaced feed runs")->check(CLI::Range(2, 600));
+  app.add_option("--throughput-seconds", throughput_seconds, "how long the unpaced feed runs, per schedule")->check(CLI::Range(2, 600));
   CLI11_PARSE(app, argc, argv);
 
   System system{fs::temp_directory_path() / ("rrr-bench-latency-" + std::to_string(getpid())),
@@ -162,32 +203,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "training the default model failed: %s\n", train.c_str());
     return 1;
   }
-
-  std::ofstream(system.root / "rrr.yml") << configText(pace);
-  if (system.command("start") != 0) {
-    std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
-    return 1;
-  }
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  const auto hops = tickToOrderNs(system);
-  system.command("stop");
-
-  std::ofstream(system.root / "rrr.yml") << configText("fast");
-  fs::remove_all(system.root / "data/db");   // the model stays
-  fs::remove_all(system.root / "data/engine");
-  if (system.command("start") != 0) {
-    std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
-    return 1;
-  }
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  auto intents = rrr::ring::RingSegment::open(system.ring("intent"));
-  const auto first_count = intents->published();
-  const auto first_ns = rrr::bench::steadyNs();
-  std::this_thread::sleep_for(std::chrono::seconds(throughput_seconds));
-  const double intents_per_second =
-      static_cast<double>(intents->published() - first_count) / (static_cast<double>(rrr::bench::steadyNs() - first_ns) / 1e9);
-  system.command("stop");
+  const auto normal = measure(system, pace, false, seconds, throughput_seconds);
+  const auto realtime = normal ? measure(system, pace, true, seconds, throughput_seconds) : std::nullopt;
   fs::remove_all(system.root);
+  if (!realtime) return 1;
 
   // Last: it pins this process to a core, which the system's processes would inherit.
   rrr::bench::CaseParams params;
@@ -195,7 +214,6 @@ int main(int argc, char** argv) {
   params.interval_ns = 200'000;
   const auto floor = rrr::bench::futexWakeLatency(params);
 
-  std::printf("%-46s %9s %9s %9s %9s %8s\n", "latency (us)", "p50", "p99", "p99.9", "max", "samples");
   const auto summary = [](const std::vector<std::int64_t>& samples) {
     return rrr::bench::summarize(samples, std::min<std::size_t>(20, samples.size() / 10));
   };
@@ -206,9 +224,14 @@ int main(int argc, char** argv) {
     printLatency("  intent -> decision (risk)", summary(h.to_decision));
     printLatency("  decision -> accepted (engine)", summary(h.to_accepted));
   };
-  printHops("", hops.all);
-  for (const auto& [symbol, symbol_hops] : hops.by_symbol) printHops(" " + symbol, symbol_hops);
+  for (const auto& [title, run] : {std::pair{"normal scheduler (the default)", &*normal},
+                                   std::pair{"realtime_priority: ingest 20; infer, engine, risk 10", &*realtime}}) {
+    std::printf("\n%s\n%-46s %9s %9s %9s %9s %8s\n", title, "latency (us)", "p50", "p99", "p99.9", "max", "samples");
+    printHops("", run->hops.all);
+    for (const auto& [symbol, symbol_hops] : run->hops.by_symbol) printHops(" " + symbol, symbol_hops);
+    std::printf("intents per second through engine + risk (feed unpaced): %.0f\n", run->intents_per_second);
+  }
+  std::printf("\n");
   printLatency("blocked hop floor (futex wake-up)", floor);
-  std::printf("intents per second through engine + risk (feed unpaced): %.0f\n", intents_per_second);
   return 0;
 }
