@@ -28,6 +28,8 @@ const BadConfig kBadConfigs[] = {
     {"DependencyCycle", "store: {binary: rrr-store,", "store: {binary: rrr-store, depends_on: [engine],", "makes a cycle", 13},
     {"BadValue", "watchdog_ms: 1000", "watchdog_ms: soon", "supervisor.watchdog_ms = 'soon' must be a whole number", 4},
     {"BadRestartPolicy", "store: {binary: rrr-store,", "store: {binary: rrr-store, restart: sometimes,", "processes.store.restart = 'sometimes'", 13},
+    {"RealtimePriorityOutOfRange", "store: {binary: rrr-store,", "store: {binary: rrr-store, realtime_priority: 100,",
+     "processes.store.realtime_priority = '100' must be a whole number from 0", 13},
     {"RingOfUnknownProcess", "producer: risk,", "producer: riks,", "rings.decision names 'riks'", 10},
     {"YamlSyntax", "processes:", "processes: [", "", 0},
 };

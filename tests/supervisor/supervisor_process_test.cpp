@@ -1,6 +1,7 @@
 // rrr-supervisor with the real binaries in a temporary folder: start, crash, hang, crash loop,
 // supervisor death, a second supervisor, live restart and reload.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
 #include <sqlite3.h>
 
@@ -223,6 +224,42 @@ TEST(SupervisorProcess, RestartIsLiveAndReloadRestartsOnlyWhatChanged) {
   EXPECT_NE(reloaded.output.find("restarting engine"), std::string::npos) << reloaded.output;
   ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != mid.at("engine")["pid"]; }, 5s));
   for (const auto& name : {"store", "ingest", "infer", "risk", "monitor"}) EXPECT_EQ(sut.pidOf(name), mid.at(name)["pid"]) << name;
+}
+
+// (policy without SCHED_RESET_ON_FORK, priority) of one thread.
+std::pair<int, int> schedulingOf(pid_t tid) {
+  sched_param param{};
+  sched_getparam(tid, &param);
+  return {sched_getscheduler(tid) & ~SCHED_RESET_ON_FORK, param.sched_priority};
+}
+
+std::vector<pid_t> threadsOf(pid_t pid) {
+  std::vector<pid_t> threads;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    threads.push_back(std::stoi(entry.path().filename().string()));
+  }
+  return threads;
+}
+
+TEST(SupervisorProcess, RealtimePriorityRaisesTheMainThreadOnlyAndSurvivesARestart) {
+  auto config = pipelineConfig();
+  replaceOnce(config, "engine: {binary: rrr-engine,", "engine: {binary: rrr-engine, realtime_priority: 7,");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const pid_t engine = sut.pidOf("engine");
+  ASSERT_GT(engine, 0);
+  EXPECT_EQ(schedulingOf(engine), std::pair(SCHED_FIFO, 7));
+  const auto threads = threadsOf(engine);
+  EXPECT_GT(threads.size(), 1u) << "ZeroMQ's threads are expected";
+  for (const pid_t thread : threads) {
+    if (thread == engine) continue;
+    EXPECT_EQ(schedulingOf(thread), std::pair(SCHED_OTHER, 0)) << "thread " << thread;
+  }
+  EXPECT_EQ(schedulingOf(sut.pidOf("risk")), std::pair(SCHED_OTHER, 0)) << "a process without realtime_priority";
+
+  ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine; }, 5s));
+  EXPECT_EQ(schedulingOf(sut.pidOf("engine")), std::pair(SCHED_FIFO, 7));
 }
 
 TEST(SupervisorProcess, StopStopsOneProcessOrEverything) {
