@@ -72,10 +72,12 @@ struct Realtime {
 
 Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const std::vector<std::string>& args,
                                                const std::map<std::string, std::string>& extra_env, int realtime_priority) {
-  Realtime realtime{realtime_priority,
-                    "rrr-supervisor: realtime_priority " + std::to_string(realtime_priority) +
-                        " was refused (it needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least that); this process runs under the "
-                        "normal scheduler\n"};
+  Realtime realtime{realtime_priority, {}};
+  if (realtime_priority > 0) {
+    realtime.refused = "rrr-supervisor: realtime_priority " + std::to_string(realtime_priority) +
+                       " was refused (it needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least that); this process runs under the "
+                       "normal scheduler\n";
+  }
   std::vector<std::string> argv_strings{binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   auto env_strings = environmentFor(extra_env);

@@ -30,7 +30,7 @@ struct ProcessSpec {
   std::chrono::seconds restart_window{30};
   std::chrono::milliseconds ready_timeout{5000};
   std::chrono::milliseconds stop_timeout{3000};
-  int realtime_priority = 0;               // SCHED_FIFO priority of its hot windows; 0: none
+  int realtime_priority = 0;               // SCHED_FIFO priority of its main thread; 0: normal scheduler
   std::string settings_yaml;               // processes.NAME.settings, for comparing on reload
 
   bool operator==(const ProcessSpec&) const = default;
