@@ -188,9 +188,11 @@ int main(int argc, char** argv) {
   int seconds = 60;
   int throughput_seconds = 10;
   std::string pace = "600x";
+  std::string schedules = "both";
   app.add_option("--seconds", seconds, "how long the paced feed runs for the latency figures, per schedule")->check(CLI::Range(5, 3600));
   app.add_option("--pace", pace, "rrr-ingest's pace for the latency figures (600x: a bar per symbol every 100 ms)");
   app.add_option("--throughput-seconds", throughput_seconds, "how long the unpaced feed runs, per schedule")->check(CLI::Range(2, 600));
+  app.add_option("--schedules", schedules, "which schedules to measure")->check(CLI::IsMember({"both", "normal", "realtime"}));
   CLI11_PARSE(app, argc, argv);
 
   System system{fs::temp_directory_path() / ("rrr-bench-latency-" + std::to_string(getpid())),
@@ -203,10 +205,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "training the default model failed: %s\n", train.c_str());
     return 1;
   }
-  const auto normal = measure(system, pace, false, seconds, throughput_seconds);
-  const auto realtime = normal ? measure(system, pace, true, seconds, throughput_seconds) : std::nullopt;
+  std::vector<std::pair<const char*, std::optional<Run>>> runs;
+  if (schedules != "realtime") runs.emplace_back("normal scheduler (the default)", measure(system, pace, false, seconds, throughput_seconds));
+  if (schedules != "normal" && (runs.empty() || runs.back().second)) {
+    runs.emplace_back("realtime_priority: ingest 20; infer, engine, risk 10", measure(system, pace, true, seconds, throughput_seconds));
+  }
   fs::remove_all(system.root);
-  if (!realtime) return 1;
+  if (!runs.back().second) return 1;
 
   // Last: it pins this process to a core, which the system's processes would inherit.
   rrr::bench::CaseParams params;
@@ -224,8 +229,7 @@ int main(int argc, char** argv) {
     printLatency("  intent -> decision (risk)", summary(h.to_decision));
     printLatency("  decision -> accepted (engine)", summary(h.to_accepted));
   };
-  for (const auto& [title, run] : {std::pair{"normal scheduler (the default)", &*normal},
-                                   std::pair{"realtime_priority: ingest 20; infer, engine, risk 10", &*realtime}}) {
+  for (const auto& [title, run] : runs) {
     std::printf("\n%s\n%-46s %9s %9s %9s %9s %8s\n", title, "latency (us)", "p50", "p99", "p99.9", "max", "samples");
     printHops("", run->hops.all);
     for (const auto& [symbol, symbol_hops] : run->hops.by_symbol) printHops(" " + symbol, symbol_hops);

@@ -2,6 +2,7 @@
 // depends on a later bar; warm-up; values of the simple ones by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -23,6 +24,29 @@ std::vector<Ohlcv> randomWalk(std::size_t count) {
                     close, 10 + std::fabs(step(random)) * 5000});
   }
   return bars;
+}
+
+// rrr-infer rehearses a bar on a copy of a stream: the copy goes on from the same state, and
+// whatever it is fed leaves the original as it was.
+TEST(FeatureSet, ACopyContinuesFromTheSameStateAndLeavesTheOriginalAlone) {
+  const auto bars = randomWalk(400);
+  const auto names = defaultFeatureNames();
+  auto stream = FeatureStream::create(names);
+  ASSERT_TRUE(stream.ok());
+  for (std::size_t i = 0; i < 300; ++i) stream->update(bars[i]);
+  FeatureStream copy(*stream);
+  auto reversed = bars;
+  std::reverse(reversed.begin() + 300, reversed.end());
+  for (std::size_t i = 300; i < 350; ++i) copy.update(reversed[i]);   // other bars than the original's
+  const auto batch = computeBatch(names, bars);
+  ASSERT_TRUE(batch.ok());
+  FeatureStream same(*stream);
+  for (std::size_t i = 300; i < bars.size(); ++i) {
+    const auto original = stream->update(bars[i]);
+    ASSERT_TRUE(original.has_value()) << i;
+    EXPECT_EQ(*original, *(*batch)[i]) << "bar " << i << ": the copy's bars reached the original";
+    EXPECT_EQ(same.update(bars[i]), original) << "bar " << i << ": a copy does not go on as the original";
+  }
 }
 
 TEST(FeatureSet, BatchRowsAreTheStreamingRowsAndNeverUseLaterBars) {

@@ -117,10 +117,21 @@ TEST_F(ModelLoading, RrrTrainMlpWeightsLoadIntoTheSameLayers) {
   ASSERT_TRUE(package.ok()) << package.error().message;
   auto model = Model::load(*package);
   ASSERT_TRUE(model.ok()) << model.error().message;
+  // In service an mlp runs on the plain C++ path, which agreed with LibTorch at load.
+  EXPECT_EQ((*model)->runtime().rfind("plain C++ dense layers", 0), 0u) << (*model)->runtime();
   const std::vector<double> row{0.01, 0.7, -1.5};
   torch::NoGradGuard no_grad;
   const double expected = net->forward(torch::tensor({{0.01F, 0.1F, -1.5F}})).item<double>();
   EXPECT_NEAR((*(*model)->predict({row}))[0], expected, 1e-6);
+  // And a batch, row by row, as LibTorch gives it.
+  const std::vector<std::vector<double>> rows{{0.5, 0.2, 3.0}, {-0.3, 0.9, -0.1}, {0.0, 0.5, 0.0}};
+  const auto batch = (*model)->predict(rows);
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  ASSERT_EQ(batch->size(), 3u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto input = torch::tensor({{static_cast<float>(rows[i][0]), static_cast<float>((rows[i][1] - 0.5) / 2), static_cast<float>(rows[i][2])}});
+    EXPECT_NEAR((*batch)[i], net->forward(input).item<double>(), 1e-6) << "row " << i;
+  }
 }
 
 TEST_F(ModelLoading, CorruptWeightsAreRefusedNamingTheFile) {

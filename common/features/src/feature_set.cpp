@@ -9,7 +9,7 @@
 namespace rrr::features {
 namespace {
 
-class LogReturn : public Feature {
+class LogReturn : public CopyableFeature<LogReturn> {
  public:
   explicit LogReturn(std::size_t horizon) : horizon_(horizon) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -26,7 +26,7 @@ class LogReturn : public Feature {
   std::deque<double> closes_;
 };
 
-class RealizedVolatility : public Feature {
+class RealizedVolatility : public CopyableFeature<RealizedVolatility> {
  public:
   explicit RealizedVolatility(std::size_t window) : returns_(window) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -42,7 +42,7 @@ class RealizedVolatility : public Feature {
   Window returns_;
 };
 
-class RsiFeature : public Feature {
+class RsiFeature : public CopyableFeature<RsiFeature> {
  public:
   explicit RsiFeature(std::size_t period) : rsi_(period) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -55,7 +55,7 @@ class RsiFeature : public Feature {
   Rsi rsi_;
 };
 
-class MacdFeature : public Feature {
+class MacdFeature : public CopyableFeature<MacdFeature> {
  public:
   MacdFeature(std::size_t fast, std::size_t slow, std::size_t signal) : macd_(fast, slow, signal, Convention::kTaLib) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -68,7 +68,7 @@ class MacdFeature : public Feature {
   Macd macd_;
 };
 
-class PercentB : public Feature {
+class PercentB : public CopyableFeature<PercentB> {
  public:
   PercentB(std::size_t period, double deviations) : bands_(period, deviations, deviations) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -81,7 +81,7 @@ class PercentB : public Feature {
   Bollinger bands_;
 };
 
-class AtrFeature : public Feature {
+class AtrFeature : public CopyableFeature<AtrFeature> {
  public:
   explicit AtrFeature(std::size_t period) : atr_(period, Convention::kTaLib) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -95,7 +95,7 @@ class AtrFeature : public Feature {
 };
 
 template <class Average>
-class AverageDistance : public Feature {
+class AverageDistance : public CopyableFeature<AverageDistance<Average>> {
  public:
   explicit AverageDistance(Average average) : average_(std::move(average)) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -108,7 +108,7 @@ class AverageDistance : public Feature {
   Average average_;
 };
 
-class VolumeZScore : public Feature {
+class VolumeZScore : public CopyableFeature<VolumeZScore> {
  public:
   explicit VolumeZScore(std::size_t window) : volumes_(window) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -122,7 +122,7 @@ class VolumeZScore : public Feature {
   Window volumes_;
 };
 
-class TimeOfDay : public Feature {
+class TimeOfDay : public CopyableFeature<TimeOfDay> {
  public:
   explicit TimeOfDay(bool sine) : sine_(sine) {}
   std::optional<double> update(const Ohlcv& bar) override {
@@ -203,6 +203,16 @@ Result<FeatureStream, std::string> FeatureStream::create(const std::vector<std::
   stream.names_ = names;
   stream.row_.resize(names.size());
   return stream;
+}
+
+FeatureStream::FeatureStream(const FeatureStream& other) : names_(other.names_), row_(other.row_) {
+  features_.reserve(other.features_.size());
+  for (const auto& feature : other.features_) features_.push_back(feature->clone());
+}
+
+FeatureStream& FeatureStream::operator=(const FeatureStream& other) {
+  if (this != &other) *this = FeatureStream(other);
+  return *this;
 }
 
 std::optional<std::vector<double>> FeatureStream::update(const Ohlcv& bar) {

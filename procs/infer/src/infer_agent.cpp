@@ -156,8 +156,8 @@ std::unique_ptr<Model> InferAgent::loadActiveModel() {
     auto package = readModelPackage(**pointer);
     auto model = package.ok() ? Model::load(*package) : Result<std::unique_ptr<Model>, std::string>(makeError(package.error().message));
     if (model.ok()) {
-      spdlog::info("model {} active ({} features, horizon {} bars)", (*model)->package().id(), (*model)->package().features.size(),
-                   (*model)->package().horizon_bars);
+      spdlog::info("model {} active ({} features, horizon {} bars; run by {})", (*model)->package().id(),
+                   (*model)->package().features.size(), (*model)->package().horizon_bars, (*model)->runtime());
       return std::move(model).value();
     }
     problem_ = "model " + active_ + " not loaded: " + model.error().message;
@@ -235,10 +235,9 @@ process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& b
   return process::outcomeOf(output.publish(buildPrediction(output.startMessage(), bar, logit), event_time_ns, sequence));
 }
 
-// Blocks on md; on rrr-ingest's heads-up that a bar is due (1 ms ahead), runs the model once on a
-// window it has already predicted (the result is dropped): after a quiet spell the code, the
-// weights and LibTorch's allocator are cold, and the bar's own forward pass would pay for that
-// (~230 us here against ~25 us right after). Then it polls until the bar comes.
+// Blocks on md; on rrr-ingest's heads-up that a bar is due (1 ms ahead), rehearses the bar
+// (warmUp): after a quiet spell the code and data are cold, and the bar itself would pay for that.
+// Then it polls until the bar comes.
 void InferAgent::idle(std::chrono::milliseconds max_wait) {
   if (input().waitForMessageOrHeadsUp(std::min<std::chrono::milliseconds>(max_wait, 1s)) != ring::RingConsumer::Wake::kHeadsUp) return;
   warmUp();
@@ -246,19 +245,29 @@ void InferAgent::idle(std::chrono::milliseconds max_wait) {
   input().waitForMessage(2ms, ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
 }
 
+// Each series' next bar (its last one again, an interval later) through a copy of its features
+// and the model, and the last bar read decoded again and a prediction for it encoded: the code and
+// data the bar will need are warm. Nothing is published; the real state is only read.
 void InferAgent::warmUp() {
   if (!model_) return;
-  const auto full = std::find_if(series_.begin(), series_.end(),
-                                 [&](const auto& entry) { return entry.second.rows.size() >= model_->window(); });
-  if (full == series_.end()) return;
-  const auto logits = model_->predict({full->second.rows.begin(), full->second.rows.end()});
-  // The last bar read, decoded again, and a prediction for it encoded and dropped: the decoding and
-  // encoding code is warm too.
   const auto last = input().copyNewest();
-  if (!logits.ok() || !last || last->envelope->body_as_Bar() == nullptr) return;
-  rehearsal_builder_.reset();
-  const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *last->envelope->body_as_Bar(), (*logits)[0]);
-  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last->envelope->event_time_ns()}, prediction);
+  const auto* last_bar = last ? last->envelope->body_as_Bar() : nullptr;
+  for (const auto& [symbol, series] : series_) {
+    if (!series.features || series.history.empty()) continue;
+    auto features = *series.features;
+    auto next = series.history.back();
+    next.open_time_ns += interval_s_ * 1'000'000'000;
+    auto row = features.update(next);
+    if (!row) continue;
+    std::vector<std::vector<double>> window(series.rows.begin(), series.rows.end());
+    window.push_back(std::move(*row));
+    if (window.size() > model_->window()) window.erase(window.begin(), window.end() - static_cast<std::ptrdiff_t>(model_->window()));
+    const auto logits = model_->predict(window);
+    if (!logits.ok() || last_bar == nullptr) continue;
+    rehearsal_builder_.reset();
+    const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *last_bar, (*logits)[0]);
+    (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last->envelope->event_time_ns()}, prediction);
+  }
 }
 
 }  // namespace rrr::infer

@@ -4,7 +4,10 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 
+#include "infer/dense_network.h"
 #include "infer/model.h"
 #include "infer/networks.h"
 
@@ -61,16 +64,122 @@ class TorchScriptModel : public Model {
   torch::jit::Module module_;
 };
 
+// rrr-train's "mlp" layers as a DenseNetwork; nothing if the Sequential holds anything else.
+std::optional<DenseNetwork> denseOf(const torch::nn::Sequential& mlp) {
+  std::vector<DenseNetwork::Layer> layers;
+  for (const auto& module : mlp->children()) {
+    if (const auto* linear = module->as<torch::nn::Linear>()) {
+      const auto weight = linear->weight.detach().to(torch::kFloat32).contiguous();
+      const auto bias = linear->options.bias() ? linear->bias.detach().to(torch::kFloat32).contiguous()
+                                               : torch::zeros({weight.size(0)}, torch::kFloat32);
+      DenseNetwork::Layer layer;
+      layer.outputs = static_cast<std::size_t>(weight.size(0));
+      layer.inputs = static_cast<std::size_t>(weight.size(1));
+      layer.weight.assign(weight.data_ptr<float>(), weight.data_ptr<float>() + weight.numel());
+      layer.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
+      layers.push_back(std::move(layer));
+    } else if (module->as<torch::nn::ReLU>() != nullptr && !layers.empty() && !layers.back().relu) {
+      layers.back().relu = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  try {
+    return DenseNetwork(std::move(layers));
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+}
+
+// Rows a model's two paths must agree on: zeros, and rows spread over several std. devs. (made
+// by a fixed recurrence, the same at every load).
+std::vector<std::vector<double>> agreementRows(const ModelPackage& package) {
+  std::vector<std::vector<double>> rows{std::vector<double>(package.features.size(), 0.0)};
+  std::uint32_t state = 12345;
+  for (int r = 0; r < 16; ++r) {
+    std::vector<double> row;
+    for (std::size_t f = 0; f < package.features.size(); ++f) {
+      state = state * 1664525U + 1013904223U;
+      const double spread = (static_cast<double>(state >> 8) / static_cast<double>(1U << 24) - 0.5) * 8.0;   // [-4, 4)
+      row.push_back(package.mean[f] + spread * package.stddev[f]);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 class NetworkModel : public Model {
  public:
-  NetworkModel(ModelPackage package, Network network) : Model(std::move(package)), network_(std::move(network)) { network_.train(false); }
+  NetworkModel(ModelPackage package, Network network) : Model(std::move(package)), network_(std::move(network)) {
+    network_.train(false);
+    if (network_.mlp()) useDenseIfItAgrees();
+  }
   Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) override {
+    if (dense_) return predictDense(rows);
+    return predictTorch(rows);
+  }
+  std::string runtime() const override { return runtime_; }
+
+ private:
+  Result<std::vector<double>, std::string> predictTorch(const std::vector<std::vector<double>>& rows) {
     const auto window = static_cast<std::int64_t>(package().window);
     return predictWith(package(), rows, [&](const torch::Tensor& input) { return network_.forward(windowsOf(input, window)); });
   }
 
- private:
+  // An mlp reads one row (its window is 1), normalized as normalizedRows() does.
+  Result<std::vector<double>, std::string> predictDense(const std::vector<std::vector<double>>& rows) {
+    if (rows.empty()) return makeError(package().id() + ": 0 rows for a window of 1");
+    const auto& mean = package().mean;
+    const auto& stddev = package().stddev;
+    std::vector<double> logits;
+    logits.reserve(rows.size());
+    for (const auto& row : rows) {
+      if (row.size() != mean.size()) {
+        return makeError(package().id() + ": a row of " + std::to_string(row.size()) + " features for " + std::to_string(mean.size()));
+      }
+      for (std::size_t f = 0; f < row.size(); ++f) normalized_[f] = static_cast<float>((row[f] - mean[f]) / stddev[f]);
+      const double logit = dense_->forward(normalized_);
+      if (!std::isfinite(logit)) {
+        return makeError(package().id() + ": output " + std::to_string(logits.size()) + " is not finite (" + std::to_string(logit) + ")");
+      }
+      logits.push_back(logit);
+    }
+    return logits;
+  }
+
+  // The dense path is used only if it gives LibTorch's outputs (to 1e-5, relative above 1).
+  void useDenseIfItAgrees() {
+    auto dense = denseOf(network_.mlp());
+    if (!dense || dense->inputs() != package().features.size()) {
+      runtime_ = "LibTorch (the mlp's layers do not fit the plain C++ path)";
+      return;
+    }
+    const auto rows = agreementRows(package());
+    const auto expected = predictTorch(rows);
+    if (!expected.ok()) return;   // Model::load's check reports it
+    dense_ = std::move(dense);
+    normalized_.resize(package().features.size());
+    const auto got = predictDense(rows);
+    for (std::size_t i = 0; got.ok() && i < rows.size(); ++i) {
+      const double difference = std::fabs((*got)[i] - (*expected)[i]);
+      if (difference > 1e-5 * std::max(1.0, std::fabs((*expected)[i]))) {
+        runtime_ = "LibTorch (the plain C++ path gave " + std::to_string((*got)[i]) + " for " + std::to_string((*expected)[i]) + ")";
+        dense_.reset();
+        return;
+      }
+    }
+    if (!got.ok()) {
+      runtime_ = "LibTorch (the plain C++ path failed: " + got.error().message + ")";
+      dense_.reset();
+      return;
+    }
+    runtime_ = "plain C++ dense layers, checked against LibTorch on " + std::to_string(rows.size()) + " rows";
+  }
+
   Network network_;
+  std::optional<DenseNetwork> dense_;
+  std::vector<float> normalized_;
+  std::string runtime_ = "LibTorch";
 };
 
 }  // namespace

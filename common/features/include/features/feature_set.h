@@ -30,6 +30,15 @@ class Feature {
  public:
   virtual ~Feature() = default;
   virtual std::optional<double> update(const Ohlcv& bar) = 0;
+  // An independent copy of the state: updating it leaves this one as it is.
+  virtual std::unique_ptr<Feature> clone() const = 0;
+};
+
+// Implements clone() for a feature whose state copies as a value.
+template <class Derived>
+class CopyableFeature : public Feature {
+ public:
+  std::unique_ptr<Feature> clone() const override { return std::make_unique<Derived>(static_cast<const Derived&>(*this)); }
 };
 
 // The built-in default's features.
@@ -42,12 +51,20 @@ class FeatureStream {
  public:
   static Result<FeatureStream, std::string> create(const std::vector<std::string>& names);
 
+  // A copy continues from the same state independently (rrr-infer rehearses a bar on one).
+  FeatureStream(const FeatureStream& other);
+  FeatureStream& operator=(const FeatureStream& other);
+  FeatureStream(FeatureStream&&) = default;
+  FeatureStream& operator=(FeatureStream&&) = default;
+
   // The feature row at this bar, once every feature is warm.
   std::optional<std::vector<double>> update(const Ohlcv& bar);
   const std::vector<std::string>& names() const { return names_; }
   std::size_t width() const { return names_.size(); }
 
  private:
+  FeatureStream() = default;
+
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<Feature>> features_;
   std::vector<double> row_;

@@ -4,6 +4,7 @@
 // type, so that only the files that implement it pay LibTorch's compile time.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/result.h"
@@ -26,6 +27,10 @@ class Model {
   virtual Result<std::vector<double>, std::string> predict(const std::vector<std::vector<double>>& rows) = 0;
 
   std::size_t window() const { return package_.window; }
+
+  // How predict() runs the model, for the log: "LibTorch", or the plain C++ dense path and why
+  // it is (not) used.
+  virtual std::string runtime() const { return "LibTorch"; }
 
   const ModelPackage& package() const { return package_; }
 

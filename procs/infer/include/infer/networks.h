@@ -89,6 +89,8 @@ class Network {
   void train(bool on) { mlp_ ? mlp_->train(on) : recurrent_->train(on); }
   void save(const std::string& path) const { mlp_ ? torch::save(mlp_, path) : torch::save(recurrent_, path); }
   void load(const std::string& path) { mlp_ ? torch::load(mlp_, path) : torch::load(recurrent_, path); }
+  // The "mlp" layers; empty for a recurrent network.
+  const torch::nn::Sequential& mlp() const { return mlp_; }
 
  private:
   torch::nn::Sequential mlp_{nullptr};
