@@ -61,6 +61,37 @@ TEST_F(BusTest, TapDeliversSubscribedTopicsExactlyNotByPrefix) {
   FAIL() << "the second Order frame did not arrive";
 }
 
+// A stage of the hot path holds its tap copies until it is about to sleep: nothing goes out before
+// flush(), then everything in order; publish() sends what is held first.
+TEST_F(BusTest, TapCopiesHeldForLaterGoOutInOrderAtTheFlush) {
+  auto publisher = TapPublisher::bind(context_, endpoint("tap"));
+  ASSERT_TRUE(publisher.ok());
+  auto subscriber = TapSubscriber::connect(context_, {endpoint("tap")}, {});
+  ASSERT_TRUE(subscriber.ok());
+  ASSERT_TRUE(publishUntilReceived(*publisher, *subscriber, "Joined", "j"));
+  while (subscriber->receive(50ms)) {
+  }
+  publisher->publishLater("Bar", bytesOf("b1"));
+  publisher->publishLater("Prediction", bytesOf("p1"));
+  EXPECT_EQ(publisher->held(), 2u);
+  EXPECT_FALSE(subscriber->receive(200ms)) << "a held copy went out before the flush";
+  publisher->flush();
+  EXPECT_EQ(publisher->held(), 0u);
+  const std::vector<std::pair<std::string, std::string>> expected{{"Bar", "b1"}, {"Prediction", "p1"}, {"Bar", "b2"}, {"Heartbeat", "h"}};
+  publisher->publishLater("Bar", bytesOf("b2"));
+  publisher->publish("Heartbeat", bytesOf("h"));
+  for (const auto& [topic, payload] : expected) {
+    const auto frame = subscriber->receive(2s);
+    ASSERT_TRUE(frame) << topic << " did not arrive";
+    EXPECT_EQ(frame->topic, topic);
+    EXPECT_EQ(frame->payload, bytesOf(payload));
+  }
+  // A process that never runs out of work still publishes: past kMaxHeld copies go out at once.
+  for (std::size_t i = 0; i < TapPublisher::kMaxHeld; ++i) publisher->publishLater("Bar", bytesOf("x"));
+  EXPECT_EQ(publisher->held(), 0u);
+  EXPECT_TRUE(subscriber->receive(2s));
+}
+
 TEST_F(BusTest, IpcSocketFilesAreOwnerOnly) {
   auto publisher = TapPublisher::bind(context_, endpoint("tap"));
   ASSERT_TRUE(publisher.ok());

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <thread>
 
+#include "common/ring/before_blocking.h"
 #include "common/ring/ring_consumer.h"
 #include "common/ring/ring_producer.h"
 #include "ring_fixture.h"
@@ -105,6 +106,90 @@ TEST_F(RingTest, WaitForMessageOrHeadsUpSaysWhatWokeIt) {
   waiter.join();
   EXPECT_EQ(woke, Wake::kMessage);
   EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kMessage);   // not yet read
+}
+
+// A batching reader (rrr-store) is not woken per message: its wake-up waits until the producer's
+// thread is about to block, or until 1,024 messages wait, or until the producer's mapping goes.
+// A reader that wants every message at once is still woken at once.
+class BatchingReader {
+ public:
+  explicit BatchingReader(RingConsumer& consumer) {
+    auto policy = IdlePolicy::batching();
+    policy.block_timeout = std::chrono::seconds(20);   // no wake-up by timeout within the test
+    thread_ = std::thread([&consumer, policy, this] {
+      woke_ = consumer.waitForMessage(std::chrono::seconds(20), policy);
+      done_ = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));   // asleep on the futex by now
+  }
+  ~BatchingReader() { thread_.join(); }
+  bool done() const { return done_; }
+  bool wokeWithin(std::chrono::milliseconds limit) const {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done_ && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return done_ && woke_;
+  }
+
+ private:
+  std::atomic<bool> done_ = false;
+  std::atomic<bool> woke_ = false;
+  std::thread thread_;
+};
+
+TEST_F(RingTest, ABatchingReaderIsWokenWhenTheProducerIsAboutToBlockNotPerMessage) {
+  createRing(4096);
+  auto producer = RingProducer::open(ringName());
+  auto consumer = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+  ASSERT_TRUE(producer.ok() && consumer.ok());
+  BatchingReader reader(*consumer);
+  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
+  ASSERT_TRUE(producer->offer(payloadOf(2)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(reader.done()) << "woken per message";
+  runBeforeBlocking();
+  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
+}
+
+TEST_F(RingTest, ABatchingReaderIsWokenAfter1024MessagesWithoutTheProducerBlocking) {
+  createRing(4096);
+  auto producer = RingProducer::open(ringName());
+  auto consumer = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+  ASSERT_TRUE(producer.ok() && consumer.ok());
+  BatchingReader reader(*consumer);
+  for (std::uint64_t i = 0; i < 1023; ++i) ASSERT_TRUE(producer->offer(payloadOf(i)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(reader.done());
+  ASSERT_TRUE(producer->offer(payloadOf(1023)).ok());
+  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
+}
+
+TEST_F(RingTest, ABatchingReaderIsWokenWhenTheProducerCloses) {
+  createRing(64);
+  auto producer = RingProducer::open(ringName());
+  auto consumer = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+  ASSERT_TRUE(producer.ok() && consumer.ok());
+  BatchingReader reader(*consumer);
+  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(reader.done());
+  { auto closing = std::move(*producer); }
+  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
+}
+
+TEST_F(RingTest, AReaderThatWantsEveryMessageIsWokenAtOnceBesideABatchingOne) {
+  createRing(64);
+  auto producer = RingProducer::open(ringName());
+  auto batching = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+  auto prompt = RingConsumer::attach(ringName(), "engine", ConsumerKind::kDurable);
+  ASSERT_TRUE(producer.ok() && batching.ok() && prompt.ok());
+  BatchingReader lazy(*batching);
+  std::atomic<bool> woke = false;
+  std::thread reader([&] { woke = prompt->waitForMessage(std::chrono::seconds(20), IdlePolicy::blocking()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
+  reader.join();
+  EXPECT_TRUE(woke);
+  EXPECT_TRUE(lazy.wokeWithin(std::chrono::seconds(5)));   // one wake-up wakes every sleeper
 }
 
 TEST_F(RingTest, SecondProducerIsRefusedWhileTheFirstLives) {

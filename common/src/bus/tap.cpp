@@ -29,6 +29,23 @@ BusResult<TapPublisher> TapPublisher::connect(zmq::context_t& context, const std
 }
 
 bool TapPublisher::publish(std::string_view topic, std::span<const std::byte> payload) {
+  flush();
+  return send(topic, payload);
+}
+
+void TapPublisher::publishLater(std::string_view topic, std::span<const std::byte> payload) {
+  held_.push_back(Held{std::string(topic), held_bytes_.size(), payload.size()});
+  held_bytes_.insert(held_bytes_.end(), payload.begin(), payload.end());
+  if (held_.size() >= kMaxHeld) flush();
+}
+
+void TapPublisher::flush() {
+  for (const auto& held : held_) send(held.topic, std::span(held_bytes_).subspan(held.offset, held.size));
+  held_.clear();
+  held_bytes_.clear();
+}
+
+bool TapPublisher::send(std::string_view topic, std::span<const std::byte> payload) {
   try {
     const auto first = socket_.send(zmq::buffer(topic.data(), topic.size()),
                                     zmq::send_flags::sndmore | zmq::send_flags::dontwait);

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/messages/envelope.h"
+#include "common/ring/before_blocking.h"
 
 namespace rrr::process {
 namespace {
@@ -68,6 +69,8 @@ int ProcessRuntime::run(Agent& agent) {
   sendHeartbeat(agent);
   spdlog::info("{} ready (pid {})", context_.name, getpid());
   auto next_heartbeat = Clock::now() + context_.heartbeat_interval;
+  // The tap's copies go out when the loop is about to sleep on a ring (or with the heartbeat).
+  ring::setBeforeBlocking([this] { tap_->flush(); });
   while (!stopRequested()) {
     ++loop_iterations_;
     const int work = agent.doWork();
@@ -84,6 +87,8 @@ int ProcessRuntime::run(Agent& agent) {
   }
   spdlog::info("{} stopping on signal", context_.name);
   agent.onStop();
+  tap_->flush();
+  ring::setBeforeBlocking({});
   return 0;
 }
 

@@ -9,7 +9,7 @@ ring::RingResult<OutputStream> OutputStream::open(ProcessRuntime& runtime, const
 
 ring::PublishStatus OutputStream::send(std::span<const std::byte> envelope, std::string_view topic) {
   const auto result = producer_.offer(envelope);
-  if (result.ok()) runtime_->tap().publish(topic, envelope);
+  if (result.ok()) runtime_->tap().publishLater(topic, envelope);
   return result.status;
 }
 

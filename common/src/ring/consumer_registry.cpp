@@ -85,7 +85,7 @@ RingResult<Registration> findOrRegisterLocked(RingSegment& segment, const std::s
   if (attach) {
     slot.pid.store(static_cast<std::int32_t>(getpid()));
     // A previous holder killed while asleep may have left its bit set.
-    header.sleeping_consumers.fetch_and(~(std::uint64_t{1} << *index));
+    header.sleeping_consumers.fetch_and(~detail::sleeperBits(*index));
   }
   return registration;
 }

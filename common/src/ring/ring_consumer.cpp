@@ -6,6 +6,7 @@
 #include "common/enforce.h"
 #include "ring/consumer_registry.h"
 #include "common/os/futex.h"
+#include "common/ring/before_blocking.h"
 #include "ring/ring_layout.h"
 #include "ring/shared_copy.h"
 
@@ -135,9 +136,10 @@ void RingConsumer::storeCursor(std::uint64_t cursor) {
 
 // Dekker pairing with RingProducer::commit(): set our sleeping bit, then read `published`; the
 // producer stores `published`, then reads the sleeping bits.
-RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes) {
+RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy) {
+  runBeforeBlocking();
   auto& header = segment_.header();
-  const std::uint64_t bit = std::uint64_t{1} << index_;
+  const std::uint64_t bit = lazy ? detail::lazySleeperBit(index_) : detail::promptSleeperBit(index_);
   const std::uint32_t signal = header.data_signal.load();
   header.sleeping_consumers.fetch_or(bit);
   if (available()) {
@@ -161,7 +163,7 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return false;
     if (!backoff.shouldBlock()) continue;
-    const auto woke = blockOnce(std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now), classes);
+    const auto woke = blockOnce(std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now), classes, policy.lazy_wake);
     if (woke == Wake::kMessage) return true;
     // Woken by a heads-up, not timed out: spin again, the message is close.
     if (woke == Wake::kHeadsUp) backoff = Backoff(policy, /*woken=*/true);

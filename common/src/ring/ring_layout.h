@@ -49,9 +49,11 @@ struct RingHeader {
   alignas(kCacheLine) std::atomic<std::uint64_t> published;
   std::atomic<std::int32_t> producer_pid;
 
-  // Consumers that may be blocked on data_signal, one bit per consumer slot. Bits are set and
-  // cleared idempotently, so a consumer killed while asleep leaves at most a stale bit, which
-  // costs the producer a spare wake-up until that slot is attached again.
+  // Consumers that may be blocked on data_signal: bit i for slot i when it wants a wake-up per
+  // message, bit 32 + i when it batches and may be woken late (see lazySleeperBit). Bits are set
+  // and cleared idempotently, so a consumer killed while asleep leaves at most a stale bit, which
+  // costs the producer a spare wake-up until that slot is attached again. A producer that predates
+  // the lazy bits wakes them at once, which is still correct.
   alignas(kCacheLine) std::atomic<std::uint64_t> sleeping_consumers;
   std::atomic<std::uint32_t> data_signal;   // futex word: bumped when data arrives for sleepers
 
@@ -75,7 +77,12 @@ static_assert(sizeof(SlotHeader) == kSlotHeaderBytes);
 static_assert(std::is_trivially_copyable_v<SlotHeader>);
 static_assert(std::is_standard_layout_v<RingHeader>);
 static_assert(sizeof(RingHeader) % kCacheLine == 0);
-static_assert(kMaxConsumers <= 64, "sleeping_consumers is a 64-bit mask");
+static_assert(kMaxConsumers <= 32, "sleeping_consumers holds two 32-bit masks");
+
+inline constexpr std::uint64_t promptSleeperBit(std::uint32_t index) { return std::uint64_t{1} << index; }
+inline constexpr std::uint64_t lazySleeperBit(std::uint32_t index) { return std::uint64_t{1} << (32 + index); }
+inline constexpr std::uint64_t kPromptSleepers = 0xffff'ffffull;
+inline constexpr std::uint64_t sleeperBits(std::uint32_t index) { return promptSleeperBit(index) | lazySleeperBit(index); }
 
 inline constexpr std::uint64_t writingStamp(std::uint64_t sequence) { return 2 * sequence + 1; }
 inline constexpr std::uint64_t committedStamp(std::uint64_t sequence) { return 2 * sequence + 2; }

@@ -8,6 +8,8 @@
 
 #include "common/enforce.h"
 #include "common/os/futex.h"
+#include "common/ring/before_blocking.h"
+#include "ring/deferred_wakes.h"
 #include "ring/ring_layout.h"
 #include "ring/shared_copy.h"
 
@@ -92,7 +94,12 @@ std::uint64_t RingProducer::commit() {
   header.published.store(sequence + 1, std::memory_order_seq_cst);
   next_ = sequence + 1;
   claim_open_ = false;
-  if (header.sleeping_consumers.load(std::memory_order_seq_cst) != 0) wakeConsumers();
+  const std::uint64_t sleepers = header.sleeping_consumers.load(std::memory_order_seq_cst);
+  if ((sleepers & detail::kPromptSleepers) != 0 || (sleepers != 0 && ++held_wakes_ >= kMaxHeldWakes)) {
+    wakeConsumers();
+  } else if (sleepers != 0) {
+    detail::deferWake(header);   // only batching readers sleep: woken when this thread blocks
+  }
   return sequence;
 }
 
@@ -115,9 +122,8 @@ void headsUp(const RingSegment& segment) {
 }
 
 void RingProducer::wakeConsumers() {
-  auto& header = segment_.header();
-  header.data_signal.fetch_add(1, std::memory_order_seq_cst);
-  os::futexWakeAll(header.data_signal);
+  held_wakes_ = 0;
+  detail::wakeSleepers(segment_.header());
 }
 
 PublishResult RingProducer::offer(std::span<const std::byte> message) {
@@ -152,6 +158,7 @@ PublishResult RingProducer::waitForSpace(std::chrono::steady_clock::time_point d
       if (hasSpace()) return {PublishStatus::kOk, next_};
       continue;
     }
+    runBeforeBlocking();
     const std::uint32_t signal = header.space_signal.load();
     header.producer_waiting.store(1);
     if (hasSpace()) {

@@ -15,6 +15,7 @@
 #include <new>
 
 #include "common/os/byte_lock.h"
+#include "ring/deferred_wakes.h"
 #include "ring/ring_layout.h"
 #include "ring/shared_copy.h"
 
@@ -162,8 +163,22 @@ RingSegment::RingSegment(std::string name, std::unique_ptr<Mapping> mapping)
 }
 
 RingSegment::RingSegment(RingSegment&&) noexcept = default;
-RingSegment& RingSegment::operator=(RingSegment&&) noexcept = default;
-RingSegment::~RingSegment() = default;
+
+// A wake-up held for this mapping's readers is given before the mapping goes.
+RingSegment& RingSegment::operator=(RingSegment&& other) noexcept {
+  if (this != &other && mapping_) detail::wakeIfDeferred(*header_);
+  name_ = std::move(other.name_);
+  mapping_ = std::move(other.mapping_);
+  header_ = other.header_;
+  slots_ = other.slots_;
+  mask_ = other.mask_;
+  slot_bytes_ = other.slot_bytes_;
+  return *this;
+}
+
+RingSegment::~RingSegment() {
+  if (mapping_) detail::wakeIfDeferred(*header_);
+}
 
 RingConfig RingSegment::config() const { return RingConfig{header_->slot_bytes, header_->capacity}; }
 
@@ -247,7 +262,7 @@ RingResult<bool> RingSegment::removeConsumer(const std::string& consumer_name) {
       break;
     }
     slot.kind.store(static_cast<std::uint32_t>(ConsumerKind::kFree));
-    header_->sleeping_consumers.fetch_and(~(1ull << i));
+    header_->sleeping_consumers.fetch_and(~detail::sleeperBits(i));
     header_->consumer_generation.fetch_add(1);
     removed = true;
   }

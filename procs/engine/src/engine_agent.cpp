@@ -6,6 +6,7 @@
 
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
+#include "common/ring/before_blocking.h"
 #include "engine/engine_messages.h"
 
 namespace rrr::engine {
@@ -21,6 +22,9 @@ constexpr auto kInferWaitReported = 2s;
 constexpr auto kDecisionSpin = 300us;
 constexpr auto kPredictionSpin = 300us;
 constexpr auto kRehearsalPoll = 2ms;   // after a heads-up: covers rrr-ingest's lead and rrr-infer's work
+// After an input of the hot path, the next is near: a bar's prediction follows it within ~15 us,
+// the next symbol's bar and prediction within tens of microseconds.
+constexpr auto kBurstPoll = 300us;
 // A heads-up after this long without input is rrr-ingest's, ahead of a bar, and caches are cold:
 // rehearse. One sooner is rrr-infer's or comes between unpaced inputs: a rehearsal would only
 // delay the input.
@@ -265,8 +269,10 @@ bool EngineAgent::flush() {
 bool EngineAgent::publish(const Pending& item) {
   const auto* intent = std::get_if<IntentOut>(&item);
   auto& output = intent != nullptr ? intents_ : exec_;
-  const auto key = intent != nullptr ? replayKey(*intent) : replayKey(std::get<ExecRecord>(item));
+  // Built only when needed: a few string allocations per message otherwise.
+  const auto keyOf = [&] { return intent != nullptr ? replayKey(*intent) : replayKey(std::get<ExecRecord>(item)); };
   if (output.next < output.held_end) {
+    const auto key = keyOf();
     if (const auto held = output.stream.producer().segment().copyPublished(output.next)) {
       const auto decoded = messages::decode(*held);
       if (!decoded.ok() || replayKey(*decoded.value()) != key) {
@@ -284,7 +290,7 @@ bool EngineAgent::publish(const Pending& item) {
   const auto status = intent != nullptr ? publishIntent(output.stream, *intent)
                                         : publishExec(output.stream, std::get<ExecRecord>(item), decisions_applied_);
   if (status == ring::PublishStatus::kMessageTooLarge) {
-    spdlog::error("{} does not fit a ring slot; dropped", key);
+    spdlog::error("{} does not fit a ring slot; dropped", keyOf());
   } else if (status != ring::PublishStatus::kOk) {
     return false;
   }
@@ -319,6 +325,7 @@ void EngineAgent::checkpoint(bool force) {
 
 void EngineAgent::idle(std::chrono::milliseconds max_wait) {
   if (!pending_.empty()) {   // an output ring is full: its readers must move first
+    ring::runBeforeBlocking();
     std::this_thread::sleep_for(std::min(max_wait, std::chrono::milliseconds(1)));
   } else if (core_->awaitingDecisions() > 0) {
     decisions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(10)), ring::IdlePolicy::spinWindow(kDecisionSpin));
@@ -327,14 +334,27 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(1)), ring::IdlePolicy::spinWindow(kPredictionSpin));
   } else if (needs_predictions_) {
     // The hot path runs through predictions: on rrr-ingest's heads-up (~1 ms before a bar) rehearse,
-    // then poll for the prediction, yielding the core (rrr-infer may need it). Bars with no
-    // prediction are handled at the latest 50 ms later, as is the kill switch.
+    // then poll for the bar and its prediction, yielding the core (rrr-infer may need it), so that
+    // the bar's fills are done while rrr-infer works. Bars with no prediction are handled at the
+    // latest 50 ms later, as is the kill switch.
+    if (const auto now = Clock::now(); now - last_input_ < kBurstPoll) {
+      pollInputs(last_input_ + kBurstPoll);
+      return;
+    }
     const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
     if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
     if (!rehearsed_ && Clock::now() - last_input_ >= kRehearseAfterIdle) rehearse();
-    predictions_.waitForMessage(kRehearsalPoll, ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
+    pollInputs(Clock::now() + kRehearsalPoll);
   } else {
     market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kMarketSpin));
+  }
+}
+
+// Until md or pred has a message or `until`, yielding the core every few polls.
+void EngineAgent::pollInputs(Clock::time_point until) {
+  ring::Backoff backoff(ring::IdlePolicy::spinWindow(until - Clock::now()));
+  while (!market_.consumer().available() && !predictions_.consumer().available()) {
+    if (backoff.shouldBlock()) return;
   }
 }
 

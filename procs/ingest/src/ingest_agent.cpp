@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/process/process_settings.h"
+#include "common/ring/before_blocking.h"
 
 namespace rrr::ingest {
 namespace {
@@ -16,6 +17,10 @@ constexpr auto kHeadsUpLead = std::chrono::microseconds(150);
 // on these VMs, and each then rehearses its part of the path once to warm it (infer_agent.h,
 // engine_agent.h, risk_agent.h).
 constexpr auto kRehearsalLead = std::chrono::microseconds(1000);
+// After a paced burst with a bar, the path it starts through the hot path's stages (prediction,
+// intent, decision, fills: ~100 us) needs the cores: the next messages are made (~20 us for the
+// synthetic market) and the tap's copies sent only this long after it.
+constexpr auto kQuietAfterBar = std::chrono::microseconds(500);
 
 }  // namespace
 
@@ -131,9 +136,15 @@ bool IngestAgent::refill() {
 }
 
 int IngestAgent::doWork() {
+  if (quiet_until_) {
+    if (Pacer::Clock::now() < *quiet_until_) return 0;
+    quiet_until_.reset();
+    ring::runBeforeBlocking();   // the tap's copies of the burst
+  }
   int done = 0;
   back_pressured_ = false;
-  while (done < kMaxPerCall && refill()) {
+  bool bar_published = false;
+  while (done < kMaxPerCall && (!pending_.empty() || !bar_published) && refill()) {
     const auto& message = pending_.front();
     const auto due = pacer_.dueAt(message.event_time_ns);
     const auto now = Pacer::Clock::now();
@@ -147,9 +158,11 @@ int IngestAgent::doWork() {
       back_pressured_ = true;
       break;
     }
+    bar_published = bar_published || message.kind != OutMessage::Kind::kTrade;
     pending_.pop_front();
     ++done;
   }
+  if (bar_published && pacer_.pacing().paced()) quiet_until_ = Pacer::Clock::now() + kQuietAfterBar;
   if (finished_ && pending_.empty() && !complete_) {
     complete_ = true;
     spdlog::info("replay complete: {} messages published on ring md", md_.producer().nextSequence());
@@ -192,6 +205,11 @@ bool IngestAgent::publish(const OutMessage& message) {
 void IngestAgent::idle(std::chrono::milliseconds max_wait) {
   const auto now = Pacer::Clock::now();
   auto until = now + max_wait;
+  if (quiet_until_) {
+    std::this_thread::sleep_until(std::min(until, *quiet_until_));
+    return;
+  }
+  ring::runBeforeBlocking();   // the tap's copies of what went out since the last sleep
   if (back_pressured_) {
     until = std::min(until, now + std::chrono::milliseconds(1));   // a durable reader is behind: retry soon
   } else if (!pending_.empty() && wait_until_ > now) {

@@ -154,9 +154,10 @@ void StoreAgent::idle(std::chrono::milliseconds max_wait) {
     std::this_thread::sleep_for(std::min(max_wait, std::chrono::milliseconds(100)));
     return;
   }
-  // Woken by a bar, the store lets the burst it starts (prediction, intent, decision, fills) pass
-  // before it writes: the hot path keeps the cores, and the whole burst goes in one transaction.
-  if (streams_.front().input.waitForMessage(std::min(max_wait, std::chrono::milliseconds(40)), ring::IdlePolicy::blocking())) {
+  // Woken after a burst of md (rrr-ingest wakes a batching reader when it goes idle), the store
+  // lets the burst it started (prediction, intent, decision, fills) pass before it writes: the hot
+  // path keeps the cores, and the whole burst goes in one transaction.
+  if (streams_.front().input.waitForMessage(std::min(max_wait, std::chrono::milliseconds(40)), ring::IdlePolicy::batching())) {
     std::this_thread::sleep_for(kSettle);
   }
 }

@@ -21,6 +21,10 @@ struct IdlePolicy {
   // When non-zero, spin for this long after a wake-up that brought no message: a producer's
   // heads-up (RingProducer::headsUp) that a message is due shortly.
   std::chrono::nanoseconds spin_after_wake{0};
+  // A batching reader: the producer may hold its wake-up until the producer's thread is about to
+  // block (ring/before_blocking.h), or until 1,024 messages wait, instead of paying a futex wake
+  // per message in the middle of a burst. For a reader that writes in batches anyway (rrr-store).
+  bool lazy_wake = false;
 
   // Never blocks: lowest latency, one full core while waiting.
   static IdlePolicy hot() {
@@ -28,6 +32,12 @@ struct IdlePolicy {
   }
   // Blocks at once: no CPU while waiting, a futex wake-up per message.
   static IdlePolicy blocking() { return IdlePolicy{0, 0, block_timeout_default()}; }
+  // Blocks at once and is woken once the producer's burst is over (see `lazy_wake`).
+  static IdlePolicy batching() {
+    IdlePolicy policy = blocking();
+    policy.lazy_wake = true;
+    return policy;
+  }
   // Spins for `window`, then blocks: for a reply due within microseconds.
   static IdlePolicy spinWindow(std::chrono::nanoseconds window) { return IdlePolicy{0, 0, block_timeout_default(), window}; }
   // Blocks at once, but spins for `window` after a heads-up: a stage of the hot path is hot when

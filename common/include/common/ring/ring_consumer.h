@@ -88,16 +88,18 @@ class RingConsumer {
   ConsumerKind kind() const { return kind_; }
   const RingSegment& segment() const { return segment_; }
 
+  // True if a message waits to be read (it may be a gap or fail verification later). Never blocks.
+  bool available();
+
   // Maps the pages of the next slots into this process; waitForMessage() does it before it
   // blocks, a reader that polls this ring without waiting on it calls it while idle.
   void prefaultAhead() { prefault_.ahead(segment_, cursor_); }
 
  private:
   RingConsumer(RingSegment segment, os::ByteLock lock, std::uint32_t index, ConsumerKind kind);
-  bool available();
   // Blocks once on the data signal (accepting `wake_classes`) unless a message is available: what
-  // ended the wait.
-  Wake blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes);
+  // ended the wait. lazy: as a batching reader (IdlePolicy::batching).
+  Wake blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy = false);
   std::optional<RingMessage> peekDurable();
   std::optional<RingMessage> peekLossy();
   void storeCursor(std::uint64_t cursor);

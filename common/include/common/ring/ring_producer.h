@@ -92,6 +92,10 @@ class RingProducer {
   std::uint32_t payload_capacity_ = 0;
   std::uint32_t claimed_bytes_ = 0;
   bool claim_open_ = false;
+  // Messages committed while only batching readers slept, since they were last woken: past
+  // kMaxHeldWakes they are woken at once, so a producer that never blocks still wakes them.
+  std::uint32_t held_wakes_ = 0;
+  static constexpr std::uint32_t kMaxHeldWakes = 1024;
   bool recovered_claim_ = false;
   PrefaultWindow prefault_;
 };

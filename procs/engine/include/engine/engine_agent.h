@@ -82,6 +82,7 @@ class EngineAgent : public process::Agent {
   bool publish(const Pending& item);
   void checkpoint(bool force);
   void rehearse();
+  void pollInputs(std::chrono::steady_clock::time_point until);
 
   std::chrono::milliseconds checkpoint_every_;
   std::chrono::milliseconds decision_timeout_;

@@ -69,6 +69,7 @@ class IngestAgent : public process::Agent {
   std::int64_t lag_ns_ = 0;
   Pacer::Clock::time_point wait_until_{};
   bool back_pressured_ = false;
+  std::optional<Pacer::Clock::time_point> quiet_until_;   // after a paced bar: see kQuietAfterBar
 };
 
 }  // namespace rrr::ingest
