@@ -113,8 +113,20 @@ int RiskAgent::doWork() {
 void RiskAgent::idle(std::chrono::milliseconds max_wait) {
   if (input().waitForMessageOrHeadsUp(max_wait) != ring::RingConsumer::Wake::kHeadsUp) return;
   if (!rehearsed_ && std::chrono::steady_clock::now() - last_work_ >= std::chrono::milliseconds(5)) rehearse();
-  // Yielding, not spinning: the stages before this one may need the core.
-  input().waitForMessage(std::chrono::milliseconds(2), ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
+  pollForIntent(std::chrono::milliseconds(2));
+}
+
+// Polls for the intent, yielding the core at every poll (the stages before this one may need it),
+// and takes prices and account records as they come: the engine publishes the bar's fills and the
+// snapshot an intent follows before the intent, so the intent finds them read already.
+void RiskAgent::pollForIntent(std::chrono::nanoseconds window) {
+  const auto until = std::chrono::steady_clock::now() + window;
+  ring::Backoff backoff(ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});
+  while (!input().consumer().available() && std::chrono::steady_clock::now() < until) {
+    readPrices();
+    readAccount();
+    (void)backoff.shouldBlock();
+  }
 }
 
 void RiskAgent::rehearse() {

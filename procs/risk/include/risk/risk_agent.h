@@ -51,6 +51,7 @@ class RiskAgent : public process::TransformAgent {
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
   void rehearse();
+  void pollForIntent(std::chrono::nanoseconds window);
 
   process::InputStream market_;
   process::InputStream exec_;
