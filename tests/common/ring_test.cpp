@@ -109,7 +109,7 @@ TEST_F(RingTest, WaitForMessageOrHeadsUpSaysWhatWokeIt) {
 }
 
 // A batching reader (rrr-store) is not woken per message: its wake-up waits until the producer's
-// thread is about to block, or until 1,024 messages wait, or until the producer's mapping goes.
+// thread is about to block, or until 64 messages wait, or until the producer's mapping goes.
 // A reader that wants every message at once is still woken at once.
 class BatchingReader {
  public:
@@ -150,16 +150,16 @@ TEST_F(RingTest, ABatchingReaderIsWokenWhenTheProducerIsAboutToBlockNotPerMessag
   EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
 }
 
-TEST_F(RingTest, ABatchingReaderIsWokenAfter1024MessagesWithoutTheProducerBlocking) {
+TEST_F(RingTest, ABatchingReaderIsWokenAfter64MessagesWithoutTheProducerBlocking) {
   createRing(4096);
   auto producer = RingProducer::open(ringName());
   auto consumer = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
   ASSERT_TRUE(producer.ok() && consumer.ok());
   BatchingReader reader(*consumer);
-  for (std::uint64_t i = 0; i < 1023; ++i) ASSERT_TRUE(producer->offer(payloadOf(i)).ok());
+  for (std::uint64_t i = 0; i < 63; ++i) ASSERT_TRUE(producer->offer(payloadOf(i)).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_FALSE(reader.done());
-  ASSERT_TRUE(producer->offer(payloadOf(1023)).ok());
+  ASSERT_TRUE(producer->offer(payloadOf(63)).ok());
   EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
 }
 

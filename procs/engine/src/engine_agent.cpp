@@ -337,12 +337,15 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     // then poll for the bar and its prediction, yielding the core (rrr-infer may need it), so that
     // the bar's fills are done while rrr-infer works. Bars with no prediction are handled at the
     // latest 50 ms later, as is the kill switch.
-    if (const auto now = Clock::now(); now - last_input_ < kBurstPoll) {
+    // Only in a paced burst: with an unpaced feed no heads-up comes, and the engine blocks between
+    // inputs (under realtime_priority a poll would keep rrr-store off the core).
+    if (const auto now = Clock::now(); now - last_input_ < kBurstPoll && now - heads_up_at_ < kRehearsalPoll) {
       pollInputs(last_input_ + kBurstPoll);
       return;
     }
     const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
     if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
+    heads_up_at_ = Clock::now();
     if (!rehearsed_ && Clock::now() - last_input_ >= kRehearseAfterIdle) rehearse();
     pollInputs(Clock::now() + kRehearsalPoll);
   } else {

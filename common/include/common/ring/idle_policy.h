@@ -22,7 +22,7 @@ struct IdlePolicy {
   // heads-up (RingProducer::headsUp) that a message is due shortly.
   std::chrono::nanoseconds spin_after_wake{0};
   // A batching reader: the producer may hold its wake-up until the producer's thread is about to
-  // block (ring/before_blocking.h), or until 1,024 messages wait, instead of paying a futex wake
+  // block (ring/before_blocking.h), or until 64 messages wait, instead of paying a futex wake
   // per message in the middle of a burst. For a reader that writes in batches anyway (rrr-store).
   bool lazy_wake = false;
 

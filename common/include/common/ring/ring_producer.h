@@ -95,7 +95,7 @@ class RingProducer {
   // Messages committed while only batching readers slept, since they were last woken: past
   // kMaxHeldWakes they are woken at once, so a producer that never blocks still wakes them.
   std::uint32_t held_wakes_ = 0;
-  static constexpr std::uint32_t kMaxHeldWakes = 1024;
+  static constexpr std::uint32_t kMaxHeldWakes = 64;
   bool recovered_claim_ = false;
   PrefaultWindow prefault_;
 };

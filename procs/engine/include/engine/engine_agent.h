@@ -110,6 +110,7 @@ class EngineAgent : public process::Agent {
   messages::EnvelopeBuilder rehearsal_builder_;
   bool rehearsed_ = false;   // since the last input taken: one rehearsal per burst
   std::chrono::steady_clock::time_point last_input_;
+  std::chrono::steady_clock::time_point heads_up_at_;   // the last heads-up on pred
 };
 
 }  // namespace rrr::engine
