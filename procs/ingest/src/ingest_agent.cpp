@@ -98,41 +98,54 @@ void IngestAgent::startSourceAgain(const char* why) {
   pending_.clear();
 }
 
-bool IngestAgent::refill() {
-  while (pending_.empty() && !finished_) {
-    auto item = feed_->source->next();
-    scratch_.clear();
-    if (item) {
-      feed_->pipeline.take(*item, scratch_);
-    } else if (feed_->source->finished()) {
-      feed_->pipeline.finish(scratch_);
-      finished_ = true;
+bool IngestAgent::refill(bool look_ahead) {
+  for (;;) {
+    while (pending_.empty() && !finished_) {
+      if (!pullOne()) return false;   // a feed with nothing yet
+    }
+    // Every message of the front's event time (the other symbols' bars of a close) and the first
+    // one after them: a burst then goes out without making anything in between, and what follows
+    // it is made after it (doWork; for the synthetic market ~20 us of the next minute's trades).
+    while (look_ahead && !finished_ && !pending_.empty() && pending_.back().event_time_ns == pending_.front().event_time_ns) {
+      if (!pullOne()) break;
+    }
+    if (!pending_.empty() || finished_) return !pending_.empty();   // empty: the source started again
+  }
+}
+
+bool IngestAgent::pullOne() {
+  auto item = feed_->source->next();
+  scratch_.clear();
+  if (item) {
+    feed_->pipeline.take(*item, scratch_);
+  } else if (feed_->source->finished()) {
+    feed_->pipeline.finish(scratch_);
+    finished_ = true;
+  } else {
+    return false;
+  }
+  if (item && halts_.size() != feed_->pipeline.halts().size()) halts_ = feed_->pipeline.halts();
+  bool changed = false;
+  for (auto& message : scratch_) {
+    if (to_skip_ == 0) {
+      pending_.push_back(std::move(message));
+    } else if (to_skip_ == 1 && !sameAsLastOnRing(message)) {
+      changed = true;
+      break;
     } else {
-      return false;   // a feed with nothing yet
-    }
-    if (item && halts_.size() != feed_->pipeline.halts().size()) halts_ = feed_->pipeline.halts();
-    bool changed = false;
-    for (auto& message : scratch_) {
-      if (to_skip_ == 0) {
-        pending_.push_back(std::move(message));
-      } else if (to_skip_ == 1 && !sameAsLastOnRing(message)) {
-        changed = true;
-        break;
-      } else {
-        --to_skip_;
-      }
-    }
-    if (changed || (finished_ && to_skip_ > 0)) {
-      startSourceAgain(changed ? "the last message on ring md is not what this source makes at its place"
-                               : "ring md holds more messages than this source makes");
-      continue;
-    }
-    if (finished_) {
-      spdlog::info("every row read; {} messages in all", md_.producer().nextSequence() + pending_.size());
-      for (const auto& line : feed_->pipeline.summary()) spdlog::info("summary: {}", line);
+      --to_skip_;
     }
   }
-  return !pending_.empty();
+  if (changed || (finished_ && to_skip_ > 0)) {
+    startSourceAgain(changed ? "the last message on ring md is not what this source makes at its place"
+                             : "ring md holds more messages than this source makes");
+    return true;
+  }
+  if (finished_) {
+    spdlog::info("every row read; {} messages in all", md_.producer().nextSequence() + pending_.size());
+    for (const auto& line : feed_->pipeline.summary()) spdlog::info("summary: {}", line);
+  }
+  return true;
 }
 
 int IngestAgent::doWork() {
@@ -144,7 +157,7 @@ int IngestAgent::doWork() {
   int done = 0;
   back_pressured_ = false;
   bool bar_published = false;
-  while (done < kMaxPerCall && (!pending_.empty() || !bar_published) && refill()) {
+  while (done < kMaxPerCall && refill(/*look_ahead=*/!bar_published)) {
     const auto& message = pending_.front();
     const auto due = pacer_.dueAt(message.event_time_ns);
     const auto now = Pacer::Clock::now();

@@ -44,8 +44,11 @@ class IngestAgent : public process::Agent {
 
   IngestAgent(process::OutputStream md, IngestConfig config, Feed feed);
 
-  // Runs the source through the pipeline until there is something to publish; false if not.
-  bool refill();
+  // Runs the source through the pipeline until there is something to publish; false if not. With
+  // look_ahead, also until the messages of the first one's event time are all made, and one after.
+  bool refill(bool look_ahead = true);
+  // One source item through the pipeline into pending_; false if the feed has nothing yet.
+  bool pullOne();
   // The source is not the one whose messages are on the ring: a new feed, published in full.
   void startSourceAgain(const char* why);
   bool publish(const OutMessage& message);
