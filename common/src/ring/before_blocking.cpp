@@ -10,10 +10,18 @@
 namespace rrr::ring {
 namespace {
 thread_local std::function<void()> before_blocking;
+
 // Process-wide, not per thread: a segment may be unmapped on another thread than the one that
-// held its wake-up, and must not be left here. Uncontended in rrr (one publishing thread).
-std::mutex deferred_mutex;
-std::vector<detail::RingHeader*> deferred_wakes;
+// held its wake-up, and must not be left here. Uncontended in rrr (one publishing thread). Never
+// destroyed, so that a segment unmapped during static destruction still finds them.
+struct DeferredWakes {
+  std::mutex mutex;
+  std::vector<detail::RingHeader*> headers;
+};
+DeferredWakes& deferred() {
+  static auto* wakes = new DeferredWakes;
+  return *wakes;
+}
 }  // namespace
 
 void setBeforeBlocking(std::function<void()> hook) { before_blocking = std::move(hook); }
@@ -31,21 +39,24 @@ void wakeSleepers(RingHeader& header) {
 }
 
 void deferWake(RingHeader& header) {
-  const std::lock_guard lock(deferred_mutex);
-  if (std::find(deferred_wakes.begin(), deferred_wakes.end(), &header) == deferred_wakes.end()) deferred_wakes.push_back(&header);
+  auto& wakes = deferred();
+  const std::lock_guard lock(wakes.mutex);
+  if (std::find(wakes.headers.begin(), wakes.headers.end(), &header) == wakes.headers.end()) wakes.headers.push_back(&header);
 }
 
 void wakeDeferred() {
-  const std::lock_guard lock(deferred_mutex);
-  for (auto* header : deferred_wakes) wakeSleepers(*header);
-  deferred_wakes.clear();
+  auto& wakes = deferred();
+  const std::lock_guard lock(wakes.mutex);
+  for (auto* header : wakes.headers) wakeSleepers(*header);
+  wakes.headers.clear();
 }
 
 void wakeIfDeferred(RingHeader& header) {
-  const std::lock_guard lock(deferred_mutex);
-  const auto found = std::find(deferred_wakes.begin(), deferred_wakes.end(), &header);
-  if (found == deferred_wakes.end()) return;
-  deferred_wakes.erase(found);
+  auto& wakes = deferred();
+  const std::lock_guard lock(wakes.mutex);
+  const auto found = std::find(wakes.headers.begin(), wakes.headers.end(), &header);
+  if (found == wakes.headers.end()) return;
+  wakes.headers.erase(found);
   wakeSleepers(header);
 }
 
