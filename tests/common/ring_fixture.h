@@ -3,12 +3,21 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "common/ring/ring_segment.h"
 #include "support/unique_name.h"
 
 namespace rrr::testing {
+
+// A payload whose first 8 bytes are value.
+inline std::vector<std::byte> payloadOf(std::uint64_t value, std::size_t bytes = 8) {
+  std::vector<std::byte> payload(bytes);
+  std::memcpy(payload.data(), &value, sizeof(value));
+  return payload;
+}
 
 class RingFixture : public ::testing::Test {
  protected:

@@ -1,4 +1,5 @@
 // The ring within one process: layout checks, ownership, ordering, back-pressure, lapping.
+// How readers are woken: ring_wake_test.cpp.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -9,7 +10,6 @@
 #include <cstring>
 #include <thread>
 
-#include "common/ring/before_blocking.h"
 #include "common/ring/ring_consumer.h"
 #include "common/ring/ring_producer.h"
 #include "ring_fixture.h"
@@ -17,13 +17,8 @@
 namespace rrr::ring {
 namespace {
 
+using rrr::testing::payloadOf;
 using rrr::testing::RingFixture;
-
-std::vector<std::byte> payloadOf(std::uint64_t value, std::size_t bytes = 8) {
-  std::vector<std::byte> payload(bytes);
-  std::memcpy(payload.data(), &value, sizeof(value));
-  return payload;
-}
 
 std::uint64_t valueOf(const RingMessage& message) {
   std::uint64_t value = 0;
@@ -77,119 +72,6 @@ TEST_F(RingTest, DeliversEveryMessageInOrderWithItsBytes) {
     consumer->commit();
   }
   EXPECT_FALSE(consumer->peek());
-}
-
-// A reader with work to do before an announced message is told which of the three woke it.
-TEST_F(RingTest, WaitForMessageOrHeadsUpSaysWhatWokeIt) {
-  using Wake = RingConsumer::Wake;
-  createRing(8);
-  auto producer = RingProducer::open(ringName());
-  auto consumer = RingConsumer::attach(ringName(), "reader", ConsumerKind::kDurable);
-  ASSERT_TRUE(producer.ok() && consumer.ok());
-  EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kTimeout);
-  // A heads-up reaches only a reader already blocked, so it is repeated until the reader returns.
-  std::atomic<bool> done = false;
-  Wake woke = Wake::kTimeout;
-  std::thread reader([&] {
-    woke = consumer->waitForMessageOrHeadsUp(std::chrono::seconds(20));
-    done = true;
-  });
-  while (!done) {
-    producer->headsUp();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  reader.join();
-  EXPECT_EQ(woke, Wake::kHeadsUp);
-  std::thread waiter([&] { woke = consumer->waitForMessageOrHeadsUp(std::chrono::seconds(20)); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
-  waiter.join();
-  EXPECT_EQ(woke, Wake::kMessage);
-  EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kMessage);   // not yet read
-}
-
-// A batching reader (rrr-store) is not woken per message: its wake-up waits until the producer's
-// thread is about to block, or until 64 messages wait, or until the producer's mapping goes.
-// A reader that wants every message at once is still woken at once.
-class BatchingReader {
- public:
-  explicit BatchingReader(RingConsumer& consumer) {
-    auto policy = IdlePolicy::batching();
-    policy.block_timeout = std::chrono::seconds(20);   // no wake-up by timeout within the test
-    thread_ = std::thread([&consumer, policy, this] {
-      woke_ = consumer.waitForMessage(std::chrono::seconds(20), policy);
-      done_ = true;
-    });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));   // asleep on the futex by now
-  }
-  ~BatchingReader() { thread_.join(); }
-  bool done() const { return done_; }
-  bool wokeWithin(std::chrono::milliseconds limit) const {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done_ && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    return done_ && woke_;
-  }
-
- private:
-  std::atomic<bool> done_ = false;
-  std::atomic<bool> woke_ = false;
-  std::thread thread_;
-};
-
-TEST_F(RingTest, ABatchingReaderIsWokenWhenTheProducerIsAboutToBlockNotPerMessage) {
-  createRing(4096);
-  auto producer = RingProducer::open(ringName());
-  auto consumer = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
-  ASSERT_TRUE(producer.ok() && consumer.ok());
-  BatchingReader reader(*consumer);
-  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
-  ASSERT_TRUE(producer->offer(payloadOf(2)).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_FALSE(reader.done()) << "woken per message";
-  runBeforeBlocking();
-  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
-}
-
-TEST_F(RingTest, ABatchingReaderIsWokenAfter64MessagesWithoutTheProducerBlocking) {
-  createRing(4096);
-  auto producer = RingProducer::open(ringName());
-  auto consumer = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
-  ASSERT_TRUE(producer.ok() && consumer.ok());
-  BatchingReader reader(*consumer);
-  for (std::uint64_t i = 0; i < 63; ++i) ASSERT_TRUE(producer->offer(payloadOf(i)).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_FALSE(reader.done());
-  ASSERT_TRUE(producer->offer(payloadOf(63)).ok());
-  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
-}
-
-TEST_F(RingTest, ABatchingReaderIsWokenWhenTheProducerCloses) {
-  createRing(64);
-  auto producer = RingProducer::open(ringName());
-  auto consumer = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
-  ASSERT_TRUE(producer.ok() && consumer.ok());
-  BatchingReader reader(*consumer);
-  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_FALSE(reader.done());
-  { auto closing = std::move(*producer); }
-  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
-}
-
-TEST_F(RingTest, AReaderThatWantsEveryMessageIsWokenAtOnceBesideABatchingOne) {
-  createRing(64);
-  auto producer = RingProducer::open(ringName());
-  auto batching = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
-  auto prompt = RingConsumer::attach(ringName(), "engine", ConsumerKind::kDurable);
-  ASSERT_TRUE(producer.ok() && batching.ok() && prompt.ok());
-  BatchingReader lazy(*batching);
-  std::atomic<bool> woke = false;
-  std::thread reader([&] { woke = prompt->waitForMessage(std::chrono::seconds(20), IdlePolicy::blocking()); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
-  reader.join();
-  EXPECT_TRUE(woke);
-  EXPECT_TRUE(lazy.wokeWithin(std::chrono::seconds(5)));   // one wake-up wakes every sleeper
 }
 
 TEST_F(RingTest, SecondProducerIsRefusedWhileTheFirstLives) {

@@ -250,8 +250,7 @@ void InferAgent::idle(std::chrono::milliseconds max_wait) {
 // data the bar will need are warm. Nothing is published; the real state is only read.
 void InferAgent::warmUp() {
   if (!model_) return;
-  const auto last = input().copyNewest();
-  const auto* last_bar = last ? last->envelope->body_as_Bar() : nullptr;
+  std::optional<double> logit;
   for (const auto& [symbol, series] : series_) {
     if (!series.features || series.history.empty()) continue;
     auto features = *series.features;
@@ -262,12 +261,13 @@ void InferAgent::warmUp() {
     std::vector<std::vector<double>> window(series.rows.begin(), series.rows.end());
     window.push_back(std::move(*row));
     if (window.size() > model_->window()) window.erase(window.begin(), window.end() - static_cast<std::ptrdiff_t>(model_->window()));
-    const auto logits = model_->predict(window);
-    if (!logits.ok() || last_bar == nullptr) continue;
-    rehearsal_builder_.reset();
-    const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *last_bar, (*logits)[0]);
-    (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last->envelope->event_time_ns()}, prediction);
+    if (const auto logits = model_->predict(window); logits.ok()) logit = (*logits)[0];
   }
+  const auto last = input().copyNewest();
+  if (!logit || !last || last->envelope->body_as_Bar() == nullptr) return;
+  rehearsal_builder_.reset();
+  const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *last->envelope->body_as_Bar(), *logit);
+  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last->envelope->event_time_ns()}, prediction);
 }
 
 }  // namespace rrr::infer

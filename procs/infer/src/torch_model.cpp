@@ -126,7 +126,7 @@ class NetworkModel : public Model {
     return predictWith(package(), rows, [&](const torch::Tensor& input) { return network_.forward(windowsOf(input, window)); });
   }
 
-  // An mlp reads one row (its window is 1), normalized as normalizedRows() does.
+  // An mlp reads one row (its window is 1).
   Result<std::vector<double>, std::string> predictDense(const std::vector<std::vector<double>>& rows) {
     if (rows.empty()) return makeError(package().id() + ": 0 rows for a window of 1");
     const auto& mean = package().mean;
@@ -137,7 +137,7 @@ class NetworkModel : public Model {
       if (row.size() != mean.size()) {
         return makeError(package().id() + ": a row of " + std::to_string(row.size()) + " features for " + std::to_string(mean.size()));
       }
-      for (std::size_t f = 0; f < row.size(); ++f) normalized_[f] = static_cast<float>((row[f] - mean[f]) / stddev[f]);
+      for (std::size_t f = 0; f < row.size(); ++f) normalized_[f] = normalizedFeature(row[f], mean[f], stddev[f]);
       const double logit = dense_->forward(normalized_);
       if (!std::isfinite(logit)) {
         return makeError(package().id() + ": output " + std::to_string(logits.size()) + " is not finite (" + std::to_string(logit) + ")");

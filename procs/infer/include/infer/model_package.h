@@ -52,6 +52,10 @@ struct ModelPackage {
   std::string id() const { return name + "/" + std::to_string(version); }
 };
 
+// A feature as a model reads it: (x - mean) / stddev, in float32. LibTorch's input
+// (networks.h: normalizedRows) and the plain C++ path both go through it.
+inline float normalizedFeature(double x, double mean, double stddev) { return static_cast<float>((x - mean) / stddev); }
+
 // Reads and checks dir/model.json: every field present and of the right type, the features
 // known, as many means and std. devs. as features (std. devs. > 0), the weights file present.
 // An error names the file and the field.

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "infer/model_package.h"
+
 namespace rrr::infer {
 
 // The input both the trainer and the loader build, so that a model sees in service what it saw in
@@ -23,7 +25,7 @@ inline torch::Tensor normalizedRows(const std::vector<std::vector<double>>& rows
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::int64_t f = 0; f < width; ++f) {
       const auto i = static_cast<std::size_t>(f);
-      access[static_cast<std::int64_t>(r)][f] = static_cast<float>((rows[r][i] - mean[i]) / stddev[i]);
+      access[static_cast<std::int64_t>(r)][f] = normalizedFeature(rows[r][i], mean[i], stddev[i]);
     }
   }
   return input;

@@ -1,0 +1,138 @@
+// How ring readers are woken, within one process: a heads-up, a message, and a batching reader's
+// held wake-up.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include "common/ring/before_blocking.h"
+#include "common/ring/ring_consumer.h"
+#include "common/ring/ring_producer.h"
+#include "ring_fixture.h"
+
+namespace rrr::ring {
+namespace {
+
+using rrr::testing::payloadOf;
+
+class RingWakeTest : public rrr::testing::RingFixture {
+ protected:
+  // A ring with a producer and a durable reader named "store".
+  void open(std::uint64_t capacity) {
+    createRing(capacity);
+    auto producer = RingProducer::open(ringName());
+    auto store = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+    ASSERT_TRUE(producer.ok() && store.ok());
+    producer_.emplace(std::move(producer).value());
+    store_.emplace(std::move(store).value());
+  }
+
+  std::optional<RingProducer> producer_;
+  std::optional<RingConsumer> store_;
+};
+
+// A reader with work to do before an announced message is told which of the three woke it.
+TEST_F(RingWakeTest, WaitForMessageOrHeadsUpSaysWhatWokeIt) {
+  using Wake = RingConsumer::Wake;
+  createRing(8);
+  auto producer = RingProducer::open(ringName());
+  auto consumer = RingConsumer::attach(ringName(), "reader", ConsumerKind::kDurable);
+  ASSERT_TRUE(producer.ok() && consumer.ok());
+  EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kTimeout);
+  // A heads-up reaches only a reader already blocked, so it is repeated until the reader returns.
+  std::atomic<bool> done = false;
+  Wake woke = Wake::kTimeout;
+  std::thread reader([&] {
+    woke = consumer->waitForMessageOrHeadsUp(std::chrono::seconds(20));
+    done = true;
+  });
+  while (!done) {
+    producer->headsUp();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  reader.join();
+  EXPECT_EQ(woke, Wake::kHeadsUp);
+  std::thread waiter([&] { woke = consumer->waitForMessageOrHeadsUp(std::chrono::seconds(20)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(producer->offer(payloadOf(1)).ok());
+  waiter.join();
+  EXPECT_EQ(woke, Wake::kMessage);
+  EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kMessage);   // not yet read
+}
+
+// A batching reader (rrr-store) is not woken per message: its wake-up waits until the producer's
+// thread is about to block, or until 64 messages wait, or until the producer's mapping goes.
+// A reader that wants every message at once is still woken at once.
+class BatchingReader {
+ public:
+  explicit BatchingReader(RingConsumer& consumer) {
+    auto policy = IdlePolicy::batching();
+    policy.block_timeout = std::chrono::seconds(20);   // no wake-up by timeout within the test
+    thread_ = std::thread([&consumer, policy, this] {
+      woke_ = consumer.waitForMessage(std::chrono::seconds(20), policy);
+      done_ = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));   // asleep on the futex by now
+  }
+  ~BatchingReader() { thread_.join(); }
+  bool done() const { return done_; }
+  bool wokeWithin(std::chrono::milliseconds limit) const {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done_ && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return done_ && woke_;
+  }
+
+ private:
+  std::atomic<bool> done_ = false;
+  std::atomic<bool> woke_ = false;
+  std::thread thread_;
+};
+
+TEST_F(RingWakeTest, ABatchingReaderIsWokenWhenTheProducerIsAboutToBlockNotPerMessage) {
+  open(4096);
+  BatchingReader reader(*store_);
+  ASSERT_TRUE(producer_->offer(payloadOf(1)).ok());
+  ASSERT_TRUE(producer_->offer(payloadOf(2)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(reader.done()) << "woken per message";
+  runBeforeBlocking();
+  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
+}
+
+TEST_F(RingWakeTest, ABatchingReaderIsWokenAfter64MessagesWithoutTheProducerBlocking) {
+  open(4096);
+  BatchingReader reader(*store_);
+  for (std::uint64_t i = 0; i < 63; ++i) ASSERT_TRUE(producer_->offer(payloadOf(i)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(reader.done());
+  ASSERT_TRUE(producer_->offer(payloadOf(63)).ok());
+  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
+}
+
+TEST_F(RingWakeTest, ABatchingReaderIsWokenWhenTheProducerCloses) {
+  open(64);
+  BatchingReader reader(*store_);
+  ASSERT_TRUE(producer_->offer(payloadOf(1)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(reader.done());
+  producer_.reset();
+  EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
+}
+
+TEST_F(RingWakeTest, AReaderThatWantsEveryMessageIsWokenAtOnceBesideABatchingOne) {
+  open(64);
+  auto prompt = RingConsumer::attach(ringName(), "engine", ConsumerKind::kDurable);
+  ASSERT_TRUE(prompt.ok());
+  BatchingReader lazy(*store_);
+  std::atomic<bool> woke = false;
+  std::thread reader([&] { woke = prompt->waitForMessage(std::chrono::seconds(20), IdlePolicy::blocking()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(producer_->offer(payloadOf(1)).ok());
+  reader.join();
+  EXPECT_TRUE(woke);
+  EXPECT_TRUE(lazy.wokeWithin(std::chrono::seconds(5)));   // one wake-up wakes every sleeper
+}
+
+}  // namespace
+}  // namespace rrr::ring
