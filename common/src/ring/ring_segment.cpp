@@ -27,6 +27,11 @@ using detail::RingHeader;
 struct RingSegment::Mapping {
   bip::shared_memory_object shm;
   bip::mapped_region region;
+
+  // A wake-up held for this mapping's readers is given before the mapping goes.
+  ~Mapping() {
+    if (auto* address = region.get_address()) detail::wakeIfDeferred(*static_cast<RingHeader*>(address));
+  }
 };
 
 namespace {
@@ -163,22 +168,8 @@ RingSegment::RingSegment(std::string name, std::unique_ptr<Mapping> mapping)
 }
 
 RingSegment::RingSegment(RingSegment&&) noexcept = default;
-
-// A wake-up held for this mapping's readers is given before the mapping goes.
-RingSegment& RingSegment::operator=(RingSegment&& other) noexcept {
-  if (this != &other && mapping_) detail::wakeIfDeferred(*header_);
-  name_ = std::move(other.name_);
-  mapping_ = std::move(other.mapping_);
-  header_ = other.header_;
-  slots_ = other.slots_;
-  mask_ = other.mask_;
-  slot_bytes_ = other.slot_bytes_;
-  return *this;
-}
-
-RingSegment::~RingSegment() {
-  if (mapping_) detail::wakeIfDeferred(*header_);
-}
+RingSegment& RingSegment::operator=(RingSegment&&) noexcept = default;
+RingSegment::~RingSegment() = default;
 
 RingConfig RingSegment::config() const { return RingConfig{header_->slot_bytes, header_->capacity}; }
 
