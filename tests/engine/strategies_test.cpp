@@ -95,6 +95,86 @@ TEST(Strategies, MlSignalSizesByConfidenceCapsAndExits) {
   EXPECT_EQ(context.requests[2].quantity_e8, e8("0.6"));
 }
 
+PaperFill fillOf(const std::string& id, Side side, const char* quantity) {
+  PaperFill fill;
+  fill.client_order_id = id;
+  fill.fill = FillEvent{"BTCUSDT", side, e8("100"), e8(quantity), 0, "USDT"};
+  return fill;
+}
+
+PaperUpdate updateOf(const std::string& id, msg::OrderStatus status) {
+  PaperUpdate update;
+  update.client_order_id = id;
+  update.status = status;
+  return update;
+}
+
+// A strategy trades from what its orders filled: a refused entry is not a position to close, and a
+// refused exit is still a position (it does not buy on top of it).
+TEST(Strategies, ARejectedOrderCountsAsNothingFilled) {
+  auto sut = strategy("{id: m, type: ml_signal, symbols: [BTCUSDT], enter: 0.2, exit: 0.05, quantity: 1}");
+  RecordingContext context;
+  context.close(*sut, 100);
+  sut->onPrediction({"BTCUSDT", 0, 0.5, 1.0}, context);
+  ASSERT_EQ(context.requests.size(), 1u);
+  sut->onOrderUpdate(updateOf("id-1", msg::OrderStatus::Rejected), context);
+  sut->onPrediction({"BTCUSDT", 0, 0.5, 1.0}, context);
+  EXPECT_EQ(context.requests.size(), 1u) << "the same target is not sent again after a refusal";
+  sut->onPrediction({"BTCUSDT", 0, 0.01, 1.0}, context);
+  EXPECT_EQ(context.requests.size(), 1u) << "nothing was bought, so the exit sells nothing";
+
+  sut->onPrediction({"BTCUSDT", 0, 0.5, 1.0}, context);
+  ASSERT_EQ(context.requests.size(), 2u);
+  sut->onFill(fillOf("id-2", Side::kBuy, "1"), context);
+  sut->onOrderUpdate(updateOf("id-2", msg::OrderStatus::Filled), context);
+  sut->onPrediction({"BTCUSDT", 0, 0.01, 1.0}, context);
+  ASSERT_EQ(context.requests.size(), 3u);
+  EXPECT_EQ(context.requests[2].side, Side::kSell);
+  sut->onOrderUpdate(updateOf("id-3", msg::OrderStatus::Rejected), context);
+  sut->onPrediction({"BTCUSDT", 0, 0.5, 1.0}, context);
+  EXPECT_EQ(context.requests.size(), 3u) << "the refused exit left it long 1: nothing more to buy";
+}
+
+TEST(Strategies, APartlyFilledOrderThatEndsCountsForWhatItFilled) {
+  auto sut = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  RecordingContext context;
+  for (double close : {10, 10, 10, 10, 11, 12}) context.close(*sut, close);
+  ASSERT_EQ(context.requests.size(), 1u);
+  sut->onFill(fillOf("id-1", Side::kBuy, "0.2"), context);
+  sut->onOrderUpdate(updateOf("id-1", msg::OrderStatus::PartiallyFilled), context);
+  sut->onFill(fillOf("id-1", Side::kBuy, "0.1"), context);
+  sut->onOrderUpdate(updateOf("id-1", msg::OrderStatus::Cancelled), context);
+  for (double close : {12, 10, 8}) context.close(*sut, close);
+  ASSERT_EQ(context.requests.size(), 2u);
+  EXPECT_EQ(context.requests[1].side, Side::kSell);
+  EXPECT_EQ(context.requests[1].quantity_e8, e8("0.3"));
+}
+
+TEST(Strategies, TheStateKeepsFillsAndWorkingOrdersAndReadsTheOlderTargets) {
+  auto first = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  RecordingContext context;
+  for (double close : {10, 10, 10, 10, 11, 12}) context.close(*first, close);
+  first->onFill(fillOf("id-1", Side::kBuy, "0.2"), context);
+  auto second = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  ASSERT_TRUE(second->restoreState(first->saveState()).ok());
+  EXPECT_EQ(second->saveState(), first->saveState());
+  second->onFill(fillOf("id-1", Side::kBuy, "0.3"), context);
+  second->onOrderUpdate(updateOf("id-1", msg::OrderStatus::Filled), context);
+  for (double close : {12, 10, 8}) context.close(*second, close);
+  ASSERT_EQ(context.requests.size(), 2u);
+  EXPECT_EQ(context.requests[1].quantity_e8, e8("0.5")) << "both fills, across the restore";
+
+  auto older = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  ASSERT_TRUE(older->restoreState("BTCUSDT=50000000;").ok()) << "an older version's targets, taken as filled";
+  for (double close : {6, 4}) context.close(*older, close);
+  ASSERT_EQ(context.requests.size(), 3u);
+  EXPECT_EQ(context.requests[2].side, Side::kSell);
+  EXPECT_EQ(context.requests[2].quantity_e8, e8("0.5"));
+  const auto bad = older->restoreState("{\"working\": {\"x\": {\"symbol\": 5}}}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("bad strategy state"), std::string::npos) << bad.error().message;
+}
+
 TEST(Strategies, AveragesFollowTaLibSeeding) {
   std::deque<BarEvent> bars;
   for (int i = 1; i <= 10; ++i) bars.push_back({"X", 60, 0, 0, 0, 0, toFixed(i), 0});

@@ -40,8 +40,9 @@ class Probe : public Strategy {
     ids.push_back(context.submit({bar.symbol, Side::kSell, msg::OrderType::Market, msg::TimeInForce::GTC, 1, 0, 0}));
   }
   void onFill(const PaperFill& fill, StrategyContext&) override { fills.push_back(fill.client_order_id); }
+  void onOrderUpdate(const PaperUpdate& update, StrategyContext&) override { updates.push_back(update.client_order_id); }
 
-  std::vector<std::string> ids, fills;
+  std::vector<std::string> ids, fills, updates;
 
  private:
   std::string id_ = "probe";
@@ -75,6 +76,19 @@ TEST(StrategyRunner, StrategiesSeeOnlyClosedBarsOfTheirIntervalAndIdsAreDetermin
   fill.client_order_id = "someone-else";
   (void)sut.onFill(fill);
   EXPECT_EQ(probe->fills, std::vector<std::string>{intents[3].client_order_id});
+
+  // The update that ends an order reaches its strategy, and later ones for that id do not.
+  PaperUpdate update;
+  update.client_order_id = intents[3].client_order_id;
+  update.status = msg::OrderStatus::PartiallyFilled;
+  EXPECT_TRUE(sut.onOrderUpdate(update, 0).empty());
+  update.status = msg::OrderStatus::Filled;
+  (void)sut.onOrderUpdate(update, 0);
+  (void)sut.onOrderUpdate(update, 0);
+  fill.client_order_id = intents[3].client_order_id;
+  (void)sut.onFill(fill);
+  EXPECT_EQ(probe->updates, std::vector<std::string>(2, intents[3].client_order_id));
+  EXPECT_EQ(probe->fills.size(), 1u) << "the order is final: its owner is forgotten";
 }
 
 TEST(StrategyRunner, SeveralStrategiesOnSeveralSymbolsGiveTheSameIntentsOnTheSameBars) {

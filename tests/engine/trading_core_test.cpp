@@ -119,6 +119,39 @@ TEST(TradingCore, ARejectedIntentIsARejectedOrderWithRisksReason) {
   EXPECT_EQ(sut->portfolio().position("BTCUSDT").quantity_e8, 0);
 }
 
+// The built-in strategies hear of their orders' fills and updates through the core: a crossover
+// whose entry rrr-risk refused has nothing to sell at the cross down, and once an entry fills
+// (with its last fill in the same venue step as the update that ends it) it sells what filled.
+TEST(TradingCore, AStrategyTradesFromWhatItsOrdersFilled) {
+  const auto cross = [] {
+    return makeStrategy(YAML::Load("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 1}"), "x").value();
+  };
+  const double closes[] = {10, 10, 10, 10, 11, 12, 13, 14, 12, 10, 8};
+  for (const bool approve : {false, true}) {
+    auto sut = coreWith(cross());
+    std::vector<IntentOut> intents;
+    for (int minute = 0; minute < 11; ++minute) {
+      CoreOutput out;
+      sut->onBar(bar(minute, closes[minute], closes[minute], closes[minute], closes[minute], 1000), out);
+      for (const auto& intent : out.intents) {
+        intents.push_back(intent);
+        CoreOutput decided;
+        sut->onDecision(intent.client_order_id, approve, "max position 0 < 1", decided);
+      }
+    }
+    ASSERT_GE(intents.size(), 1u);
+    EXPECT_EQ(intents[0].request.side, Side::kBuy);
+    if (!approve) {
+      EXPECT_EQ(intents.size(), 1u) << "the refused entry left nothing to sell";
+      EXPECT_EQ(sut->portfolio().position("BTCUSDT").quantity_e8, 0);
+    } else {
+      ASSERT_EQ(intents.size(), 2u);
+      EXPECT_EQ(intents[1].request.side, Side::kSell);
+      EXPECT_EQ(intents[1].request.quantity_e8, toFixed(1));
+    }
+  }
+}
+
 TEST(TradingCore, TheKillSwitchCancelsEveryRestingOrder) {
   auto sut = coreWith(std::make_unique<BuyOnce>(
       OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Limit, msg::TimeInForce::GTC, toFixed(1), toFixed(50), 0}));

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <numeric>
 
+#include <nlohmann/json.hpp>
+
 #include "common/fixed_point.h"
+#include "engine/order_state.h"
 
 namespace rrr::engine {
 namespace {
@@ -24,15 +27,28 @@ std::int64_t lastClose(StrategyContext& context, const std::string& symbol) {
   return bars.empty() ? 0 : bars.back().close_e8;
 }
 
-class MovingAverageCross : public Strategy {
+// A strategy that trades toward targets: its orders' fills and updates go to its TargetTrader,
+// which is its state.
+class TargetStrategy : public Strategy {
  public:
-  MovingAverageCross(Common common, std::size_t fast, std::size_t slow, bool exponential)
-      : common_(std::move(common)), fast_(fast), slow_(slow), exponential_(exponential), trader_(common_.style) {}
+  explicit TargetStrategy(Common common) : common_(std::move(common)), trader_(common_.style) {}
   const std::string& id() const override { return common_.id; }
   const std::vector<std::string>& symbols() const override { return common_.symbols; }
-  std::size_t history() const override { return slow_ * 3; }
+  void onFill(const PaperFill& fill, StrategyContext&) override { trader_.onFill(fill); }
+  void onOrderUpdate(const PaperUpdate& update, StrategyContext&) override { trader_.onOrderUpdate(update); }
   std::string saveState() const override { return trader_.save(); }
   Status<std::string> restoreState(const std::string& text) override { return trader_.restore(text); }
+
+ protected:
+  Common common_;
+  TargetTrader trader_;
+};
+
+class MovingAverageCross : public TargetStrategy {
+ public:
+  MovingAverageCross(Common common, std::size_t fast, std::size_t slow, bool exponential)
+      : TargetStrategy(std::move(common)), fast_(fast), slow_(slow), exponential_(exponential) {}
+  std::size_t history() const override { return slow_ * 3; }
 
   void onBar(const BarEvent& bar, StrategyContext& context) override {
     const auto& bars = context.bars(bar.symbol);
@@ -44,21 +60,15 @@ class MovingAverageCross : public Strategy {
   }
 
  private:
-  Common common_;
   std::size_t fast_, slow_;
   bool exponential_;
-  TargetTrader trader_;
 };
 
-class BollingerReversion : public Strategy {
+class BollingerReversion : public TargetStrategy {
  public:
   BollingerReversion(Common common, std::size_t period, double width)
-      : common_(std::move(common)), period_(period), width_(width), trader_(common_.style) {}
-  const std::string& id() const override { return common_.id; }
-  const std::vector<std::string>& symbols() const override { return common_.symbols; }
+      : TargetStrategy(std::move(common)), period_(period), width_(width) {}
   std::size_t history() const override { return period_; }
-  std::string saveState() const override { return trader_.save(); }
-  Status<std::string> restoreState(const std::string& text) override { return trader_.restore(text); }
 
   void onBar(const BarEvent& bar, StrategyContext& context) override {
     const auto& bars = context.bars(bar.symbol);
@@ -77,26 +87,20 @@ class BollingerReversion : public Strategy {
   }
 
  private:
-  Common common_;
   std::size_t period_;
   double width_;
-  TargetTrader trader_;
 };
 
-class MlSignal : public Strategy {
+class MlSignal : public TargetStrategy {
  public:
   struct Params {
     double enter = 0.2, exit = 0.05, target_volatility = 0.001;
     std::int64_t max_quantity_e8 = 0;
     std::size_t volatility_bars = 60;
   };
-  MlSignal(Common common, Params params) : common_(std::move(common)), params_(params), trader_(common_.style) {}
-  const std::string& id() const override { return common_.id; }
-  const std::vector<std::string>& symbols() const override { return common_.symbols; }
+  MlSignal(Common common, Params params) : TargetStrategy(std::move(common)), params_(params) {}
   std::size_t history() const override { return params_.volatility_bars + 1; }
   bool usesPredictions() const override { return true; }
-  std::string saveState() const override { return trader_.save(); }
-  Status<std::string> restoreState(const std::string& text) override { return trader_.restore(text); }
   void onBar(const BarEvent&, StrategyContext&) override {}
 
   void onPrediction(const PredictionEvent& prediction, StrategyContext& context) override {
@@ -128,9 +132,7 @@ class MlSignal : public Strategy {
     return std::min(wanted, params_.max_quantity_e8 > 0 ? params_.max_quantity_e8 : wanted);
   }
 
-  Common common_;
   Params params_;
-  TargetTrader trader_;
 };
 
 class EntryReader {
@@ -165,31 +167,8 @@ Result<std::int64_t, std::string> quantityOf(const EntryReader& reader, const st
   return toFixed(quantity);
 }
 
-}  // namespace
-
-void TargetTrader::setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8, std::int64_t last_close_e8) {
-  const std::int64_t change = target_e8 - target(symbol);
-  if (change == 0) return;
-  targets_[symbol] = target_e8;
-  OrderRequest request;
-  request.symbol = symbol;
-  request.side = change > 0 ? Side::kBuy : Side::kSell;
-  request.quantity_e8 = change > 0 ? change : -change;
-  if (style_.limit && last_close_e8 > 0) {
-    const double offset = (change > 0 ? -1.0 : 1.0) * style_.limit_offset_bps / 10'000.0;
-    request.type = msg::OrderType::Limit;
-    request.limit_price_e8 = std::llround(static_cast<double>(last_close_e8) * (1.0 + offset));
-  }
-  context.submit(request);
-}
-
-std::string TargetTrader::save() const {
-  std::string text;
-  for (const auto& [symbol, target] : targets_) text += symbol + "=" + std::to_string(target) + ";";
-  return text;
-}
-
-Status<std::string> TargetTrader::restore(const std::string& text) {
+// Targets as earlier versions saved them: "SYMBOL=quantity_e8;...".
+Result<std::map<std::string, std::int64_t>, std::string> legacyTargets(const std::string& text) {
   std::map<std::string, std::int64_t> targets;
   std::size_t at = 0;
   while (at < text.size()) {
@@ -205,13 +184,87 @@ Status<std::string> TargetTrader::restore(const std::string& text) {
     targets[text.substr(at, equals - at)] = target;
     at = end + 1;
   }
-  targets_ = std::move(targets);
+  return targets;
+}
+
+}  // namespace
+
+void TargetTrader::setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8, std::int64_t last_close_e8) {
+  if (target_e8 == target(symbol)) return;
+  targets_[symbol] = target_e8;
+  const std::int64_t change = target_e8 - filled(symbol) - working(symbol);
+  if (change == 0) return;
+  OrderRequest request;
+  request.symbol = symbol;
+  request.side = change > 0 ? Side::kBuy : Side::kSell;
+  request.quantity_e8 = change > 0 ? change : -change;
+  if (style_.limit && last_close_e8 > 0) {
+    const double offset = (change > 0 ? -1.0 : 1.0) * style_.limit_offset_bps / 10'000.0;
+    request.type = msg::OrderType::Limit;
+    request.limit_price_e8 = std::llround(static_cast<double>(last_close_e8) * (1.0 + offset));
+  }
+  working_[context.submit(request)] = WorkingOrder{symbol, change};
+}
+
+void TargetTrader::onFill(const PaperFill& fill) {
+  const auto found = working_.find(fill.client_order_id);
+  if (found == working_.end()) return;   // not this trader's, or from before a restore of an older state
+  const std::int64_t signed_e8 = fill.fill.side == Side::kBuy ? fill.fill.quantity_e8 : -fill.fill.quantity_e8;
+  filled_[found->second.symbol] += signed_e8;
+  found->second.remaining_e8 -= signed_e8;
+}
+
+void TargetTrader::onOrderUpdate(const PaperUpdate& update) {
+  if (isFinal(update.status)) working_.erase(update.client_order_id);
+}
+
+std::string TargetTrader::save() const {
+  nlohmann::json working = nlohmann::json::object();
+  for (const auto& [id, order] : working_) working[id] = {{"symbol", order.symbol}, {"remaining", order.remaining_e8}};
+  return nlohmann::json{{"targets", targets_}, {"filled", filled_}, {"working", working}}.dump();
+}
+
+Status<std::string> TargetTrader::restore(const std::string& text) {
+  if (!text.empty() && text.front() != '{') {
+    RRR_ASSIGN_OR_RETURN(targets_, legacyTargets(text));
+    filled_ = targets_;
+    working_.clear();
+    return {};
+  }
+  try {
+    const auto json = text.empty() ? nlohmann::json::object() : nlohmann::json::parse(text);
+    auto targets = json.value("targets", std::map<std::string, std::int64_t>{});
+    auto filled = json.value("filled", std::map<std::string, std::int64_t>{});
+    std::map<std::string, WorkingOrder> working;
+    const auto saved_working = json.contains("working") ? json.at("working") : nlohmann::json::object();
+    for (const auto& [id, order] : saved_working.items()) {
+      working[id] = WorkingOrder{order.at("symbol").get<std::string>(), order.at("remaining").get<std::int64_t>()};
+    }
+    targets_ = std::move(targets);
+    filled_ = std::move(filled);
+    working_ = std::move(working);
+  } catch (const nlohmann::json::exception& error) {
+    return makeError("bad strategy state '" + text.substr(0, 200) + "': " + error.what());
+  }
   return {};
 }
 
 std::int64_t TargetTrader::target(const std::string& symbol) const {
   const auto found = targets_.find(symbol);
   return found == targets_.end() ? 0 : found->second;
+}
+
+std::int64_t TargetTrader::filled(const std::string& symbol) const {
+  const auto found = filled_.find(symbol);
+  return found == filled_.end() ? 0 : found->second;
+}
+
+std::int64_t TargetTrader::working(const std::string& symbol) const {
+  std::int64_t sum = 0;
+  for (const auto& [id, order] : working_) {
+    if (order.symbol == symbol) sum += order.remaining_e8;
+  }
+  return sum;
 }
 
 std::optional<double> simpleAverage(const std::deque<BarEvent>& bars, std::size_t period) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "engine/order_state.h"
+
 namespace rrr::engine {
 
 // What one strategy sees while it handles one event.
@@ -102,6 +104,17 @@ std::vector<IntentOut> StrategyRunner::onFill(const PaperFill& fill) {
   if (owner == owner_of_order_.end()) return out;
   Context context(*this, owner->second, fill.time_ns, out);
   strategies_[owner->second]->onFill(fill, context);
+  return out;
+}
+
+std::vector<IntentOut> StrategyRunner::onOrderUpdate(const PaperUpdate& update, std::int64_t time_ns) {
+  std::vector<IntentOut> out;
+  const auto owner = owner_of_order_.find(update.client_order_id);
+  if (owner == owner_of_order_.end()) return out;
+  const std::size_t strategy = owner->second;
+  if (isFinal(update.status)) owner_of_order_.erase(owner);
+  Context context(*this, strategy, time_ns, out);
+  strategies_[strategy]->onOrderUpdate(update, context);
   return out;
 }
 

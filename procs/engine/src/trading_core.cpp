@@ -139,13 +139,12 @@ void TradingCore::applyVenue(const VenueEvents& events, std::int64_t time_ns, Co
     order.updated_ns = time_ns;
     out.exec.emplace_back(UpdateRecord{update, time_ns});
     out.exec.emplace_back(order);
-    if (isFinal(order.status)) {
-      runner_.forgetOrder(order.client_order_id);
-      orders_.erase(found);
-    }
+    if (isFinal(order.status)) orders_.erase(found);
     account_changed_ = true;
   }
+  // The strategies hear of the fills first: the update that makes an order final forgets its owner.
   for (const auto& fill : events.fills) takeIntents(runner_.onFill(fill), out);
+  for (const auto& update : events.updates) takeIntents(runner_.onOrderUpdate(update, time_ns), out);
   venue_.forgetFinal();
 }
 

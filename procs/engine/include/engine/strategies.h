@@ -13,8 +13,7 @@
 //       the last `volatility_bars` 1m returns, capped at max_quantity.
 //
 // Every strategy also takes `order: market | limit` and `limit_offset_bps` (OrderStyle).
-// Each trades toward a target position per symbol and sends only the change of target, so an
-// order still in flight is never sent twice; its state is its targets (restored after a restart).
+// Each trades toward a target position per symbol (TargetTrader).
 
 #include <yaml-cpp/yaml.h>
 
@@ -33,21 +32,36 @@ struct OrderStyle {
   double limit_offset_bps = 0;
 };
 
-// Keeps a target position per symbol and submits an order for each change of target.
+// Keeps a target position per symbol. On a change of target it orders the difference between the
+// target and what its orders hold: filled, plus what is still working. So an order in flight is
+// never sent twice, and one rejected (by rrr-risk or the venue), cancelled or expired counts only
+// for what it filled: the next change of target trades from there. An unchanged target is not sent
+// again after a rejection, so a standing refusal does not turn into an order per bar.
 class TargetTrader {
  public:
   explicit TargetTrader(OrderStyle style = {}) : style_(style) {}
   // last_close_e8: the price a limit order is placed from.
   void setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8, std::int64_t last_close_e8);
   std::int64_t target(const std::string& symbol) const;
-  const std::map<std::string, std::int64_t>& targets() const { return targets_; }
-  // "SYMBOL=quantity_e8;..." and back.
+  // Signed: filled through this trader's orders, and still working in them.
+  std::int64_t filled(const std::string& symbol) const;
+  std::int64_t working(const std::string& symbol) const;
+  void onFill(const PaperFill& fill);
+  void onOrderUpdate(const PaperUpdate& update);
+  // As JSON text and back. restore also takes the "SYMBOL=quantity_e8;..." targets of earlier
+  // versions, read as filled (what those versions assumed).
   std::string save() const;
   Status<std::string> restore(const std::string& text);
 
  private:
+  struct WorkingOrder {
+    std::string symbol;
+    std::int64_t remaining_e8 = 0;   // signed: negative sells
+  };
   OrderStyle style_;
   std::map<std::string, std::int64_t> targets_;
+  std::map<std::string, std::int64_t> filled_;
+  std::map<std::string, WorkingOrder> working_;   // by client order id
 };
 
 // Simple and exponential moving averages and the population standard deviation of the last

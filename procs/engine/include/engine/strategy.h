@@ -1,6 +1,6 @@
 #pragma once
-// The strategy interface. A strategy is handed closed bars, predictions, its own fills and timer
-// ticks, in event-time order; it reads the portfolio and the recent closed bars of its symbols and
+// The strategy interface. A strategy is handed closed bars, predictions, its own fills and order
+// updates, and timer ticks, in event-time order; it reads the portfolio and the recent closed bars of its symbols and
 // emits order requests. It sees nothing later than the event it is handed: the context holds
 // only bars that have closed (the one just handed is the last), so look-ahead is impossible by
 // construction.
@@ -58,6 +58,9 @@ class Strategy {
   virtual void onBar(const BarEvent& bar, StrategyContext& context) = 0;
   virtual void onPrediction(const PredictionEvent&, StrategyContext&) {}
   virtual void onFill(const PaperFill&, StrategyContext&) {}
+  // Every status change of one of its own orders (accepted, partially filled, filled, cancelled,
+  // rejected by rrr-risk or the venue, expired), after the fills the same venue step reported.
+  virtual void onOrderUpdate(const PaperUpdate&, StrategyContext&) {}
   virtual void onTimer(std::int64_t, StrategyContext&) {}
   // The strategy's own state beyond the bars the runner keeps, as text, for a checkpoint; and
   // putting it back after a restart (an error names what is wrong with the text).

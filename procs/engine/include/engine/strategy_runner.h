@@ -49,13 +49,14 @@ class StrategyRunner {
   std::vector<IntentOut> onPrediction(const PredictionEvent& prediction);
   // A fill of an order whose id this runner made: handed to the strategy that made it.
   std::vector<IntentOut> onFill(const PaperFill& fill);
+  // A status change of such an order, at event time time_ns: handed to the strategy that made it.
+  // After a final status the order's owner is forgotten.
+  std::vector<IntentOut> onOrderUpdate(const PaperUpdate& update, std::int64_t time_ns);
   std::vector<IntentOut> onTimer(std::int64_t now_ns);
 
   const std::vector<std::unique_ptr<Strategy>>& strategies() const { return strategies_; }
   bool needsPredictions() const;
 
-  // An order that reached a final state: its owner no longer needs to be known.
-  void forgetOrder(const std::string& client_order_id) { owner_of_order_.erase(client_order_id); }
   // Ids are counted per decision time; times before now_ns cannot be handed out again.
   void forgetBefore(std::int64_t now_ns);
 
