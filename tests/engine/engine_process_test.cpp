@@ -209,5 +209,28 @@ TEST(EngineProcess, TheKillSwitchCancelsRestingOrdersAndBlocksNewOnes) {
   EXPECT_EQ(count(sut, resting), 0);
 }
 
+// A drawdown is caught on the snapshot that shows it, not at the next intent: rrr-risk halts (a
+// RiskEvent with the rule and the numbers, no order id), and the engine cancels what rests.
+TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
+  auto config = pipelineConfig();
+  // Resting limit orders 3% away on ETHUSDT, and market orders on BTCUSDT whose fees and marks take
+  // the equity more than 0.01 (1e-7 of 100,000) under its peak within seconds, between two intents.
+  replaceOnce(config, kPipelineStrategies,
+              "settings: {strategies: [{id: far, type: ma_cross, symbols: [ETHUSDT], fast: 2, slow: 3, quantity: 0.001, "
+              "order: limit, limit_offset_bps: 300}, {id: taker, type: ma_cross, symbols: [BTCUSDT], fast: 5, slow: 20, quantity: 0.01}]}");
+  replaceOnce(config, "settings: {limits: {max_position: {default: 0.05}}}", "settings: {limits: {max_position: {default: 0.05}, max_drawdown: 0.0000001}}");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const std::string breach =
+      "SELECT count(*) FROM risk_events WHERE rule = 'MaxDrawdown' AND trading_halted = 1 AND COALESCE(client_order_id, '') = '' "
+      "AND limit_value > 0 AND observed_value > limit_value";
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, breach) > 0; }, 60s)) << query(sut, "SELECT * FROM risk_events") << query(sut, "SELECT client_order_id, approved, rule, detail FROM risk_decisions LIMIT 10") << query(sut, "SELECT count(*) FROM fills") << query(sut, "SELECT * FROM portfolio_snapshots LIMIT 5");
+  EXPECT_TRUE(std::filesystem::exists(sut.root() / "data/risk/halt")) << "the halt is durable";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Cancelled' AND reason LIKE 'trading halted%'") > 0;
+  }, 10s)) << query(sut, "SELECT * FROM order_updates");
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM orders WHERE status = 'Accepted'") == 0; }, 10s));
+}
+
 }  // namespace
 }  // namespace rrr::testing

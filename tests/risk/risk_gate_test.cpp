@@ -134,7 +134,7 @@ TEST(RiskGate, DailyLossAndDrawdownBreachesHaltUntilRearmed) {
   EXPECT_TRUE(loss.halts);
   EXPECT_TRUE(sut.halted());
   view.equity_e8 = e8("9990");
-  EXPECT_EQ(sut.check(buy("1"), view).rule, RiskRule::KillSwitch) << "halted until re-armed, even after recovering";
+  EXPECT_EQ(sut.check(buy("1"), view).rule, RiskRule::TradingHalted) << "halted until re-armed, even after recovering";
   sut.rearm();
   EXPECT_TRUE(sut.check(buy("1"), view).approved);
 
@@ -147,6 +147,26 @@ TEST(RiskGate, DailyLossAndDrawdownBreachesHaltUntilRearmed) {
   EXPECT_EQ(drawdown.rule, RiskRule::MaxDrawdown);
   EXPECT_NEAR(drawdown.observed, 0.1001, 1e-12);
   EXPECT_TRUE(sut.halted());
+}
+
+TEST(RiskGate, AnAccountRecordAloneCanBreachAndHalt) {
+  RiskLimits limits;
+  limits.max_drawdown = 0.1;
+  RiskGate sut(limits);
+  auto view = account();
+  view.peak_equity_e8 = e8("10000");
+  view.equity_e8 = e8("9001");
+  EXPECT_FALSE(sut.checkAccount(view).has_value());
+  EXPECT_FALSE(sut.halted());
+  view.equity_e8 = e8("8999");
+  const auto breach = sut.checkAccount(view);
+  ASSERT_TRUE(breach.has_value());
+  EXPECT_EQ(breach->rule, RiskRule::MaxDrawdown);
+  EXPECT_DOUBLE_EQ(breach->limit, 0.1);
+  EXPECT_NEAR(breach->observed, 0.1001, 1e-12);
+  EXPECT_TRUE(sut.halted());
+  EXPECT_FALSE(sut.checkAccount(view).has_value()) << "reported once: already halted";
+  EXPECT_EQ(sut.check(buy("1"), view).rule, RiskRule::TradingHalted);
 }
 
 }  // namespace

@@ -17,6 +17,14 @@ std::vector<std::byte> riskEvent(bool kill_switch_on) {
   return {bytes.begin(), bytes.end()};
 }
 
+std::vector<std::byte> rejection(msg::RiskRule rule, const char* id) {
+  messages::EnvelopeBuilder builder;
+  auto& fbb = builder.fbb();
+  const auto body = msg::CreateRiskDecision(fbb, fbb.CreateString(id), false, rule, 0, 1, fbb.CreateString("refused"));
+  const auto bytes = builder.finish(messages::EnvelopeHeader{"risk", 0, 1'700'000'000'000'000'000, 0}, body);
+  return {bytes.begin(), bytes.end()};
+}
+
 TEST(StoreRows, KillSwitchChangesAreStoredAsRiskEventsAndAudited) {
   const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
   auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
@@ -33,6 +41,28 @@ TEST(StoreRows, KillSwitchChangesAreStoredAsRiskEventsAndAudited) {
   EXPECT_EQ(rows.columnText(0), "KillSwitch");
   EXPECT_EQ(rows.columnInt(1), 1);
   EXPECT_EQ(rows.columnText(3), "set by hand");
+  std::filesystem::remove_all(dir);
+}
+
+// A rejection's risk event says which switch refused it: the kill switch or a halt.
+TEST(StoreRows, ARejectionsRiskEventNamesTheKillSwitchOrTheHalt) {
+  const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
+  auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
+  ASSERT_TRUE(db.ok());
+  std::uint64_t sequence = 0;
+  for (const auto& [rule, id] : {std::pair{msg::RiskRule::KillSwitch, "a"}, std::pair{msg::RiskRule::TradingHalted, "b"}}) {
+    const auto bytes = rejection(rule, id);
+    ASSERT_TRUE(insertTradingRow(*db, *messages::decode(bytes).value(), 1, sequence++).ok());
+  }
+  auto rows = db->prepare("SELECT client_order_id, rule, kill_switch_active, trading_halted FROM risk_events ORDER BY client_order_id").value();
+  ASSERT_TRUE(rows.step().value());
+  EXPECT_EQ(rows.columnText(1), "KillSwitch");
+  EXPECT_EQ(rows.columnInt(2), 1);
+  EXPECT_EQ(rows.columnInt(3), 0);
+  ASSERT_TRUE(rows.step().value());
+  EXPECT_EQ(rows.columnText(1), "TradingHalted");
+  EXPECT_EQ(rows.columnInt(2), 0);
+  EXPECT_EQ(rows.columnInt(3), 1);
   std::filesystem::remove_all(dir);
 }
 

@@ -162,14 +162,17 @@ int EngineAgent::readDecisions() {
         spdlog::warn("decision {} is for {}, an intent this engine does not await; ignored", sequence, id);
       }
     } else if (const auto* event = envelope->body_as_RiskEvent()) {
-      if (event->kill_switch_active() && !kill_switch_) {
-        spdlog::warn("kill switch on: cancelling every open order");
+      const bool stopping = (event->kill_switch_active() && !kill_switch_) || (event->trading_halted() && !halted_);
+      if (stopping) {
+        const char* why = event->kill_switch_active() ? "kill switch" : "trading halted";
+        spdlog::warn("{}: cancelling every open order", why);
         CoreOutput out;
-        core_->cancelAll("kill switch" + (event->detail() ? ": " + event->detail()->str() : std::string()), out);
+        core_->cancelAll(why + (event->detail() ? ": " + event->detail()->str() : std::string()), out);
         queue(std::move(out));
         force_checkpoint_ = true;
       }
       kill_switch_ = event->kill_switch_active();
+      halted_ = event->trading_halted();
     }
     decisions_.take();
     ++inputs_since_checkpoint_;

@@ -51,7 +51,10 @@ int RiskAgent::readPrices() {
 
 int RiskAgent::readAccount() {
   return exec_.poll([this](const msg::Envelope& envelope, std::uint64_t) {
-    if (const auto* snapshot = envelope.body_as_PortfolioSnapshot()) tracker_.onSnapshot(*snapshot);
+    if (const auto* snapshot = envelope.body_as_PortfolioSnapshot()) {
+      tracker_.onSnapshot(*snapshot);
+      account_read_ = true;
+    }
     return true;
   });
 }
@@ -87,7 +90,7 @@ bool RiskAgent::refreshSwitches() {
   auto& fbb = output().startMessage();
   const std::string detail = (applied_.kill_switch ? "kill switch on: " + *applied_.kill_switch : std::string("kill switch off")) +
                              (applied_.halt ? "; halted: " + *applied_.halt : std::string(""));
-  const auto event = msg::CreateRiskEvent(fbb, applied_.halt && !applied_.kill_switch ? msg::RiskRule::MaxDrawdown : msg::RiskRule::KillSwitch,
+  const auto event = msg::CreateRiskEvent(fbb, applied_.halt && !applied_.kill_switch ? msg::RiskRule::TradingHalted : msg::RiskRule::KillSwitch,
                                           applied_.kill_switch || applied_.halt ? msg::Severity::Critical : msg::Severity::Warning, 0, 0,
                                           0, 0, applied_.kill_switch.has_value(), applied_.halt.has_value(),
                                           fbb.CreateString(detail.substr(0, 512)));
@@ -96,9 +99,30 @@ bool RiskAgent::refreshSwitches() {
   return true;
 }
 
+bool RiskAgent::haltOnAccountBreach() {
+  if (!breach_pending_ && account_read_) {
+    account_read_ = false;
+    tracker_.fill(account_);
+    breach_pending_ = gate_.checkAccount(account_);
+    if (breach_pending_) {
+      spdlog::warn("trading halted: {}", breach_pending_->detail);
+      if (auto status = switches_.recordHalt(breach_pending_->detail); !status.ok()) spdlog::error("{}", status.error().message);
+    }
+  }
+  if (!breach_pending_) return true;
+  auto& fbb = output().startMessage();
+  const auto& breach = *breach_pending_;
+  const auto event = msg::CreateRiskEvent(fbb, breach.rule, msg::Severity::Critical, 0, 0, breach.limit, breach.observed,
+                                          gate_.killSwitch(), true, fbb.CreateString(breach.detail.substr(0, 512)));
+  if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
+  breach_pending_.reset();
+  return true;
+}
+
 int RiskAgent::doWork() {
   const int prices = readPrices() + readAccount();
-  if (!publishLimits() || !refreshSwitches()) return prices;   // these go out before any decision
+  // These go out before any decision.
+  if (!publishLimits() || !refreshSwitches() || !haltOnAccountBreach()) return prices;
   const int work = prices + TransformAgent::doWork();
   if (work > 0) {
     rehearsed_ = false;

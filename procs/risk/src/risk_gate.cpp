@@ -30,7 +30,7 @@ const std::string& RiskGate::haltReason() const {
 Verdict RiskGate::check(const IntentView& intent, const AccountView& account) {
   if (intent.action == msg::IntentAction::Cancel) return {};
   if (kill_switch_) return refuse(RiskRule::KillSwitch, 0, 1, "the kill switch is on: no new orders");
-  if (halted_) return refuse(RiskRule::KillSwitch, 0, 1, "trading is halted (" + *halted_ + "); re-arm by hand");
+  if (halted_) return refuse(RiskRule::TradingHalted, 0, 1, "trading is halted (" + *halted_ + "); re-arm by hand");
   while (!approved_times_ns_.empty() && approved_times_ns_.front() <= intent.time_ns - 60'000'000'000) approved_times_ns_.pop_front();
   auto verdict = checkNew(intent, account);
   if (verdict.halts) halted_ = verdict.detail;
@@ -79,6 +79,18 @@ Verdict RiskGate::checkNew(const IntentView& intent, const AccountView& account)
       return refuse(RiskRule::MaxOrdersPerMinute, limits_.max_orders_per_minute, recent + 1, "too many orders in the last minute");
     }
   }
+  return accountBreach(account);
+}
+
+std::optional<Verdict> RiskGate::checkAccount(const AccountView& account) {
+  if (halted_) return std::nullopt;
+  auto verdict = accountBreach(account);
+  if (!verdict.halts) return std::nullopt;
+  halted_ = verdict.detail;
+  return verdict;
+}
+
+Verdict RiskGate::accountBreach(const AccountView& account) const {
   const std::int64_t day_loss = account.day_start_equity_e8 - account.equity_e8;
   if (limits_.max_daily_loss_e8 > 0 && day_loss > limits_.max_daily_loss_e8) {
     return refuse(RiskRule::MaxDailyLoss, fromFixed(limits_.max_daily_loss_e8), fromFixed(day_loss),

@@ -44,7 +44,8 @@ Status<SqlError> insertDecision(Database& db, const msg::RiskDecision& d, std::i
   return event->bind(1, decided_ns).bind(2, std::string_view(msg::EnumNameRiskRule(d.rule())))
       .bind(3, std::string_view(msg::EnumNameSeverity(msg::Severity::Warning))).bind(4, std::string_view())
       .bind(5, text(d.client_order_id())).bind(6, d.limit_value()).bind(7, d.observed_value())
-      .bind(8, static_cast<std::int64_t>(d.rule() == msg::RiskRule::KillSwitch)).bind(9, std::int64_t{0})
+      .bind(8, static_cast<std::int64_t>(d.rule() == msg::RiskRule::KillSwitch))
+      .bind(9, static_cast<std::int64_t>(d.rule() == msg::RiskRule::TradingHalted))
       .bind(10, text(d.detail())).run();
 }
 
@@ -222,6 +223,10 @@ std::optional<AuditEntry> auditEntryFor(const msg::Envelope& envelope) {
   if (const auto* e = envelope.body_as_RiskEvent(); e != nullptr && e->rule() == msg::RiskRule::KillSwitch) {
     return AuditEntry{"kill_switch", "risk", std::string(e->kill_switch_active() ? "on" : "off") +
                                                  (e->detail() != nullptr && e->detail()->size() > 0 ? ": " + e->detail()->str() : "")};
+  }
+  if (const auto* e = envelope.body_as_RiskEvent(); e != nullptr && e->rule() == msg::RiskRule::TradingHalted) {
+    return AuditEntry{"trading_halt", "risk", std::string(e->trading_halted() ? "halted" : "re-armed") +
+                                                  (e->detail() != nullptr && e->detail()->size() > 0 ? ": " + e->detail()->str() : "")};
   }
   if (const auto* a = envelope.body_as_Alert(); a != nullptr && text(a->rule()) == "config-reload") {
     return AuditEntry{"config_change", std::string(text(a->subject())), std::string(text(a->message()))};

@@ -97,6 +97,7 @@ class EngineAgent : public process::Agent {
   std::deque<Pending> pending_;
   std::optional<std::uint64_t> decisions_applied_;
   bool kill_switch_ = false;
+  bool halted_ = false;        // rrr-risk halted trading (a daily-loss or drawdown breach)
   bool force_checkpoint_ = false;
   std::uint64_t inputs_since_checkpoint_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;

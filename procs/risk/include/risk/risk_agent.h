@@ -7,7 +7,8 @@
 //
 // Positions, open orders and equity come from the engine's PortfolioSnapshots on the exec ring
 // (lossy: only the newest matters), read again before every decision, plus the orders risk
-// approved since (account_tracker.h). The limits are published once at start (RiskLimitSet) for
+// approved since (account_tracker.h). Daily loss and drawdown are also checked on every snapshot:
+// a breach halts trading at once, not at the next intent. The limits are published once at start (RiskLimitSet) for
 // the store's risk_limits table.
 //
 // The hot path (docs/ARCHITECTURE.md): on rrr-ingest's heads-up ~1 ms before a bar, rrr-risk
@@ -50,6 +51,9 @@ class RiskAgent : public process::TransformAgent {
   bool publishLimits();
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
+  // Checks daily loss and drawdown on a new account record, halts on a breach and publishes it;
+  // false if the RiskEvent is held back (retried).
+  bool haltOnAccountBreach();
   void rehearse();
   void pollForIntent(std::chrono::nanoseconds window);
 
@@ -62,6 +66,8 @@ class RiskAgent : public process::TransformAgent {
   SwitchState applied_;
   std::optional<std::int64_t> switches_version_;   // of the folder when applied_ was read
   bool event_pending_ = false;
+  bool account_read_ = false;                        // a snapshot came since the account rules ran
+  std::optional<Verdict> breach_pending_;            // a halting breach whose RiskEvent is not out yet
   AccountView account_;
   std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
   std::optional<IntentView> last_intent_;

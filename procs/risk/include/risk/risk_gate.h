@@ -78,6 +78,10 @@ class RiskGate {
   // Checks an intent; an approved new order counts toward the orders-per-minute limit.
   Verdict check(const IntentView& intent, const AccountView& account);
 
+  // The account rules alone (daily loss, drawdown from the equity peak), for an account record that
+  // came without an intent: a breach halts, and is returned. Nothing once halted.
+  std::optional<Verdict> checkAccount(const AccountView& account);
+
   void setKillSwitch(bool on) { kill_switch_ = on; }
   bool killSwitch() const { return kill_switch_; }
   // Set by a daily-loss or drawdown breach; cleared only by rearm().
@@ -91,6 +95,7 @@ class RiskGate {
 
  private:
   Verdict checkNew(const IntentView& intent, const AccountView& account) const;
+  Verdict accountBreach(const AccountView& account) const;
 
   RiskLimits limits_;
   bool kill_switch_ = false;
