@@ -30,6 +30,8 @@ constexpr auto kBurstPoll = 300us;
 // delay the input.
 constexpr auto kRehearseAfterIdle = 5ms;
 constexpr auto kMarketSpin = 500us;   // after rrr-ingest's heads-up: the bar is due
+// From rrr-ingest's heads-up, ~1 ms before a bar, until that bar's orders are decided.
+constexpr auto kBurstQuiet = 5ms;
 
 std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
 std::uint64_t instanceOf(const process::OutputStream& output) { return output.producer().segment().instanceId(); }
@@ -304,7 +306,11 @@ bool EngineAgent::publish(const Pending& item) {
 void EngineAgent::checkpoint(bool force) {
   force = force || force_checkpoint_;
   if (inputs_since_checkpoint_ == 0 && !force) return;
-  if (!force && Clock::now() - last_checkpoint_ < checkpoint_every_) return;
+  const auto now = Clock::now();
+  if (!force && now - last_checkpoint_ < checkpoint_every_) return;
+  // A checkpoint takes ~0.5-1 ms: not from rrr-ingest's heads-up to the end of its burst, unless
+  // it is a whole interval late (the inputs' commits wait for it).
+  if (!force && now - heads_up_at_ < kBurstQuiet && now - last_checkpoint_ < 2 * checkpoint_every_) return;
   EngineCheckpoint checkpoint;
   checkpoint.core = core_->save();
   checkpoint.decisions_applied = decisions_applied_;
