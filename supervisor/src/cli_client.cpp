@@ -84,7 +84,7 @@ std::string duration(long long milliseconds) {
 nlohmann::json toJson(const msg::ProcessStatus& status) {
   nlohmann::json lags = nlohmann::json::array();
   if (status.ring_lags() != nullptr) {
-    for (const auto* lag : *status.ring_lags()) lags.push_back({{"ring", lag->ring()->str()}, {"lag", lag->lag()}, {"gaps", lag->gaps()}});
+    for (const auto* lag : *status.ring_lags()) lags.push_back({{"ring", lag->ring()->str()}, {"lag", lag->lag()}, {"gaps", lag->gaps()}, {"uncommitted", lag->uncommitted()}});
   }
   return {{"name", status.name()->str()},          {"pid", status.pid()},
           {"state", msg::EnumNameProcessState(status.state())}, {"uptime_ms", status.uptime_ms()},

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,15 @@ struct ManagedProcess {
   Clock::time_point started_at{};
   Clock::time_point last_heartbeat{};
   std::int64_t event_lag_ns = 0;   // from the last heartbeat (ingest: event time behind wall time)
+  // Ring -> its lag and read position as the last heartbeat of `ring_reads_pid` reported them. A
+  // consumer's cursor in the ring is where it committed, which can trail what it has read (the
+  // engine commits at its checkpoints).
+  struct RingRead {
+    std::uint64_t lag = 0;
+    std::uint64_t read_cursor = 0;
+  };
+  std::map<std::string, RingRead> ring_reads;
+  pid_t ring_reads_pid = 0;
   Clock::time_point stop_deadline{};
   Clock::time_point restart_at{};
   std::optional<std::string> kill_reason;  // why the supervisor killed it (watchdog, not ready)

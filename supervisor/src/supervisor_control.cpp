@@ -29,12 +29,20 @@ std::vector<std::byte> textReply(const std::string& text) {
 flatbuffers::Offset<msg::ProcessStatus> Supervisor::State::buildStatus(flatbuffers::FlatBufferBuilder& fbb,
                                                                        const ManagedProcess& process,
                                                                        Clock::time_point now) const {
+  // A running process's lag is what its last heartbeat reported (unread then); without one, what
+  // it has not committed. Read but not committed yet: its read position then past its commit now.
   std::vector<flatbuffers::Offset<msg::RingLag>> lags;
   for (const auto& segment : rings) {
     for (const auto& consumer : segment.info().consumers) {
       if (consumer.name != process.spec.name) continue;
       const auto ring = segment.name().substr(config.ringPrefix().size());
-      lags.push_back(msg::CreateRingLag(fbb, fbb.CreateString(ring), consumer.lag, consumer.gaps));
+      std::uint64_t lag = consumer.lag, uncommitted = 0;
+      if (const auto reported = process.ring_reads.find(ring);
+          process.running() && process.ring_reads_pid == process.pid && reported != process.ring_reads.end()) {
+        lag = reported->second.lag;
+        uncommitted = reported->second.read_cursor > consumer.cursor ? reported->second.read_cursor - consumer.cursor : 0;
+      }
+      lags.push_back(msg::CreateRingLag(fbb, fbb.CreateString(ring), lag, consumer.gaps, 0, uncommitted));
     }
   }
   const bool running = process.running();

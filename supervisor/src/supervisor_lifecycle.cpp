@@ -125,6 +125,11 @@ void Supervisor::State::onHeartbeat(const msg::Envelope& envelope, Clock::time_p
   if (heartbeat == nullptr || process == nullptr || heartbeat->pid() != process->pid) return;  // late, from a dead pid
   process->last_heartbeat = now;
   process->event_lag_ns = heartbeat->ingest_lag_ns();
+  process->ring_reads.clear();
+  process->ring_reads_pid = process->pid;
+  if (heartbeat->ring_lags() != nullptr) {
+    for (const auto* lag : *heartbeat->ring_lags()) process->ring_reads[lag->ring()->str()] = {lag->lag(), lag->read_cursor()};
+  }
   const bool degraded = heartbeat->state() == msg::ProcessState::Degraded;
   if (degraded != process->degraded) {
     process->degraded = degraded;

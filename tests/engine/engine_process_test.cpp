@@ -232,5 +232,23 @@ TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM orders WHERE status = 'Accepted'") == 0; }, 10s));
 }
 
+// The engine commits its inputs only at checkpoints. Its status lag is what it has not read (its
+// last heartbeat), and what it read and has not committed is reported apart: with a checkpoint a
+// minute away, it keeps up with md while the uncommitted part grows.
+TEST(EngineProcess, StatusLagIsWhatTheEngineHasNotReadAndUncommittedIsApart) {
+  auto config = pipelineConfig();
+  replaceOnce(config, kPipelineStrategies, std::string("settings: {checkpoint_every_ms: 60000, ") + (kPipelineStrategies + 11));
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto uncommitted = [](const Status& s) {
+    for (const auto& lag : s.at("engine")["ring_lag"]) {
+      if (lag["ring"] == "md") return lag["uncommitted"].get<long long>();
+    }
+    return -1LL;
+  };
+  EXPECT_TRUE(sut.waitFor([&](const Status& s) { return ringLag(s, "engine", "md") == 0 && uncommitted(s) >= 20; }, 30s))
+      << sut.status().at("engine").dump();
+}
+
 }  // namespace
 }  // namespace rrr::testing

@@ -1,5 +1,6 @@
 #include "common/process/process_runtime.h"
 
+#include <algorithm>
 #include <signal.h>
 #include <unistd.h>
 
@@ -44,14 +45,21 @@ ProcessRuntime::ProcessRuntime(ProcessContext context) : context_(std::move(cont
   heartbeat_.emplace(std::move(heartbeat));
 }
 
+bool ProcessRuntime::caughtUp(const Agent& agent) {
+  const auto lags = agent.ringLags();
+  return std::all_of(lags.begin(), lags.end(), [](const RingLagReport& lag) { return lag.lag == 0; });
+}
+
 bool ProcessRuntime::stopRequested() { return g_stop.load(std::memory_order_relaxed); }
 
 void ProcessRuntime::sendHeartbeat(Agent& agent) {
   messages::EnvelopeBuilder builder(256);
   auto& fbb = builder.fbb();
   std::vector<flatbuffers::Offset<msg::RingLag>> lags;
+  behind_at_heartbeat_ = false;
   for (const auto& lag : agent.ringLags()) {
-    lags.push_back(msg::CreateRingLag(fbb, fbb.CreateString(lag.ring), lag.lag, lag.gaps));
+    lags.push_back(msg::CreateRingLag(fbb, fbb.CreateString(lag.ring), lag.lag, lag.gaps, lag.read_cursor));
+    behind_at_heartbeat_ = behind_at_heartbeat_ || lag.lag > 0;
   }
   const bool degraded = agent.degraded();
   const auto detail = degraded ? fbb.CreateString(agent.degradedReason().substr(0, messages::kMaxTextLength)) : 0;
@@ -69,6 +77,7 @@ int ProcessRuntime::run(Agent& agent) {
   sendHeartbeat(agent);
   spdlog::info("{} ready (pid {})", context_.name, getpid());
   auto next_heartbeat = Clock::now() + context_.heartbeat_interval;
+  bool early_heartbeat_allowed = true;
   // The tap's copies go out when the loop is about to sleep on a ring (or with the heartbeat).
   ring::setBeforeBlocking([this] { tap_->flush(); });
   while (!stopRequested()) {
@@ -78,8 +87,15 @@ int ProcessRuntime::run(Agent& agent) {
     if (now >= next_heartbeat) {
       sendHeartbeat(agent);
       next_heartbeat = now + context_.heartbeat_interval;
+      early_heartbeat_allowed = true;
     }
     if (work == 0) {
+      // Behind at the last heartbeat and caught up now (after a restart, say): report it at once
+      // rather than a heartbeat interval later. At most once per heartbeat interval.
+      if (behind_at_heartbeat_ && early_heartbeat_allowed && caughtUp(agent)) {
+        sendHeartbeat(agent);
+        early_heartbeat_allowed = false;
+      }
       agent.prepareForBurst();
       agent.idle(std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - now) +
                  std::chrono::milliseconds(1));

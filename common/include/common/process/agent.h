@@ -13,6 +13,7 @@ struct RingLagReport {
   std::string ring;
   std::uint64_t lag = 0;
   std::uint64_t gaps = 0;
+  std::uint64_t read_cursor = 0;   // the next sequence the process will read
 };
 
 class Agent {

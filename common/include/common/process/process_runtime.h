@@ -36,6 +36,7 @@ class ProcessRuntime {
 
  private:
   void sendHeartbeat(Agent& agent);
+  static bool caughtUp(const Agent& agent);
 
   ProcessContext context_;
   zmq::context_t zmq_;
@@ -43,6 +44,7 @@ class ProcessRuntime {
   std::optional<zmq::socket_t> heartbeat_;
   std::uint64_t loop_iterations_ = 0;
   std::uint64_t heartbeat_sequence_ = 0;
+  bool behind_at_heartbeat_ = false;   // the last heartbeat reported unread input
 };
 
 using AgentFactory = std::function<std::unique_ptr<Agent>(ProcessRuntime& runtime)>;

@@ -88,7 +88,7 @@ class InputStream {
     return consumer_.waitForMessage(timeout, policy);
   }
   ring::RingConsumer::Wake waitForMessageOrHeadsUp(std::chrono::milliseconds timeout) { return consumer_.waitForMessageOrHeadsUp(timeout); }
-  RingLagReport lag() const { return {ring_, consumer_.lag(), consumer_.gaps()}; }
+  RingLagReport lag() const { return {ring_, consumer_.lag(), consumer_.gaps(), consumer_.cursor()}; }
   ring::RingConsumer& consumer() { return consumer_; }
   const ring::RingConsumer& consumer() const { return consumer_; }
   const messages::InboundGate& gate() const { return gate_; }
