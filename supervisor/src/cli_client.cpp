@@ -90,7 +90,8 @@ nlohmann::json toJson(const msg::ProcessStatus& status) {
           {"state", msg::EnumNameProcessState(status.state())}, {"uptime_ms", status.uptime_ms()},
           {"restarts", status.restarts()},          {"last_exit", status.last_exit() ? status.last_exit()->str() : ""},
           {"heartbeat_age_ms", status.heartbeat_age_ms()}, {"ring_lag", lags},
-          {"event_lag_ms", status.event_lag_ns() / 1'000'000}};
+          {"event_lag_ms", status.event_lag_ns() / 1'000'000},
+          {"scheduling", status.scheduling() ? status.scheduling()->str() : "-"}};
 }
 
 }  // namespace
@@ -107,12 +108,14 @@ int statusCommand(const CommandOptions& options, const std::string& name, bool j
     std::printf("%s\n", document.dump(2).c_str());
     return 0;
   }
-  std::printf("%-10s %-9s %8s %8s %8s %9s  %-28s %s\n", "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEARTBEAT", "LAG", "LAST EXIT");
+  std::printf("%-10s %-9s %8s %8s %8s %9s %-8s  %-28s %s\n", "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEARTBEAT", "SCHED", "LAG",
+              "LAST EXIT");
   if (processes == nullptr) return 0;
   for (const auto* status : *processes) {
-    std::printf("%-10s %-9s %8d %8s %8u %9s  %-28s %s\n", status->name()->c_str(), msg::EnumNameProcessState(status->state()),
+    std::printf("%-10s %-9s %8d %8s %8u %9s %-8s  %-28s %s\n", status->name()->c_str(), msg::EnumNameProcessState(status->state()),
                 status->pid(), duration(status->uptime_ms()).c_str(), status->restarts(),
-                duration(status->heartbeat_age_ms()).c_str(), lagsText(*status).c_str(),
+                duration(status->heartbeat_age_ms()).c_str(), status->scheduling() ? status->scheduling()->c_str() : "-",
+                lagsText(*status).c_str(),
                 status->last_exit() != nullptr && status->last_exit()->size() > 0 ? status->last_exit()->c_str() : "-");
   }
   return 0;

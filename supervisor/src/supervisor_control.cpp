@@ -1,3 +1,4 @@
+#include <sched.h>
 #include <spdlog/spdlog.h>
 
 #include "ring_setup.h"
@@ -22,6 +23,21 @@ std::vector<std::byte> textReply(const std::string& text) {
   messages::EnvelopeBuilder builder;
   auto& fbb = builder.fbb();
   return finishReply(builder, msg::CreateControlReply(fbb, true, 0, 0, fbb.CreateString(text)));
+}
+
+// Whether realtime_priority took: the kernel may have refused it (see child_launch.h).
+std::string schedulingOf(pid_t pid) {
+  const int policy = sched_getscheduler(pid);
+  if (policy < 0) return "-";
+  sched_param param{};
+  const int priority = sched_getparam(pid, &param) == 0 ? param.sched_priority : 0;
+  switch (policy & ~SCHED_RESET_ON_FORK) {
+    case SCHED_FIFO: return "fifo " + std::to_string(priority);
+    case SCHED_RR: return "rr " + std::to_string(priority);
+    case SCHED_BATCH: return "batch";
+    case SCHED_IDLE: return "idle";
+    default: return "normal";
+  }
 }
 
 }  // namespace
@@ -56,7 +72,8 @@ flatbuffers::Offset<msg::ProcessStatus> Supervisor::State::buildStatus(flatbuffe
   const std::string last = process.degraded ? "degraded: " + process.degraded_reason : process.last_exit;
   return msg::CreateProcessStatus(fbb, fbb.CreateString(process.spec.name), running ? process.pid : 0, state, uptime,
                                   process.restarts, fbb.CreateString(last.substr(0, messages::kMaxTextLength)),
-                                  heartbeat_age, fbb.CreateVector(lags), running ? process.event_lag_ns : 0);
+                                  heartbeat_age, fbb.CreateVector(lags), running ? process.event_lag_ns : 0,
+                                  fbb.CreateString(running ? schedulingOf(process.pid) : "-"));
 }
 
 std::vector<std::byte> Supervisor::State::handleRequest(std::span<const std::byte> bytes) {

@@ -256,6 +256,9 @@ TEST(SupervisorProcess, RealtimePriorityRaisesTheMainThreadOnlyAndSurvivesAResta
     EXPECT_EQ(schedulingOf(thread), std::pair(SCHED_OTHER, 0)) << "thread " << thread;
   }
   EXPECT_EQ(schedulingOf(sut.pidOf("risk")), std::pair(SCHED_OTHER, 0)) << "a process without realtime_priority";
+  const auto status = sut.status();
+  EXPECT_EQ(status.at("engine")["scheduling"], "fifo 7") << "the status says whether it took";
+  EXPECT_EQ(status.at("risk")["scheduling"], "normal");
 
   ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine; }, 5s));
