@@ -20,6 +20,7 @@ class RecordingContext : public StrategyContext {
     return "id-" + std::to_string(requests.size());
   }
   void cancel(const std::string&) override {}
+  std::string replace(const std::string&, const OrderRequest& request) override { return submit(request); }
 
   // Appends a closed bar and hands it to the strategy.
   void close(Strategy& strategy, double close) {

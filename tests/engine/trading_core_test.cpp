@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <functional>
 
 #include "common/fixed_point.h"
 #include "engine/engine_checkpoint.h"
@@ -150,6 +151,99 @@ TEST(TradingCore, AStrategyTradesFromWhatItsOrdersFilled) {
       EXPECT_EQ(intents[1].request.quantity_e8, toFixed(1));
     }
   }
+}
+
+// Places a resting limit buy on its first bar and, on its second, replaces it with one at `price`.
+class PlaceThenReplace : public Strategy {
+ public:
+  explicit PlaceThenReplace(double price) : price_(price) {}
+  const std::string& id() const override { return id_; }
+  const std::vector<std::string>& symbols() const override { return symbols_; }
+  void onBar(const BarEvent&, StrategyContext& context) override {
+    ++bars_;
+    if (bars_ == 1) placed = context.submit({"BTCUSDT", Side::kBuy, msg::OrderType::Limit, msg::TimeInForce::GTC, toFixed(1), toFixed(50), 0});
+    if (bars_ == 2) {
+      replacement = context.replace(placed, {"BTCUSDT", Side::kBuy, msg::OrderType::Limit, msg::TimeInForce::GTC, toFixed(1), toFixed(price_), 0});
+    }
+  }
+  std::string placed, replacement;
+
+ private:
+  double price_;
+  int bars_ = 0;
+  std::string id_ = "mover";
+  std::vector<std::string> symbols_{"BTCUSDT"};
+};
+
+// Drives a PlaceThenReplace through four bars near 100, deciding each intent as `approve` says.
+struct ReplaceRun {
+  std::vector<UpdateRecord> updates;
+  std::vector<FillRecord> fills;
+  std::string placed, replacement;
+};
+ReplaceRun runReplace(double price, const std::function<bool(const IntentOut&)>& approve) {
+  auto owned = std::make_unique<PlaceThenReplace>(price);
+  const auto* strategy = owned.get();
+  ReplaceRun run;
+  auto sut = coreWith(std::move(owned));
+  for (int minute = 0; minute < 4; ++minute) {
+    CoreOutput out;
+    sut->onBar(bar(minute, 100, 101, 99, 100), out);
+    const auto intents = out.intents;
+    for (const auto& intent : intents) sut->onDecision(intent.client_order_id, approve(intent), "refused", out);
+    for (const auto& update : recordsOf<UpdateRecord>(out)) run.updates.push_back(update);
+    for (const auto& fill : recordsOf<FillRecord>(out)) run.fills.push_back(fill);
+  }
+  run.placed = strategy->placed;
+  run.replacement = strategy->replacement;
+  return run;
+}
+
+std::string statusesOf(const ReplaceRun& run, const std::string& id) {
+  std::string text;
+  for (const auto& update : run.updates) {
+    if (update.update.client_order_id == id) text += std::string(msg::EnumNameOrderStatus(update.update.status)) + " " + update.update.reason + ";";
+  }
+  return text;
+}
+
+TEST(TradingCore, AReplaceCancelsTheOldOrderAndPlacesTheNewOneOnArrival) {
+  const auto run = runReplace(102, [](const IntentOut&) { return true; });
+  const auto& placed = run.placed;
+  const auto& replacement = run.replacement;
+  ASSERT_FALSE(replacement.empty());
+  EXPECT_NE(replacement, placed) << "the replacement has its own id";
+  EXPECT_EQ(statusesOf(run, placed), "Accepted ;Cancelled replaced by " + replacement + ";");
+  EXPECT_EQ(statusesOf(run, replacement), "Accepted ;Filled ;");
+  ASSERT_EQ(run.fills.size(), 1u);
+  EXPECT_EQ(run.fills[0].fill.client_order_id, replacement);
+  EXPECT_LE(run.fills[0].fill.fill.price_e8, toFixed(102));
+}
+
+TEST(TradingCore, AReplaceRefusedOrTooLateLeavesTheOldOrderAsItIs) {
+  const auto refused = runReplace(102, [](const IntentOut& intent) { return intent.action != msg::IntentAction::Replace; });
+  EXPECT_EQ(statusesOf(refused, refused.placed), "Accepted ;");
+  EXPECT_EQ(statusesOf(refused, refused.replacement), "Rejected rrr-risk: refused;");
+
+  // The old order fills while the replace waits for rrr-risk: approving it then must not place a
+  // second order.
+  auto owned = std::make_unique<PlaceThenReplace>(102);
+  const auto* strategy = owned.get();
+  auto sut = coreWith(std::move(owned));
+  CoreOutput first, second, third, decided;
+  sut->onBar(bar(0, 100, 101, 99, 100), first);
+  sut->onDecision(first.intents.at(0).client_order_id, true, "", first);
+  sut->onBar(bar(1, 100, 101, 99, 100), second);
+  ASSERT_EQ(second.intents.size(), 1u);
+  EXPECT_EQ(second.intents[0].action, msg::IntentAction::Replace);
+  sut->onBar(bar(2, 100, 101, 49, 100), third);
+  ASSERT_EQ(recordsOf<FillRecord>(third).size(), 1u) << "the old order fills at 50";
+  sut->onDecision(strategy->replacement, true, "", decided);
+  const auto updates = recordsOf<UpdateRecord>(decided);
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0].update.status, msg::OrderStatus::Rejected);
+  EXPECT_EQ(updates[0].update.reason, "nothing to replace: " + strategy->placed + " is no longer open");
+  EXPECT_EQ(sut->portfolio().position("BTCUSDT").quantity_e8, toFixed(1)) << "one order filled, not two";
 }
 
 TEST(TradingCore, TheKillSwitchCancelsEveryRestingOrder) {

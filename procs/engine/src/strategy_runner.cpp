@@ -29,6 +29,16 @@ class StrategyRunner::Context : public StrategyContext {
     return intent.client_order_id;
   }
 
+  std::string replace(const std::string& client_order_id, const OrderRequest& request) override {
+    const auto owner = runner_.owner_of_order_.find(client_order_id);
+    if (owner == runner_.owner_of_order_.end() || owner->second != strategy_) return "";   // not this strategy's order
+    auto& intent = next(request.symbol);
+    intent.action = msg::IntentAction::Replace;
+    intent.request = request;
+    intent.target_client_order_id = client_order_id;
+    return intent.client_order_id;
+  }
+
   void cancel(const std::string& client_order_id) override {
     const auto owner = runner_.owner_of_order_.find(client_order_id);
     if (owner == runner_.owner_of_order_.end() || owner->second != strategy_) return;   // not this strategy's order

@@ -87,11 +87,24 @@ void TradingCore::onDecision(const std::string& client_order_id, bool approved, 
     finish(out);
     return;
   }
-  if (approved) {
+  std::string refusal = approved ? "" : "rrr-risk: " + detail;
+  if (approved && intent.action == msg::IntentAction::Replace) {
+    // The order it replaces is cancelled and the replacement placed, both on arrival; if that order
+    // is no longer open (filled, cancelled), the replacement is refused instead of doubling it.
+    const auto target = venue_.orders().find(intent.target_client_order_id);
+    if (target == venue_.orders().end() || isFinal(target->second.status)) {
+      refusal = "nothing to replace: " + intent.target_client_order_id + " is no longer open";
+    } else if (target->second.spec.symbol != intent.request.symbol) {
+      refusal = "a replacement keeps the symbol of " + intent.target_client_order_id;
+    } else {
+      applyVenue(venue_.cancel(intent.target_client_order_id, "replaced by " + intent.client_order_id), arrival_ns, out);
+    }
+  }
+  if (refusal.empty()) {
     applyVenue(venue_.submit(PaperOrder{intent.client_order_id, intent.request, intent.decision_time_ns}), arrival_ns, out);
   } else {
     PaperUpdate update{intent.client_order_id, msg::OrderStatus::New, msg::OrderStatus::Rejected, 0, intent.request.quantity_e8,
-                       "rrr-risk: " + detail};
+                       std::move(refusal)};
     VenueEvents events;
     events.updates.push_back(std::move(update));
     applyVenue(events, intent.decision_time_ns, out);
@@ -106,7 +119,7 @@ void TradingCore::cancelAll(const std::string& reason, CoreOutput& out) {
 
 void TradingCore::takeIntents(std::vector<IntentOut> intents, CoreOutput& out) {
   for (auto& intent : intents) {
-    if (intent.action == msg::IntentAction::New) {
+    if (intent.action != msg::IntentAction::Cancel) {   // a new order, or a replacement
       OrderRecord order;
       order.client_order_id = intent.client_order_id;
       order.strategy_id = intent.strategy_id;

@@ -206,7 +206,7 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
                                                 fbb.CreateString(verdict.detail.substr(0, 512)));
   const auto outcome = process::outcomeOf(output.publish(decision, input.event_time_ns(), sequence));
   if (outcome == Outcome::kDone) {
-    if (verdict.approved && intent->action() == msg::IntentAction::New) {
+    if (verdict.approved && intent->action() != msg::IntentAction::Cancel) {
       tracker_.onApproved(output.producer().nextSequence() - 1, intent->symbol()->str(),
                           intent->side() == msg::Side::Buy ? intent->quantity_e8() : -intent->quantity_e8());
     }

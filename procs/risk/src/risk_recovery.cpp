@@ -58,7 +58,7 @@ void recoverFromRings(const ring::RingSegment& exec, const ring::RingSegment& de
     const auto intent_envelope = messages::decode(*intent_bytes);
     if (!intent_envelope.ok()) return true;
     const auto* intent = intent_envelope.value()->body_as_OrderIntent();
-    if (intent == nullptr || intent->action() != msg::IntentAction::New) return true;
+    if (intent == nullptr || intent->action() == msg::IntentAction::Cancel) return true;
     const std::int64_t quantity = intent->side() == msg::Side::Buy ? intent->quantity_e8() : -intent->quantity_e8();
     approved.push_back({!applied, sequence, envelope.event_time_ns(), intent->symbol()->str(), quantity});
     return true;

@@ -45,6 +45,11 @@ class StrategyContext {
   // Returns the client order id the request will carry.
   virtual std::string submit(const OrderRequest& request) = 0;
   virtual void cancel(const std::string& client_order_id) = 0;
+  // Cancel-replace of one of its open orders: the replacement (same symbol) gets its own client
+  // order id, returned ("" if the order is not this strategy's). Checked by rrr-risk as a new
+  // order; on arrival the old order is cancelled ("replaced by <id>") and the new one placed, or,
+  // if the old one is no longer open, the replacement is rejected.
+  virtual std::string replace(const std::string& client_order_id, const OrderRequest& request) = 0;
 };
 
 class Strategy {
