@@ -41,6 +41,10 @@ class RecordingContext : public StrategyContext {
   std::map<std::string, std::deque<BarEvent>> bars_;
 };
 
+// Long 0.5 while the 2-bar SMA is above the 4-bar one: closes 10 x4 then 11, 12 cross up; 12, 10, 8
+// cross down.
+constexpr const char* kCross = "{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}";
+
 std::unique_ptr<Strategy> strategy(const std::string& yaml) {
   auto made = makeStrategy(YAML::Load(yaml), "rrr.yml");
   EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message);
@@ -48,7 +52,7 @@ std::unique_ptr<Strategy> strategy(const std::string& yaml) {
 }
 
 TEST(Strategies, MovingAverageCrossGoesLongOnTheCrossUpAndFlatOnTheCrossDownOnce) {
-  auto sut = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  auto sut = strategy(kCross);
   RecordingContext context;
   for (double close : {10, 10, 10, 10}) context.close(*sut, close);
   EXPECT_TRUE(context.requests.empty()) << "equal averages: no position";
@@ -137,7 +141,7 @@ TEST(Strategies, ARejectedOrderCountsAsNothingFilled) {
 }
 
 TEST(Strategies, APartlyFilledOrderThatEndsCountsForWhatItFilled) {
-  auto sut = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  auto sut = strategy(kCross);
   RecordingContext context;
   for (double close : {10, 10, 10, 10, 11, 12}) context.close(*sut, close);
   ASSERT_EQ(context.requests.size(), 1u);
@@ -152,11 +156,11 @@ TEST(Strategies, APartlyFilledOrderThatEndsCountsForWhatItFilled) {
 }
 
 TEST(Strategies, TheStateKeepsFillsAndWorkingOrdersAndReadsTheOlderTargets) {
-  auto first = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  auto first = strategy(kCross);
   RecordingContext context;
   for (double close : {10, 10, 10, 10, 11, 12}) context.close(*first, close);
   first->onFill(fillOf("id-1", Side::kBuy, "0.2"), context);
-  auto second = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  auto second = strategy(kCross);
   ASSERT_TRUE(second->restoreState(first->saveState()).ok());
   EXPECT_EQ(second->saveState(), first->saveState());
   second->onFill(fillOf("id-1", Side::kBuy, "0.3"), context);
@@ -165,7 +169,7 @@ TEST(Strategies, TheStateKeepsFillsAndWorkingOrdersAndReadsTheOlderTargets) {
   ASSERT_EQ(context.requests.size(), 2u);
   EXPECT_EQ(context.requests[1].quantity_e8, e8("0.5")) << "both fills, across the restore";
 
-  auto older = strategy("{id: t, type: ma_cross, symbols: [BTCUSDT], fast: 2, slow: 4, average: sma, quantity: 0.5}");
+  auto older = strategy(kCross);
   ASSERT_TRUE(older->restoreState("BTCUSDT=50000000;").ok()) << "an older version's targets, taken as filled";
   for (double close : {6, 4}) context.close(*older, close);
   ASSERT_EQ(context.requests.size(), 3u);

@@ -164,9 +164,9 @@ int EngineAgent::readDecisions() {
         spdlog::warn("decision {} is for {}, an intent this engine does not await; ignored", sequence, id);
       }
     } else if (const auto* event = envelope->body_as_RiskEvent()) {
-      const bool stopping = (event->kill_switch_active() && !kill_switch_) || (event->trading_halted() && !halted_);
-      if (stopping) {
-        const char* why = event->kill_switch_active() ? "kill switch" : "trading halted";
+      const bool killed = event->kill_switch_active() && !kill_switch_;
+      if (killed || (event->trading_halted() && !halted_)) {
+        const char* why = killed ? "kill switch" : "trading halted";
         spdlog::warn("{}: cancelling every open order", why);
         CoreOutput out;
         core_->cancelAll(why + (event->detail() ? ": " + event->detail()->str() : std::string()), out);

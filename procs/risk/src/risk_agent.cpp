@@ -99,8 +99,11 @@ bool RiskAgent::refreshSwitches() {
   return true;
 }
 
+// An intent waiting is checked against the same rules (RiskGate::check), so the account is not
+// filled twice on the hot path: the snapshot is checked here once no intent waits.
 bool RiskAgent::haltOnAccountBreach() {
-  if (!breach_pending_ && account_read_) {
+  if (!gate_.hasAccountLimits()) account_read_ = false;
+  if (!breach_pending_ && account_read_ && !input().consumer().available()) {
     account_read_ = false;
     tracker_.fill(account_);
     breach_pending_ = gate_.checkAccount(account_);

@@ -43,9 +43,6 @@ class TargetTrader {
   // last_close_e8: the price a limit order is placed from.
   void setTarget(StrategyContext& context, const std::string& symbol, std::int64_t target_e8, std::int64_t last_close_e8);
   std::int64_t target(const std::string& symbol) const;
-  // Signed: filled through this trader's orders, and still working in them.
-  std::int64_t filled(const std::string& symbol) const;
-  std::int64_t working(const std::string& symbol) const;
   void onFill(const PaperFill& fill);
   void onOrderUpdate(const PaperUpdate& update);
   // As JSON text and back. restore also takes the "SYMBOL=quantity_e8;..." targets of earlier
@@ -54,6 +51,10 @@ class TargetTrader {
   Status<std::string> restore(const std::string& text);
 
  private:
+  // Signed: filled through this trader's orders, and still working in them.
+  std::int64_t filled(const std::string& symbol) const;
+  std::int64_t working(const std::string& symbol) const;
+
   struct WorkingOrder {
     std::string symbol;
     std::int64_t remaining_e8 = 0;   // signed: negative sells

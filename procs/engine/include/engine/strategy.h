@@ -1,9 +1,9 @@
 #pragma once
 // The strategy interface. A strategy is handed closed bars, predictions, its own fills and order
-// updates, and timer ticks, in event-time order; it reads the portfolio and the recent closed bars of its symbols and
-// emits order requests. It sees nothing later than the event it is handed: the context holds
-// only bars that have closed (the one just handed is the last), so look-ahead is impossible by
-// construction.
+// updates, and timer ticks, in event-time order; it reads the portfolio and the recent closed bars
+// of its symbols and emits order requests. It sees nothing later than the event it is handed: the
+// context holds only bars that have closed (the one just handed is the last), so look-ahead is
+// impossible by construction.
 
 #include <cstdint>
 #include <deque>

@@ -8,8 +8,8 @@
 // Positions, open orders and equity come from the engine's PortfolioSnapshots on the exec ring
 // (lossy: only the newest matters), read again before every decision, plus the orders risk
 // approved since (account_tracker.h). Daily loss and drawdown are also checked on every snapshot:
-// a breach halts trading at once, not at the next intent. The limits are published once at start (RiskLimitSet) for
-// the store's risk_limits table.
+// a breach halts trading at once, not at the next intent. The limits are published once at start
+// (RiskLimitSet) for the store's risk_limits table.
 //
 // The hot path (docs/ARCHITECTURE.md): on rrr-ingest's heads-up ~1 ms before a bar, rrr-risk
 // rehearses: it decodes the last message of each input again, checks its last intent against a

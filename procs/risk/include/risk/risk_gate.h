@@ -81,6 +81,7 @@ class RiskGate {
   // The account rules alone (daily loss, drawdown from the equity peak), for an account record that
   // came without an intent: a breach halts, and is returned. Nothing once halted.
   std::optional<Verdict> checkAccount(const AccountView& account);
+  bool hasAccountLimits() const { return limits_.max_daily_loss_e8 > 0 || limits_.max_drawdown > 0; }
 
   void setKillSwitch(bool on) { kill_switch_ = on; }
   bool killSwitch() const { return kill_switch_; }
