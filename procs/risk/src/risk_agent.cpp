@@ -99,11 +99,12 @@ bool RiskAgent::refreshSwitches() {
   return true;
 }
 
-// An intent waiting is checked against the same rules (RiskGate::check), so the account is not
-// filled twice on the hot path: the snapshot is checked here once no intent waits.
+// Before any waiting intent, so that a breach the snapshot shows is reported as such (with no
+// order id) and halts before that intent is decided. Without account limits there is nothing to
+// check, and the account is filled only for the intents.
 bool RiskAgent::haltOnAccountBreach() {
   if (!gate_.hasAccountLimits()) account_read_ = false;
-  if (!breach_pending_ && account_read_ && !input().consumer().available()) {
+  if (!breach_pending_ && account_read_) {
     account_read_ = false;
     tracker_.fill(account_);
     breach_pending_ = gate_.checkAccount(account_);
