@@ -99,8 +99,9 @@ bool RiskAgent::refreshSwitches() {
   return true;
 }
 
-// Before any waiting intent, so that a breach the snapshot shows is reported as such (with no
-// order id) and halts before that intent is decided. Without account limits there is nothing to
+// Before any waiting intent (doWork) and again as each intent is decided (handle, for a snapshot
+// read in between), so that a breach the snapshot shows is reported as such (with no order id)
+// and halts before that intent is decided. Without account limits there is nothing to
 // check, and the account is filled only for the intents.
 bool RiskAgent::haltOnAccountBreach() {
   if (!gate_.hasAccountLimits()) account_read_ = false;
@@ -195,6 +196,9 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
     view.stop_price_e8 = intent->stop_price_e8();
     view.time_ns = intent->decision_time_ns();
     readAccount();   // the engine published the snapshot this intent follows before the intent
+    // A breach that snapshot shows is the snapshot's, however it and the intent interleaved with
+    // doWork's reads: it halts (with no order id) before this intent is decided.
+    if (!haltOnAccountBreach()) return Outcome::kHeldBack;
     tracker_.fill(account_);
     decided_.emplace(sequence, gate_.check(view, account_));
     last_intent_ = std::move(view);
