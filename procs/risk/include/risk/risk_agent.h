@@ -72,8 +72,15 @@ class RiskAgent : public process::TransformAgent {
   std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
   std::optional<IntentView> last_intent_;
   messages::EnvelopeBuilder rehearsal_builder_;
+  // A heads-up after this long without work is rrr-ingest's, ahead of a bar.
+  static constexpr auto kIdleBeforeBurst = std::chrono::milliseconds(5);
+  // From rrr-ingest's heads-up: covers its lead (~1 ms) and the close's intents.
+  static constexpr auto kBurstWindow = std::chrono::milliseconds(2);
+  static constexpr auto kPollAfterDecision = std::chrono::microseconds(300);
+
   bool rehearsed_ = false;   // since the last work done: one rehearsal per burst
   std::chrono::steady_clock::time_point last_work_;
+  std::chrono::steady_clock::time_point burst_heads_up_at_;
 };
 
 }  // namespace rrr::risk
