@@ -46,6 +46,8 @@ class InferAgent : public process::TransformAgent {
 
  private:
   static constexpr std::size_t kHistoryBars = 1024;
+  // How often the models folder is looked at for new packages and a changed `active` pointer.
+  static constexpr auto kModelCheckEvery = std::chrono::seconds(1);
   struct Series {
     std::deque<features::Ohlcv> history;
     std::optional<features::FeatureStream> features;
