@@ -1,7 +1,6 @@
 #include "risk/risk_switches.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,12 +26,6 @@ bool syncPath(const std::filesystem::path& path, int flags) {
 }
 
 }  // namespace
-
-std::int64_t RiskSwitches::version() const {
-  struct stat info {};
-  if (::stat(dir_.c_str(), &info) != 0) return 0;
-  return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
-}
 
 SwitchState RiskSwitches::read() const { return {textOf(dir_ / "kill_switch"), textOf(dir_ / "halt")}; }
 

@@ -25,6 +25,7 @@
 #include "risk/account_tracker.h"
 #include "risk/risk_gate.h"
 #include "risk/risk_switches.h"
+#include "risk/switch_watch.h"
 
 namespace rrr::risk {
 
@@ -64,8 +65,8 @@ class RiskAgent : public process::TransformAgent {
   bool limits_pending_ = true;
   RiskGate gate_;
   RiskSwitches switches_;
+  SwitchWatch switch_watch_;   // of switches_.dir(); applied_ is read again after it saw a change
   SwitchState applied_;
-  std::optional<std::int64_t> switches_version_;   // of the folder when applied_ was read
   bool event_pending_ = false;
   bool account_read_ = false;                        // a snapshot came since the account rules ran
   std::optional<Verdict> breach_pending_;            // a halting breach whose RiskEvent is not out yet

@@ -5,10 +5,9 @@
 //                 through `rrr-risk killswitch on|off` or the supervisor's control socket.
 //   halt          present: trading halted by a daily-loss or drawdown breach. Written by rrr-risk,
 //                 removed by `rrr-risk rearm`.
-// Files are replaced atomically (write, fsync, rename, fsync the folder), so every change also
-// changes the folder's modification time: rrr-risk stats the folder on every loop and re-reads the
-// files only when that time moved, so a change takes effect before the next intent is decided
-// without reading files on the decision path.
+// Files are replaced atomically (write, fsync, rename, fsync the folder). rrr-risk watches the
+// folder (switch_watch.h) and re-reads the files only after a change in it, so a change takes
+// effect before the next intent is decided without reading files on the decision path.
 
 #include <cstdint>
 #include <filesystem>
@@ -31,8 +30,6 @@ class RiskSwitches {
 
   // The state on disk now.
   SwitchState read() const;
-  // The folder's modification time in ns (0 if it does not exist): what changes when a file does.
-  std::int64_t version() const;
 
   Status<std::string> setKillSwitch(bool on, const std::string& reason) const;
   Status<std::string> recordHalt(const std::string& breach) const;
