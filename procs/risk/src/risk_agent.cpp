@@ -72,18 +72,20 @@ bool RiskAgent::publishLimits() {
 }
 
 bool RiskAgent::refreshSwitches() {
-  const auto state = switch_watch_.changed() ? switches_.read() : applied_;
-  if (state != applied_) {
-    gate_.setKillSwitch(state.kill_switch.has_value());
-    if (state.halt) {
-      gate_.halt(*state.halt);
-    } else {
-      gate_.rearm();
+  // Called on every poll: nothing is read or copied unless the folder changed.
+  if (switch_watch_.changed()) {
+    if (auto state = switches_.read(); state != applied_) {
+      gate_.setKillSwitch(state.kill_switch.has_value());
+      if (state.halt) {
+        gate_.halt(*state.halt);
+      } else {
+        gate_.rearm();
+      }
+      spdlog::warn("kill switch {}{}; trading {}{}", state.kill_switch ? "on: " : "off", state.kill_switch.value_or(""),
+                   state.halt ? "halted: " : "not halted", state.halt.value_or(""));
+      applied_ = std::move(state);
+      event_pending_ = true;
     }
-    spdlog::warn("kill switch {}{}; trading {}{}", state.kill_switch ? "on: " : "off", state.kill_switch.value_or(""),
-                 state.halt ? "halted: " : "not halted", state.halt.value_or(""));
-    applied_ = state;
-    event_pending_ = true;
   }
   if (!event_pending_) return true;
   auto& fbb = output().startMessage();
