@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "common/bus/control.h"
@@ -90,6 +91,91 @@ TEST_F(BusTest, TapCopiesHeldForLaterGoOutInOrderAtTheFlush) {
   for (std::size_t i = 0; i < TapPublisher::kMaxHeld; ++i) publisher->publishLater("Bar", bytesOf("x"));
   EXPECT_EQ(publisher->held(), 0u);
   EXPECT_TRUE(subscriber->receive(2s));
+}
+
+// Reads until nothing arrives for `quiet`.
+std::vector<TapFrame> drain(TapSubscriber& subscriber, std::chrono::milliseconds quiet = 300ms) {
+  std::vector<TapFrame> frames;
+  while (auto frame = subscriber.receive(quiet)) frames.push_back(std::move(*frame));
+  return frames;
+}
+
+TEST_F(BusTest, TapNumbersEachTopicOfAPublisherFromZeroWithoutGaps) {
+  auto publisher = TapPublisher::bind(context_, endpoint("tap"));
+  ASSERT_TRUE(publisher.ok());
+  auto subscriber = TapSubscriber::connect(context_, {endpoint("tap")}, {"Bar", "Prediction"});
+  ASSERT_TRUE(subscriber.ok());
+  const auto joined = publishUntilReceived(*publisher, *subscriber, "Bar", "join");
+  ASSERT_TRUE(joined);
+  const auto bars_before = joined->tap_sequence + 1;
+  (void)drain(*subscriber);
+  for (int i = 0; i < 5; ++i) {
+    publisher->publish("Bar", bytesOf("b"));
+    publisher->publish("Heartbeat", bytesOf("h"));   // not subscribed: no gap in the others
+    publisher->publishLater("Prediction", bytesOf("p"));
+  }
+  publisher->flush();
+  std::map<std::string, std::vector<std::uint64_t>> numbers;
+  for (const auto& frame : drain(*subscriber)) {
+    EXPECT_EQ(frame.publisher, joined->publisher);
+    EXPECT_EQ(frame.missed_before, 0u) << frame.topic << " " << frame.tap_sequence;
+    numbers[frame.topic].push_back(frame.tap_sequence);
+  }
+  EXPECT_EQ(numbers["Bar"], (std::vector<std::uint64_t>{bars_before, bars_before + 1, bars_before + 2, bars_before + 3, bars_before + 4}));
+  EXPECT_EQ(numbers["Prediction"], (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(subscriber->missed(), 0u);
+  // A second publisher (a restarted process) is numbered afresh: no gap either.
+  auto restarted = TapPublisher::bind(context_, endpoint("tap2"));
+  ASSERT_TRUE(restarted.ok());
+  ASSERT_TRUE(subscriber->addEndpoint(endpoint("tap2")).ok());
+  const auto again = publishUntilReceived(*restarted, *subscriber, "Bar", "again");
+  ASSERT_TRUE(again);
+  EXPECT_NE(again->publisher, joined->publisher);
+  EXPECT_EQ(again->missed_before, 0u);
+  EXPECT_EQ(subscriber->missed(), 0u);
+}
+
+// A subscriber that does not keep up loses messages at the high-water marks (the tap is lossy),
+// but every one of them is counted: what arrived plus what was missed is all that was sent.
+TEST_F(BusTest, TapMessagesDroppedAtTheHighWaterMarkAreCounted) {
+  constexpr int kHighWaterMark = 10;
+  auto publisher = TapPublisher::bind(context_, endpoint("tap"), kHighWaterMark);
+  ASSERT_TRUE(publisher.ok());
+  auto subscriber = TapSubscriber::connect(context_, {endpoint("tap")}, {"Bar"}, kHighWaterMark);
+  ASSERT_TRUE(subscriber.ok());
+  const auto joined = publishUntilReceived(*publisher, *subscriber, "Bar", "join");
+  ASSERT_TRUE(joined);
+  std::uint64_t last_before = joined->tap_sequence;
+  for (const auto& frame : drain(*subscriber)) last_before = frame.tap_sequence;
+  const auto missed_before_burst = subscriber->missed();
+  const std::string payload(1024, 'x');
+  for (int i = 0; i < 20'000; ++i) publisher->publish("Bar", bytesOf(payload));   // far past both marks
+  std::uint64_t received = 0, missed = 0;
+  for (const auto& frame : drain(*subscriber)) {
+    ++received;
+    missed += frame.missed_before;
+  }
+  // The burst's tail may have been dropped too: a marker sent after it closes the count.
+  const auto marker = publishUntilReceived(*publisher, *subscriber, "Bar", "marker");
+  ASSERT_TRUE(marker);
+  ++received;
+  missed += marker->missed_before;
+  EXPECT_GT(missed, 0u) << "20,000 messages of 1 KiB went through marks of 10 without a drop";
+  EXPECT_EQ(marker->tap_sequence - last_before, received + missed) << "every number after the last one before the burst arrived or was counted";
+  EXPECT_EQ(subscriber->missed() - missed_before_burst, missed);
+}
+
+TEST_F(BusTest, TapFramesWithoutASequenceAreMalformed) {
+  zmq::socket_t raw(context_, zmq::socket_type::pub);
+  raw.bind(endpoint("raw"));
+  auto subscriber = TapSubscriber::connect(context_, {endpoint("raw")}, {});
+  ASSERT_TRUE(subscriber.ok());
+  for (int i = 0; i < 200 && subscriber->malformed() == 0; ++i) {
+    raw.send(zmq::buffer(std::string_view("Bar")), zmq::send_flags::sndmore);
+    raw.send(zmq::buffer(std::string_view("two frames only")), zmq::send_flags::none);
+    EXPECT_FALSE(subscriber->receive(10ms));
+  }
+  EXPECT_GT(subscriber->malformed(), 0u);
 }
 
 TEST_F(BusTest, IpcSocketFilesAreOwnerOnly) {

@@ -31,16 +31,35 @@ std::vector<std::string> newTapSockets(const std::filesystem::path& run_dir, std
   return found;
 }
 
-void printStats(std::map<std::string, std::uint64_t>& counts, double seconds) {
+struct TopicCounts {
+  std::uint64_t received = 0;
+  std::uint64_t missed = 0;
+};
+
+void printStats(std::map<std::string, TopicCounts>& counts, double seconds) {
   std::string line;
   for (const auto& [topic, count] : counts) {
-    char text[96];
-    std::snprintf(text, sizeof(text), "%s%s %.1f/s", line.empty() ? "" : "  ", topic.c_str(), static_cast<double>(count) / seconds);
+    char text[128];
+    std::snprintf(text, sizeof(text), "%s%s %.1f/s", line.empty() ? "" : "  ", topic.c_str(), static_cast<double>(count.received) / seconds);
     line += text;
+    if (count.missed > 0) {
+      std::snprintf(text, sizeof(text), " (%llu missed)", static_cast<unsigned long long>(count.missed));
+      line += text;
+    }
   }
   std::printf("%s\n", line.empty() ? "(no messages)" : line.c_str());
   std::fflush(stdout);
   counts.clear();
+}
+
+// On stderr, so that the JSON lines on stdout stay parseable.
+void reportMissed(const bus::TapFrame& frame, const msg::Envelope* envelope) {
+  const std::string source = envelope != nullptr ? envelope->source()->str() : "an unreadable publisher";
+  std::fprintf(stderr, "rrr-tap: missed %llu %s messages from %s before this one (tap sequence %llu to %llu): dropped at a high-water "
+               "mark; the tap is lossy, the rings and the database are not\n",
+               static_cast<unsigned long long>(frame.missed_before), frame.topic.c_str(), source.c_str(),
+               static_cast<unsigned long long>(frame.tap_sequence - frame.missed_before),
+               static_cast<unsigned long long>(frame.tap_sequence - 1));
 }
 
 }  // namespace
@@ -62,7 +81,7 @@ int runTap(const TapOptions& options) {
   }
   messages::InboundGate gate("tap");
   messages::MessageJson json;
-  std::map<std::string, std::uint64_t> counts;
+  std::map<std::string, TopicCounts> counts;
   std::uint64_t printed = 0;
   using Clock = std::chrono::steady_clock;
   const auto started = Clock::now();
@@ -72,10 +91,17 @@ int runTap(const TapOptions& options) {
     if (options.seconds > 0 && Clock::now() - started > std::chrono::duration<double>(options.seconds)) break;
     if (auto frame = subscriber->receive(std::chrono::milliseconds(100))) {
       const auto* envelope = gate.accept(frame->payload, printed);
+      if (frame->missed_before > 0) {
+        if (options.stats) {
+          counts[frame->topic].missed += frame->missed_before;
+        } else {
+          reportMissed(*frame, envelope);
+        }
+      }
       if (envelope != nullptr) {
         ++printed;
         if (options.stats) {
-          ++counts[frame->topic];
+          ++counts[frame->topic].received;
         } else {
           std::printf("%s\n", json.toJson(frame->payload).c_str());
           std::fflush(stdout);
@@ -93,6 +119,14 @@ int runTap(const TapOptions& options) {
     }
   }
   if (gate.rejected() > 0) std::fprintf(stderr, "rrr-tap: %llu malformed messages dropped\n", static_cast<unsigned long long>(gate.rejected()));
+  if (subscriber->malformed() > 0) {
+    std::fprintf(stderr, "rrr-tap: %llu malformed tap frames dropped (not [topic][envelope][tap sequence])\n",
+                 static_cast<unsigned long long>(subscriber->malformed()));
+  }
+  if (subscriber->missed() > 0) {
+    std::fprintf(stderr, "rrr-tap: %llu messages missed in all (dropped at a high-water mark)\n",
+                 static_cast<unsigned long long>(subscriber->missed()));
+  }
   return 0;
 }
 

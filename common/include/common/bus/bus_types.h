@@ -2,6 +2,7 @@
 // Errors and shared types of the ZeroMQ bus (common/bus/*.h).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ using BusStatus = Status<BusError>;
 struct TapFrame {
   std::string topic;
   std::vector<std::byte> payload;
+  std::uint64_t publisher = 0;       // the publishing TapPublisher's instance
+  std::uint64_t tap_sequence = 0;    // among that publisher's messages of this topic, from 0
+  std::uint64_t missed_before = 0;   // of this topic and publisher, dropped since the last received
 };
 
 }  // namespace rrr::bus

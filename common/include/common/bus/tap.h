@@ -5,12 +5,18 @@
 // mark, and a subscriber that joins late misses what came before. Nothing that must not be lost
 // travels only on the tap; durable streams are the shared-memory rings.
 //
-// Wire format: two frames, [topic][FlatBuffers Envelope]. The topic is the body type name
-// ("Bar", "OrderIntent"); subscribers match it exactly (ZeroMQ itself matches prefixes, so
-// "Order" would also get "OrderIntent" frames, which TapSubscriber filters out).
+// Wire format: three frames, [topic][FlatBuffers Envelope][tap sequence]. The topic is the body
+// type name ("Bar", "OrderIntent"); subscribers match it exactly (ZeroMQ itself matches prefixes,
+// so "Order" would also get "OrderIntent" frames, which TapSubscriber filters out). The tap
+// sequence is 16 bytes, little-endian: the publisher's instance (a random number per
+// TapPublisher, so a restarted process is a new one) and the message's number among that
+// publisher's messages of its topic, from 0. A subscriber sees every number of a topic it takes
+// in order; one it never sees was dropped (at a high-water mark, or refused), and the subscriber
+// counts it instead of losing it silently.
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -54,7 +60,7 @@ class TapPublisher {
   std::uint64_t refused() const { return refused_; }
 
  private:
-  explicit TapPublisher(zmq::socket_t socket) : socket_(std::move(socket)) {}
+  explicit TapPublisher(zmq::socket_t socket);
   bool send(std::string_view topic, std::span<const std::byte> payload);
 
   struct Held {
@@ -65,6 +71,8 @@ class TapPublisher {
   zmq::socket_t socket_;
   std::vector<Held> held_;
   std::vector<std::byte> held_bytes_;   // the held payloads, one after another
+  std::uint64_t instance_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> next_by_topic_;   // numbered when sent or refused
   std::uint64_t sent_ = 0;
   std::uint64_t refused_ = 0;
 };
@@ -80,19 +88,28 @@ class TapSubscriber {
   BusStatus addEndpoint(const std::string& endpoint);
 
   // The next frame of a subscribed topic, waiting up to timeout. Frames that are not exactly
-  // [topic][payload] are counted in malformed() and skipped.
+  // [topic][payload][16-byte tap sequence] are counted in malformed() and skipped. A frame's
+  // missed_before counts the messages of its topic and publisher that were dropped since the
+  // last one received; the first frame received from a publisher misses nothing (it may have
+  // started before this subscriber).
   std::optional<TapFrame> receive(std::chrono::milliseconds timeout);
 
   std::uint64_t malformed() const { return malformed_; }
+  // Messages of the subscribed topics that were dropped between frames received, in all.
+  std::uint64_t missed() const { return missed_; }
 
  private:
   TapSubscriber(zmq::socket_t socket, std::set<std::string, std::less<>> topics)
       : socket_(std::move(socket)), topics_(std::move(topics)) {}
   std::optional<TapFrame> receiveFrame();
+  void countMissed(TapFrame& frame);
 
   zmq::socket_t socket_;
   std::set<std::string, std::less<>> topics_;
+  // The next tap sequence expected per publisher instance and topic.
+  std::map<std::pair<std::uint64_t, std::string>, std::uint64_t, std::less<>> expected_;
   std::uint64_t malformed_ = 0;
+  std::uint64_t missed_ = 0;
 };
 
 }  // namespace rrr::bus
