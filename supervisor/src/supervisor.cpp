@@ -4,6 +4,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
+
 #include <spdlog/spdlog.h>
 
 #include "common/bus/endpoints.h"
@@ -13,16 +16,31 @@
 namespace rrr::supervisor {
 namespace {
 
-// Exits and signals wake the loop at once (signalfd); this bounds how late a watchdog or
-// readiness deadline is noticed. Backoff timers shorten the wait to their due time.
-constexpr auto kMaxPollWait = std::chrono::milliseconds(100);
+// Exits and signals (signalfd), heartbeats, output and requests wake the loop at once; otherwise
+// it sleeps until the earliest timer of State::tick is due (a restart after backoff, a readiness
+// or watchdog deadline, a stop's escalation), so an idle system costs the supervisor only the
+// heartbeats. At most this long, as a bound should a timer be added without a deadline here.
+constexpr auto kMaxPollWait = std::chrono::seconds(1);
+
+std::optional<Clock::time_point> nextDeadline(const ManagedProcess& process, Clock::duration watchdog_timeout) {
+  switch (process.phase) {
+    case ProcessPhase::kBackingOff: return process.restart_at;
+    case ProcessPhase::kStarting: return process.started_at + process.spec.ready_timeout;
+    case ProcessPhase::kReady: return process.last_heartbeat + watchdog_timeout;
+    case ProcessPhase::kStopping: return process.stop_deadline;
+    case ProcessPhase::kStopped:
+    case ProcessPhase::kGivenUp: return std::nullopt;
+  }
+  return std::nullopt;
+}
 
 std::chrono::milliseconds pollWait(const Supervisor::State& state, Clock::time_point now) {
-  auto wait = kMaxPollWait;
+  std::chrono::milliseconds wait = kMaxPollWait;
   for (const auto& process : state.processes) {
-    if (process->phase == ProcessPhase::kBackingOff) {
-      const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(process->restart_at - now) + std::chrono::milliseconds(1);
-      wait = std::clamp(due, std::chrono::milliseconds(0), wait);
+    if (const auto due = nextDeadline(*process, state.config.watchdog_timeout)) {
+      // +1 ms: tick() compares with > and >=, and poll's millisecond rounds down.
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*due - now) + std::chrono::milliseconds(1);
+      wait = std::clamp(left, std::chrono::milliseconds(0), wait);
     }
   }
   return wait;
