@@ -130,6 +130,7 @@ int Supervisor::run(const std::function<void(const std::string&)>& on_ready,
   state.on_failure = on_failure;
   spdlog::info("supervisor {} started with {} processes, {} rings, run directory {}", getpid(), state.processes.size(),
                state.rings.size(), state.config.run_dir.string());
+  state.tick(Clock::now());   // launch what can start now; later ticks follow each wake-up
   for (;;) {
     std::vector<zmq::pollitem_t> items{{state.control->socket().handle(), 0, ZMQ_POLLIN, 0},
                                        {state.heartbeats->handle(), 0, ZMQ_POLLIN, 0},
