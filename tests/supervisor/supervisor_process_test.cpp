@@ -159,6 +159,43 @@ TEST(SupervisorProcess, CrashLoopHitsTheIntensityLimitRaisesAnAlertAndLeavesTheR
   EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("crasher")["restarts"] > 2; }, 5s));
 }
 
+// The supervisor sleeps until its next deadline: a start that never reports ready is killed at its
+// ready_timeout (and given up at the intensity limit), and a stop that is ignored ends in SIGKILL
+// at its stop_timeout, with nothing else to wake the supervisor.
+TEST(SupervisorProcess, HungStartAndIgnoredStopAreKilledAtTheirDeadlines) {
+  RrrSystem sut(pipelineConfig(R"(  hung:
+    binary: /bin/sleep
+    args: ["1000"]
+    depends_on: [store]
+    ready_timeout_ms: 300
+    max_restarts: 1
+    restart_window_s: 30
+    backoff_initial_ms: 100
+  stubborn:
+    binary: /bin/sh
+    args: ["-c", "trap '' TERM; exec sleep 1000"]
+    depends_on: [store]
+    ready_timeout_ms: 60000
+    stop_timeout_ms: 300
+)"));
+  const auto started = sut.supervisor({"start"});
+  EXPECT_EQ(started.exit_code, 1);
+  EXPECT_NE(started.output.find("given up"), std::string::npos) << started.output;
+  auto status = sut.status();
+  EXPECT_EQ(status.at("hung")["state"], "GivenUp");
+  EXPECT_NE(status.at("hung")["last_exit"].get<std::string>().find("not ready within 300 ms"), std::string::npos)
+      << status.at("hung").dump();
+  ASSERT_EQ(status.at("stubborn")["state"], "Starting");
+  const pid_t stubborn = sut.pidOf("stubborn");
+  EXPECT_EQ(sut.supervisor({"stop", "stubborn"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("stubborn")["state"] == "Stopped"; }, 5s));
+  status = sut.status();
+  EXPECT_NE(status.at("stubborn")["last_exit"].get<std::string>().find("did not stop within 300 ms"), std::string::npos)
+      << status.at("stubborn").dump();
+  EXPECT_TRUE(processGone(stubborn));
+  EXPECT_EQ(status.at("store")["state"], "Ready");
+}
+
 TEST(SupervisorProcess, AlertIsPublishedOnTheSupervisorsTap) {
   RrrSystem sut(pipelineConfig(R"(  crasher: {binary: /bin/false, max_restarts: 1, backoff_initial_ms: 1500})"));
   std::thread starter([&] { sut.supervisor({"start"}); });
