@@ -64,6 +64,31 @@ class TapCliTest : public ::testing::Test {
     return false;
   }
 
+  testing::ChildProcess startTap(const std::string& options) {
+    return testing::ChildProcess::spawn(
+        "/bin/sh", {"-c", "exec '" + testing::binaryDirectory() + "/rrr-tap' --run-dir '" + run_dir_.string() + "' Heartbeat " +
+                              options + " --seconds 60 > '" + out_.string() + "' 2> '" + err_.string() + "'"});
+  }
+
+  // Stops rrr-tap (neither its reading thread nor ZeroMQ's takes anything then), sends far more
+  // than the high-water marks hold, lets it go on, and publishes until it has printed more.
+  void stallThroughABurst(testing::ChildProcess& tap, bus::TapPublisher& publisher) {
+    tap.signal(SIGSTOP);
+    std::this_thread::sleep_for(100ms);
+    for (int i = 0; i < 20'000; ++i) publisher.publish("Heartbeat", heartbeat(sent_++));
+    tap.signal(SIGCONT);
+    ASSERT_TRUE(publishUntilPrinted(publisher, linesIn(out_) + 1)) << readFile(err_);
+  }
+
+  // SIGTERMs rrr-tap and returns its stderr, after checking that it stopped cleanly.
+  std::string stopTap(testing::ChildProcess& tap) {
+    tap.signal(SIGTERM);
+    const auto status = tap.wait(10s);
+    const auto errors = readFile(err_);
+    EXPECT_TRUE(status && testing::exitCodeOf(*status) == 0) << "rrr-tap did not stop cleanly on SIGTERM: " << errors;
+    return errors;
+  }
+
   std::filesystem::path run_dir_;
   std::filesystem::path out_;   // rrr-tap's stdout and stderr
   std::filesystem::path err_;
@@ -75,28 +100,11 @@ class TapCliTest : public ::testing::Test {
 TEST_F(TapCliTest, MessagesDroppedWhileTheReaderStalledAreReportedWithTheirCountAndSource) {
   auto publisher = bus::TapPublisher::bind(context_, bus::ipcEndpoint(run_dir_, "tap-probe").value(), /*high_water_mark=*/10);
   ASSERT_TRUE(publisher.ok()) << publisher.error().message;
-  auto tap = testing::ChildProcess::spawn(
-      "/bin/sh", {"-c",
-                  "exec '" + testing::binaryDirectory() + "/rrr-tap' --run-dir '" + run_dir_.string() + "' Heartbeat --seconds 60 > '" +
-                      out_.string() + "' 2> '" + err_.string() + "'"});
-  if (!publishUntilPrinted(*publisher, 1)) {
-    tap.signal(SIGTERM);
-    (void)tap.wait(10s);
-    FAIL() << "rrr-tap printed nothing: " << readFile(err_);
-  }
-
-  tap.signal(SIGSTOP);   // neither its reading thread nor ZeroMQ's takes anything now
-  std::this_thread::sleep_for(100ms);
-  for (int i = 0; i < 20'000; ++i) publisher->publish("Heartbeat", heartbeat(sent_++));
-  tap.signal(SIGCONT);
-  const auto printed = linesIn(out_);
-  ASSERT_TRUE(publishUntilPrinted(*publisher, printed + 1)) << readFile(err_);
+  auto tap = startTap("");
+  ASSERT_TRUE(publishUntilPrinted(*publisher, 1)) << "rrr-tap printed nothing: " << stopTap(tap);
+  stallThroughABurst(tap, *publisher);
   std::this_thread::sleep_for(300ms);   // the rest of what was queued
-  tap.signal(SIGTERM);
-  const auto status = tap.wait(10s);
-  ASSERT_TRUE(status);
-  const auto errors = readFile(err_);
-  EXPECT_EQ(testing::exitCodeOf(*status), 0) << "rrr-tap did not stop cleanly on SIGTERM: " << errors;
+  const auto errors = stopTap(tap);
   EXPECT_NE(errors.find("rrr-tap: missed "), std::string::npos) << errors;
   EXPECT_NE(errors.find(" Heartbeat messages from probe before this one"), std::string::npos) << errors;
   EXPECT_NE(errors.find("messages missed in all"), std::string::npos) << errors;
@@ -109,6 +117,25 @@ TEST_F(TapCliTest, MessagesDroppedWhileTheReaderStalledAreReportedWithTheirCount
     EXPECT_EQ(line.back(), '}');
   }
   EXPECT_LT(json_lines, sent_) << "nothing was dropped, so the test proved nothing";
+}
+
+TEST_F(TapCliTest, StatsShowTheMissedCountBesideTheRate) {
+  auto publisher = bus::TapPublisher::bind(context_, bus::ipcEndpoint(run_dir_, "tap-probe").value(), /*high_water_mark=*/10);
+  ASSERT_TRUE(publisher.ok()) << publisher.error().message;
+  auto tap = startTap("--stats");
+  // A stats line comes every second, with or without messages: wait for one that counts some.
+  for (int i = 0; i < 250 && readFile(out_).find("Heartbeat ") == std::string::npos; ++i) {
+    publisher->publish("Heartbeat", heartbeat(sent_++));
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_NE(readFile(out_).find("Heartbeat "), std::string::npos) << readFile(out_) << stopTap(tap);
+  stallThroughABurst(tap, *publisher);
+  std::this_thread::sleep_for(2500ms);   // the second with the gap has had its line
+  const auto errors = stopTap(tap);
+  const auto stats = readFile(out_);
+  EXPECT_NE(stats.find(" missed)"), std::string::npos) << stats;
+  EXPECT_EQ(errors.find("rrr-tap: missed "), std::string::npos) << "gaps go in the stats line, not one line each: " << errors;
+  EXPECT_NE(errors.find("messages missed in all"), std::string::npos) << errors;
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <random>
 
 #include "bus/socket_setup.h"

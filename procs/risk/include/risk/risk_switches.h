@@ -9,7 +9,6 @@
 // folder (switch_watch.h) and re-reads the files only after a change in it, so a change takes
 // effect before the next intent is decided without reading files on the decision path.
 
-#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
