@@ -198,6 +198,8 @@ int main(int argc, char** argv) {
 
   System system{fs::temp_directory_path() / ("rrr-bench-latency-" + std::to_string(getpid())),
                 fs::read_symlink("/proc/self/exe").parent_path() / "rrr-supervisor"};
+  system.forgetState();   // what a killed run under this pid left: its rings would be resumed
+  fs::remove_all(system.root);
   fs::create_directories(system.root);
   // The default model, as scripts/start makes it.
   const auto train = "'" + (system.supervisor.parent_path() / "rrr-train").string() + "' --models-dir '" +

@@ -106,6 +106,9 @@ int main(int argc, char** argv) {
 
   Bench bench{fs::temp_directory_path() / ("rrr-bench-system-" + std::to_string(getpid())),
               fs::read_symlink("/proc/self/exe").parent_path() / "rrr-supervisor"};
+  // What a killed run under this pid left: its rings would be resumed.
+  rrr::supervisor::removeRingSegments(fs::weakly_canonical(bench.runDir()));
+  fs::remove_all(bench.root);
   fs::create_directories(bench.root);
   std::ofstream(bench.config()) << configText("300x");
 

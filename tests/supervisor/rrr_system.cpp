@@ -71,6 +71,10 @@ void replaceOnce(std::string& text, const std::string& from, const std::string& 
 
 RrrSystem::RrrSystem(const std::string& config_text)
     : root_(std::filesystem::temp_directory_path() / uniqueName("rrr-sys")) {
+  // A run killed before its destructor, in a process that had this pid, left these behind: its
+  // rings would be resumed.
+  supervisor::removeRingSegments(std::filesystem::weakly_canonical(root_ / "run"));
+  std::filesystem::remove_all(root_);
   std::filesystem::create_directories(root_);
   writeConfig(config_text);
 }
