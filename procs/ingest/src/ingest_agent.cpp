@@ -175,12 +175,26 @@ int IngestAgent::doWork() {
     pending_.pop_front();
     ++done;
   }
-  if (bar_published && pacer_.pacing().paced()) quiet_until_ = Pacer::Clock::now() + kQuietAfterBar;
+  if (bar_published && pacer_.pacing().paced()) {
+    const auto now = Pacer::Clock::now();
+    const auto armed = quiet_timer_.deadline();
+    quiet_until_ = armed && *armed > now ? *armed : now + kQuietAfterBar;
+  }
   if (finished_ && pending_.empty() && !complete_) {
     complete_ = true;
     spdlog::info("replay complete: {} messages published on ring md", md_.producer().nextSequence());
   }
   return done;
+}
+
+bool IngestAgent::nextBurstHasBar() const {
+  if (pending_.empty()) return false;
+  const auto time = pending_.front().event_time_ns;
+  for (const auto& message : pending_) {
+    if (message.event_time_ns != time) break;
+    if (message.kind != OutMessage::Kind::kTrade) return true;
+  }
+  return false;
 }
 
 bool IngestAgent::sameAsLastOnRing(const OutMessage& message) const {
@@ -219,7 +233,12 @@ void IngestAgent::idle(std::chrono::milliseconds max_wait) {
   const auto now = Pacer::Clock::now();
   auto until = now + max_wait;
   if (quiet_until_) {
-    std::this_thread::sleep_until(std::min(until, *quiet_until_));
+    if (*quiet_until_ > until) {
+      std::this_thread::sleep_until(until);
+      return;
+    }
+    if (quiet_timer_.deadline() != quiet_until_) quiet_timer_.arm(*quiet_until_);
+    quiet_timer_.wait();
     return;
   }
   ring::runBeforeBlocking();   // the tap's copies of what went out since the last sleep
@@ -239,6 +258,9 @@ void IngestAgent::idle(std::chrono::milliseconds max_wait) {
     if (until == wait_until_ && wait_until_ - Pacer::Clock::now() > kHeadsUpLead) {
       std::this_thread::sleep_until(wait_until_ - kHeadsUpLead);
       md_.producer().headsUp();   // for md's readers that only spin (rrr-engine without an ml strategy)
+      // The sleep after a bar's burst, armed now: armed as it blocks, it would hold the core the
+      // path's next stage is waiting for ~10 us longer (os/deadline_timer.h).
+      if (pacer_.pacing().paced() && nextBurstHasBar()) quiet_timer_.arm(wait_until_ + kQuietAfterBar);
     }
   }
   std::this_thread::sleep_until(until);

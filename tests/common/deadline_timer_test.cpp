@@ -1,0 +1,102 @@
+#include "common/os/deadline_timer.h"
+
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace rrr::os {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = DeadlineTimer::Clock;
+
+TEST(DeadlineTimer, WaitReturnsAtTheDeadlineAndDisarms) {
+  DeadlineTimer timer;
+  const auto deadline = Clock::now() + 30ms;
+  timer.arm(deadline);
+  ASSERT_EQ(timer.deadline(), deadline);
+  timer.wait();
+  EXPECT_GE(Clock::now(), deadline);
+  EXPECT_FALSE(timer.deadline());
+}
+
+TEST(DeadlineTimer, WaitWithoutADeadlineReturnsAtOnce) {
+  DeadlineTimer timer;
+  const auto before = Clock::now();
+  timer.wait();
+  EXPECT_LT(Clock::now() - before, 5s);   // a hang, not a timing target
+}
+
+TEST(DeadlineTimer, APastDeadlineReturnsAtOnce) {
+  DeadlineTimer timer;
+  timer.arm(Clock::now() - 1s);
+  const auto before = Clock::now();
+  timer.wait();
+  EXPECT_LT(Clock::now() - before, 5s);
+  EXPECT_FALSE(timer.deadline());
+}
+
+TEST(DeadlineTimer, ClockOriginIsAPastDeadlineNotADisarm) {
+  DeadlineTimer timer;
+  timer.arm(Clock::time_point{});
+  timer.wait();   // would block for ever if a zero deadline disarmed the timer
+  EXPECT_FALSE(timer.deadline());
+}
+
+// An armed deadline that expired unread must not end a later wait early.
+TEST(DeadlineTimer, RearmingAfterAnExpiryWaitsForTheNewDeadline) {
+  DeadlineTimer timer;
+  timer.arm(Clock::now() + 1ms);
+  std::this_thread::sleep_for(20ms);
+  const auto deadline = Clock::now() + 30ms;
+  timer.arm(deadline);
+  timer.wait();
+  EXPECT_GE(Clock::now(), deadline);
+}
+
+TEST(DeadlineTimer, ALaterArmReplacesAnEarlierOne) {
+  DeadlineTimer timer;
+  timer.arm(Clock::now() + 1ms);
+  const auto deadline = Clock::now() + 40ms;
+  timer.arm(deadline);
+  timer.wait();
+  EXPECT_GE(Clock::now(), deadline);
+}
+
+std::atomic<int> signals_seen{0};
+void countSignal(int) { signals_seen.fetch_add(1); }
+
+// A signal (the process's stop request) ends the wait early with the deadline still armed, so
+// the caller can look at why and wait again.
+TEST(DeadlineTimer, ASignalEndsTheWaitEarlyStillArmed) {
+  struct sigaction action {};
+  action.sa_handler = countSignal;   // no SA_RESTART: the read is interrupted
+  struct sigaction previous {};
+  ASSERT_EQ(sigaction(SIGUSR1, &action, &previous), 0);
+  DeadlineTimer timer;
+  const auto deadline = Clock::now() + 10s;
+  timer.arm(deadline);
+  const pthread_t waiter = pthread_self();
+  std::atomic<bool> returned{false};
+  // Again until the wait returns: one sent before the read began would not interrupt it.
+  std::thread signaller([waiter, &returned] {
+    while (!returned.load()) {
+      std::this_thread::sleep_for(50ms);
+      if (!returned.load()) pthread_kill(waiter, SIGUSR1);
+    }
+  });
+  timer.wait();
+  returned.store(true);
+  signaller.join();
+  EXPECT_LT(Clock::now(), deadline);
+  EXPECT_GE(signals_seen.load(), 1);
+  EXPECT_EQ(timer.deadline(), deadline);
+  sigaction(SIGUSR1, &previous, nullptr);
+}
+
+}  // namespace
+}  // namespace rrr::os
