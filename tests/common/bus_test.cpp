@@ -93,6 +93,29 @@ TEST_F(BusTest, TapCopiesHeldForLaterGoOutInOrderAtTheFlush) {
   EXPECT_TRUE(subscriber->receive(2s));
 }
 
+// Under SCHED_FIFO a stage yields before each held copy it sends (ProcessRuntime): the step runs
+// once before each send, so each copy has gone out only after its step ran.
+TEST_F(BusTest, FlushRunsTheGivenStepBeforeEachHeldCopy) {
+  auto publisher = TapPublisher::bind(context_, endpoint("tap"));
+  ASSERT_TRUE(publisher.ok());
+  auto subscriber = TapSubscriber::connect(context_, {endpoint("tap")}, {});
+  ASSERT_TRUE(subscriber.ok());
+  ASSERT_TRUE(publishUntilReceived(*publisher, *subscriber, "Joined", "j"));
+  while (subscriber->receive(50ms)) {
+  }
+  for (const char* payload : {"a", "b", "c"}) publisher->publishLater("Bar", bytesOf(payload));
+  std::vector<std::uint64_t> sent_at_step;
+  publisher->flush([&] { sent_at_step.push_back(publisher->sent()); });
+  const auto before = publisher->sent() - 3;
+  EXPECT_EQ(sent_at_step, (std::vector<std::uint64_t>{before, before + 1, before + 2}));
+  for (const char* payload : {"a", "b", "c"}) {
+    const auto frame = subscriber->receive(2s);
+    ASSERT_TRUE(frame) << payload << " did not arrive";
+    EXPECT_EQ(frame->payload, bytesOf(payload));
+  }
+  publisher->flush([&] { ADD_FAILURE() << "a step with nothing held"; });
+}
+
 // Reads until nothing arrives for `quiet`.
 std::vector<TapFrame> drain(TapSubscriber& subscriber, std::chrono::milliseconds quiet = 300ms) {
   std::vector<TapFrame> frames;

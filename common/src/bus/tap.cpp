@@ -67,8 +67,11 @@ void TapPublisher::publishLater(std::string_view topic, std::span<const std::byt
   if (held_.size() >= kMaxHeld) flush();
 }
 
-void TapPublisher::flush() {
-  for (const auto& held : held_) send(held.topic, std::span(held_bytes_).subspan(held.offset, held.size));
+void TapPublisher::flush(const std::function<void()>& before_each) {
+  for (const auto& held : held_) {
+    if (before_each) before_each();
+    send(held.topic, std::span(held_bytes_).subspan(held.offset, held.size));
+  }
   held_.clear();
   held_bytes_.clear();
 }

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,8 +51,8 @@ class TapPublisher {
   // stage of the hot path should not pay between its output and the next stage's reply. Sends at
   // once when kMaxHeld are held, so a process that never runs out of work still publishes.
   void publishLater(std::string_view topic, std::span<const std::byte> payload);
-  // Sends what publishLater() holds, in order.
-  void flush();
+  // Sends what publishLater() holds, in order; before_each, if given, runs before each send.
+  void flush(const std::function<void()>& before_each = {});
   std::size_t held() const { return held_.size(); }
 
   static constexpr std::size_t kMaxHeld = 256;

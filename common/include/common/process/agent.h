@@ -23,8 +23,9 @@ class Agent {
   virtual int doWork() = 0;
   // Waits up to max_wait for work (typically blocking on the agent's main input ring).
   virtual void idle(std::chrono::milliseconds max_wait) = 0;
-  // Called before idle(): readies what the next burst will touch (the pages of each output ring
-  // ahead of its writer), so that the burst does not pay for it.
+  // Called when the thread is about to sleep (ring::runBeforeBlocking: in a ring's wait, or an
+  // agent's own sleep), never while it polls: readies what the next burst will touch (the pages
+  // of each ring ahead of this process's writer and readers), so that the burst does not pay.
   virtual void prepareForBurst() {}
   // Unread messages per input ring, reported in heartbeats.
   virtual std::vector<RingLagReport> ringLags() const { return {}; }
