@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/messages/envelope.h"
+#include "common/os/scheduling.h"
 #include "common/ring/before_blocking.h"
 
 namespace rrr::process {
@@ -84,7 +85,7 @@ int ProcessRuntime::run(Agent& agent) {
   // Under SCHED_FIFO the thread yields before each copy: a polling stage queued on this core (the
   // next stage of the path, waiting for its input) gets a look first, instead of waiting out the
   // ZeroMQ sends (~5-10 us each) and the futex wait's entry.
-  const bool realtime = sched_getscheduler(0) == SCHED_FIFO;
+  const bool realtime = os::underFifoPolicy();
   ring::setBeforeBlocking([this, &agent, realtime] {
     if (realtime) {
       tap_->flush([] { sched_yield(); });

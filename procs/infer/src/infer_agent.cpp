@@ -176,9 +176,12 @@ ring::PublishStatus InferAgent::publishAlert(const std::string& message, std::st
 }
 
 int InferAgent::doWork() {
-  // The check takes ~100-150 us (a scan of the models folder): not in front of a waiting bar,
-  // unless it is a whole interval late (an unpaced feed always has a bar waiting).
-  if (!input().consumer().available() || std::chrono::steady_clock::now() >= next_check_ + kModelCheckEvery) checkActiveModel();
+  // The check takes ~100-150 us (a scan of the models folder): not in front of a waiting bar nor
+  // right after one, unless it is a whole interval late (an unpaced feed always has a bar waiting).
+  // A paced feed's checks come with the heads-up (idle()), ~1 ms before a bar.
+  const auto now = std::chrono::steady_clock::now();
+  const bool clear_of_bars = !input().consumer().available() && now - last_bar_at_ >= kCheckClearOfBar;
+  if (clear_of_bars || now >= next_check_ + kModelCheckEvery) checkActiveModel();
   if (pending_alert_) {
     if (publishAlert(*pending_alert_, active_, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return 0;
     pending_alert_.reset();
@@ -191,6 +194,7 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
                                                     process::OutputStream& output) {
   const auto* bar = input.body_as_Bar();
   if (bar == nullptr) return Outcome::kDone;
+  last_bar_at_ = std::chrono::steady_clock::now();
   // The engine waits on pred: wake it for every bar, so that one this process does not predict
   // on (another interval) is handled as soon as it is read here, not at the engine's timeout.
   output.producer().headsUp();
@@ -242,6 +246,7 @@ process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& b
 // Then it polls until the bar comes.
 void InferAgent::idle(std::chrono::milliseconds max_wait) {
   if (input().waitForMessageOrHeadsUp(std::min<std::chrono::milliseconds>(max_wait, 1s)) != ring::RingConsumer::Wake::kHeadsUp) return;
+  checkActiveModel();   // if due: the bar is ~1 ms away
   warmUp();
   // Yielding, not spinning: rrr-ingest, about to publish the bar, may need this core.
   input().waitForMessage(2ms, ring::IdlePolicy{0, 1'000'000, ring::IdlePolicy::block_timeout_default()});

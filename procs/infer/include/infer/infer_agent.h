@@ -48,6 +48,9 @@ class InferAgent : public process::TransformAgent {
   static constexpr std::size_t kHistoryBars = 1024;
   // How often the models folder is looked at for new packages and a changed `active` pointer.
   static constexpr auto kModelCheckEvery = std::chrono::seconds(1);
+  // The check (~100-150 us) waits this long after a bar: the path the bar started (engine, risk)
+  // would otherwise wait for this process's core (README, Benchmarks).
+  static constexpr auto kCheckClearOfBar = std::chrono::milliseconds(2);
   struct Series {
     std::deque<features::Ohlcv> history;
     std::optional<features::FeatureStream> features;
@@ -79,6 +82,7 @@ class InferAgent : public process::TransformAgent {
   std::string active_;   // the folder the pointer named when last read
   std::optional<std::filesystem::file_time_type> active_stamp_;   // the pointer's time then
   std::chrono::steady_clock::time_point next_check_{};
+  std::chrono::steady_clock::time_point last_bar_at_{};   // when handle() last took a bar
   std::optional<std::string> pending_alert_;
   struct ActiveRef {
     std::string name;   // empty: none

@@ -1,7 +1,9 @@
 #include "common/os/deadline_timer.h"
+#include "common/os/scheduling.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 
 #include <atomic>
@@ -96,6 +98,33 @@ TEST(DeadlineTimer, ASignalEndsTheWaitEarlyStillArmed) {
   EXPECT_GE(signals_seen.load(), 1);
   EXPECT_EQ(timer.deadline(), deadline);
   sigaction(SIGUSR1, &previous, nullptr);
+}
+
+// rrr-supervisor starts a realtime_priority process under SCHED_FIFO | SCHED_RESET_ON_FORK, and
+// sched_getscheduler reports the flag with the policy: a plain comparison with SCHED_FIFO missed
+// every such process.
+TEST(Scheduling, FifoIsSeenWithAndWithoutResetOnFork) {
+  bool permitted = true;
+  bool normal = true, fifo_reset = false, fifo = false;
+  std::thread probe([&] {   // a thread of its own: the test's thread keeps its policy
+    normal = underFifoPolicy();
+    sched_param realtime{};
+    realtime.sched_priority = 1;
+    if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &realtime) != 0) {
+      permitted = false;
+      return;
+    }
+    fifo_reset = underFifoPolicy();
+    (void)sched_setscheduler(0, SCHED_FIFO, &realtime);
+    fifo = underFifoPolicy();
+    sched_param other{};
+    (void)sched_setscheduler(0, SCHED_OTHER, &other);
+  });
+  probe.join();
+  EXPECT_FALSE(normal);
+  if (!permitted) GTEST_SKIP() << "no permission for SCHED_FIFO (root or RLIMIT_RTPRIO)";
+  EXPECT_TRUE(fifo_reset);
+  EXPECT_TRUE(fifo);
 }
 
 }  // namespace
