@@ -62,16 +62,28 @@ TEST_F(BusTest, TapDeliversSubscribedTopicsExactlyNotByPrefix) {
   FAIL() << "the second Order frame did not arrive";
 }
 
+// A publisher and a subscriber that has joined it, with nothing left to read.
+struct JoinedTap {
+  TapPublisher publisher;
+  TapSubscriber subscriber;
+};
+std::optional<JoinedTap> joinedTap(zmq::context_t& context, const std::string& endpoint) {
+  auto publisher = TapPublisher::bind(context, endpoint);
+  auto subscriber = TapSubscriber::connect(context, {endpoint}, {});
+  if (!publisher.ok() || !subscriber.ok()) return std::nullopt;
+  if (!publishUntilReceived(*publisher, *subscriber, "Joined", "j")) return std::nullopt;
+  while (subscriber->receive(50ms)) {
+  }
+  return JoinedTap{std::move(publisher).value(), std::move(subscriber).value()};
+}
+
 // A stage of the hot path holds its tap copies until it is about to sleep: nothing goes out before
 // flush(), then everything in order; publish() sends what is held first.
 TEST_F(BusTest, TapCopiesHeldForLaterGoOutInOrderAtTheFlush) {
-  auto publisher = TapPublisher::bind(context_, endpoint("tap"));
-  ASSERT_TRUE(publisher.ok());
-  auto subscriber = TapSubscriber::connect(context_, {endpoint("tap")}, {});
-  ASSERT_TRUE(subscriber.ok());
-  ASSERT_TRUE(publishUntilReceived(*publisher, *subscriber, "Joined", "j"));
-  while (subscriber->receive(50ms)) {
-  }
+  auto tap = joinedTap(context_, endpoint("tap"));
+  ASSERT_TRUE(tap);
+  auto* publisher = &tap->publisher;
+  auto* subscriber = &tap->subscriber;
   publisher->publishLater("Bar", bytesOf("b1"));
   publisher->publishLater("Prediction", bytesOf("p1"));
   EXPECT_EQ(publisher->held(), 2u);
@@ -96,13 +108,10 @@ TEST_F(BusTest, TapCopiesHeldForLaterGoOutInOrderAtTheFlush) {
 // Under SCHED_FIFO a stage yields before each held copy it sends (ProcessRuntime): the step runs
 // once before each send, so each copy has gone out only after its step ran.
 TEST_F(BusTest, FlushRunsTheGivenStepBeforeEachHeldCopy) {
-  auto publisher = TapPublisher::bind(context_, endpoint("tap"));
-  ASSERT_TRUE(publisher.ok());
-  auto subscriber = TapSubscriber::connect(context_, {endpoint("tap")}, {});
-  ASSERT_TRUE(subscriber.ok());
-  ASSERT_TRUE(publishUntilReceived(*publisher, *subscriber, "Joined", "j"));
-  while (subscriber->receive(50ms)) {
-  }
+  auto tap = joinedTap(context_, endpoint("tap"));
+  ASSERT_TRUE(tap);
+  auto* publisher = &tap->publisher;
+  auto* subscriber = &tap->subscriber;
   for (const char* payload : {"a", "b", "c"}) publisher->publishLater("Bar", bytesOf(payload));
   std::vector<std::uint64_t> sent_at_step;
   publisher->flush([&] { sent_at_step.push_back(publisher->sent()); });
