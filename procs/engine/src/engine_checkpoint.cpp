@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/os/durable_file.h"
+
 namespace rrr::engine {
 namespace {
 
@@ -168,18 +170,7 @@ Result<EngineCheckpoint, std::string> checkpointFromJson(const std::string& text
 }
 
 Status<std::string> writeCheckpoint(const std::filesystem::path& path, const EngineCheckpoint& checkpoint) {
-  std::error_code error;
-  std::filesystem::create_directories(path.parent_path(), error);
-  const auto temporary = std::filesystem::path(path.string() + ".new");
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << checkpointToJson(checkpoint);
-    out.flush();
-    if (!out) return makeError("cannot write " + temporary.string());
-  }
-  std::filesystem::rename(temporary, path, error);
-  if (error) return makeError("cannot rename " + temporary.string() + " to " + path.string() + ": " + error.message());
-  return {};
+  return os::replaceFileDurably(path, checkpointToJson(checkpoint));
 }
 
 Result<std::optional<EngineCheckpoint>, std::string> readCheckpoint(const std::filesystem::path& path) {

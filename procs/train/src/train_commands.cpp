@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/os/durable_file.h"
 #include "features/feature_set.h"
 #include "infer/model.h"
 #include "ingest/market_file.h"
@@ -49,13 +50,12 @@ json evaluationJson(const Evaluation& e) {
   return {{"loss", e.loss}, {"accuracy", e.accuracy}, {"rows", e.rows}, {"up_share", e.up_share}};
 }
 
-// model.json is written last and renamed into place: a folder with one is complete.
+// model.json is written last, after the weights are on the disk: a folder with one is complete.
 bool writeModelJson(const fs::path& dir, const json& model) {
-  std::ofstream(dir / "model.json.tmp") << model.dump(1) << "\n";
-  std::error_code error;
-  fs::rename(dir / "model.json.tmp", dir / "model.json", error);
-  if (error) std::fprintf(stderr, "%s: cannot write: %s\n", (dir / "model.json").c_str(), error.message().c_str());
-  return !error;
+  auto status = os::flushFileToDisk(dir / model.at("file").get<std::string>());
+  if (status.ok()) status = os::replaceFileDurably(dir / "model.json", model.dump(1) + "\n");
+  if (!status.ok()) std::fprintf(stderr, "%s\n", status.error().message.c_str());
+  return status.ok();
 }
 
 // Writes the pointer as activation does everywhere: after checking that rrr-infer could load it.
@@ -75,11 +75,8 @@ int activate(const fs::path& models_dir, const std::string& id) {
     std::fprintf(stderr, "%s\n", model.error().message.c_str());
     return 1;
   }
-  std::ofstream(models_dir / "active.tmp") << id << "\n";
-  std::error_code error;
-  fs::rename(models_dir / "active.tmp", models_dir / "active", error);
-  if (error) {
-    std::fprintf(stderr, "%s: cannot write: %s\n", (models_dir / "active").c_str(), error.message().c_str());
+  if (auto status = os::replaceFileDurably(models_dir / "active", id + "\n"); !status.ok()) {
+    std::fprintf(stderr, "%s\n", status.error().message.c_str());
     return 1;
   }
   std::printf("active: %s\n", id.c_str());

@@ -1,7 +1,7 @@
 #pragma once
 // The engine's checkpoint: the TradingCore's state and where on each ring it stands, written as
-// JSON to data/engine/checkpoint.json (a new file renamed over the old one, so a process killed
-// at any instant leaves the old or the new checkpoint, never a mix).
+// JSON to data/engine/checkpoint.json (replaced durably, common/os/durable_file.h: a process killed
+// or a machine cut off at any instant leaves the old or the new checkpoint, never a mix).
 //
 // Inputs are committed on their rings only after a checkpoint holding them is written, so the
 // rings keep every message since the last checkpoint: a restarted engine restores the checkpoint

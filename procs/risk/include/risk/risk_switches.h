@@ -5,7 +5,7 @@
 //                 through `rrr-risk killswitch on|off` or the supervisor's control socket.
 //   halt          present: trading halted by a daily-loss or drawdown breach. Written by rrr-risk,
 //                 removed by `rrr-risk rearm`.
-// Files are replaced atomically (write, fsync, rename, fsync the folder). rrr-risk watches the
+// Files are replaced atomically and durably (common/os/durable_file.h). rrr-risk watches the
 // folder (switch_watch.h) and re-reads the files only after a change in it, so a change takes
 // effect before the next intent is decided without reading files on the decision path.
 
@@ -37,9 +37,6 @@ class RiskSwitches {
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
-  Status<std::string> replace(const std::string& name, const std::string& text) const;
-  Status<std::string> remove(const std::string& name) const;
-
   std::filesystem::path dir_;
 };
 
