@@ -230,6 +230,38 @@ TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
     return count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Cancelled' AND reason LIKE 'trading halted%'") > 0;
   }, 10s)) << query(sut, "SELECT * FROM order_updates");
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM orders WHERE status = 'Accepted'") == 0; }, 10s));
+  // One record of the halt: the breach's own RiskEvent, not a second one when rrr-risk's watch of
+  // data/risk sees the file it wrote.
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_events WHERE trading_halted = 1 AND COALESCE(client_order_id, '') = ''"), 1)
+      << query(sut, "SELECT * FROM risk_events WHERE COALESCE(client_order_id, '') = ''");
+}
+
+// A halt rrr-risk cannot write to data/risk (here a folder stands where it writes the new file)
+// still holds in rrr-risk: turning the kill switch on and off does not lift it.
+TEST(EngineProcess, AHaltThatCannotBeWrittenStaysInForce) {
+  auto config = pipelineConfig();
+  replaceOnce(config, kPipelineStrategies,
+              "settings: {strategies: [{id: taker, type: ma_cross, symbols: [BTCUSDT, ETHUSDT], fast: 2, slow: 3, quantity: 0.001}]}");
+  replaceOnce(config, "settings: {limits: {max_position: {default: 0.05}}}", "settings: {limits: {max_position: {default: 0.05}, max_drawdown: 0.0000001}}");
+  RrrSystem sut(config);
+  std::filesystem::create_directories(sut.root() / "data/risk/halt.new");
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) {
+    return count(sut, "SELECT count(*) FROM risk_events WHERE rule = 'MaxDrawdown' AND trading_halted = 1") > 0;
+  }, 60s)) << query(sut, "SELECT * FROM risk_events");
+  EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt"));
+  ASSERT_EQ(sut.supervisor({"killswitch", "on"}).exit_code, 0);
+  ASSERT_EQ(sut.supervisor({"killswitch", "off"}).exit_code, 0);
+  const std::string off = "SELECT count(*) FROM risk_events WHERE kill_switch_active = 0 AND detail LIKE 'kill switch off%'";
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, off) > 0; }, 10s)) << query(sut, "SELECT * FROM risk_events");
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_events WHERE detail LIKE 'kill switch off%' AND trading_halted = 0"), 0)
+      << query(sut, "SELECT * FROM risk_events WHERE COALESCE(client_order_id, '') = ''");
+  const auto approved = count(sut, "SELECT count(*) FROM risk_decisions WHERE approved = 1");
+  const std::string halted = "SELECT count(*) FROM risk_decisions WHERE approved = 0 AND rule = 'TradingHalted'";
+  const auto refused = count(sut, halted);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, halted) > refused; }, 30s)) << "new intents are still refused";
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_decisions WHERE approved = 1"), approved);
 }
 
 // The engine commits its inputs only at checkpoints. Its status lag is what it has not read (its

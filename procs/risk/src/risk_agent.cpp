@@ -78,8 +78,8 @@ bool RiskAgent::refreshSwitches() {
       gate_.setKillSwitch(state.kill_switch.has_value());
       if (state.halt) {
         gate_.halt(*state.halt);
-      } else {
-        gate_.rearm();
+      } else if (applied_.halt) {
+        gate_.rearm();   // removed by hand; a halt this process could not write stays in force
       }
       spdlog::warn("kill switch {}{}; trading {}{}", state.kill_switch ? "on: " : "off", state.kill_switch.value_or(""),
                    state.halt ? "halted: " : "not halted", state.halt.value_or(""));
@@ -88,12 +88,13 @@ bool RiskAgent::refreshSwitches() {
     }
   }
   if (!event_pending_) return true;
+  // The gate's state: a halt rrr-risk could not write to data/risk still holds in this process.
   auto& fbb = output().startMessage();
-  const std::string detail = (applied_.kill_switch ? "kill switch on: " + *applied_.kill_switch : std::string("kill switch off")) +
-                             (applied_.halt ? "; halted: " + *applied_.halt : std::string(""));
-  const auto event = msg::CreateRiskEvent(fbb, applied_.halt && !applied_.kill_switch ? msg::RiskRule::TradingHalted : msg::RiskRule::KillSwitch,
-                                          applied_.kill_switch || applied_.halt ? msg::Severity::Critical : msg::Severity::Warning, 0, 0,
-                                          0, 0, applied_.kill_switch.has_value(), applied_.halt.has_value(),
+  const bool killed = gate_.killSwitch(), halted = gate_.halted();
+  const std::string detail = (killed ? "kill switch on: " + applied_.kill_switch.value_or("") : std::string("kill switch off")) +
+                             (halted ? "; halted: " + gate_.haltReason() : std::string(""));
+  const auto event = msg::CreateRiskEvent(fbb, halted && !killed ? msg::RiskRule::TradingHalted : msg::RiskRule::KillSwitch,
+                                          killed || halted ? msg::Severity::Critical : msg::Severity::Warning, 0, 0, 0, 0, killed, halted,
                                           fbb.CreateString(detail.substr(0, 512)));
   if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
   event_pending_ = false;
@@ -112,7 +113,7 @@ bool RiskAgent::haltOnAccountBreach() {
     breach_pending_ = gate_.checkAccount(account_);
     if (breach_pending_) {
       spdlog::warn("trading halted: {}", breach_pending_->detail);
-      if (auto status = switches_.recordHalt(breach_pending_->detail); !status.ok()) spdlog::error("{}", status.error().message);
+      recordHalt(breach_pending_->detail, false);   // the breach's RiskEvent says trading is halted
     }
   }
   if (!breach_pending_) return true;
@@ -123,6 +124,16 @@ bool RiskAgent::haltOnAccountBreach() {
   if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
   breach_pending_.reset();
   return true;
+}
+
+// Taken as applied once on disk, so that the switch folder's watch does not report it again.
+void RiskAgent::recordHalt(const std::string& breach, bool announce) {
+  if (announce) event_pending_ = true;
+  if (auto status = switches_.recordHalt(breach); !status.ok()) {
+    spdlog::error("{}", status.error().message);
+    return;
+  }
+  applied_.halt = breach;
 }
 
 int RiskAgent::doWork() {
@@ -216,9 +227,8 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
     tracker_.fill(account_);
     decided_.emplace(sequence, gate_.check(view, account_));
     last_intent_ = std::move(view);
-    if (decided_->second.halts) {
-      if (auto status = switches_.recordHalt(decided_->second.detail); !status.ok()) spdlog::error("{}", status.error().message);
-    }
+    // The decision is the order's; the halt is published apart (the engine then cancels what rests).
+    if (decided_->second.halts) recordHalt(decided_->second.detail, true);
   }
   const auto& verdict = decided_->second;
   if (!verdict.approved) spdlog::info("intent {} rejected: {}", intent->client_order_id()->str(), verdict.detail);

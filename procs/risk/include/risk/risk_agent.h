@@ -56,6 +56,8 @@ class RiskAgent : public process::TransformAgent {
   // Checks daily loss and drawdown on a new account record, halts on a breach and publishes it;
   // false if the RiskEvent is held back (retried).
   bool haltOnAccountBreach();
+  // Writes a halt to data/risk; announce: publish the switch state as a RiskEvent too.
+  void recordHalt(const std::string& breach, bool announce);
   void rehearse();
   void pollForIntent(std::chrono::nanoseconds window);
 
