@@ -114,6 +114,25 @@ TEST(InferProcess, ModelsSwitchUnderLoadWithoutABarLeftUnpredicted) {
             0);
 }
 
+// Unpaced, bars keep coming: rrr-infer's model check, kept clear of bars where it can be, runs
+// in the pauses of the feed or once it is a whole interval late, and an activation still takes
+// effect within seconds, for good.
+TEST(InferProcess, AnActivationTakesEffectUnderAnUnpacedFeed) {
+  auto config = pipelineConfig();
+  replaceOnce(config, "settings: {pace: 6000x}", "settings: {pace: fast}");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto predicted_by = [&](const std::string& model, int version) {
+    return count(sut, "SELECT count(*) FROM ml_predictions WHERE model_id = '" + model + "' AND model_version = " + std::to_string(version));
+  };
+  ASSERT_TRUE(eventually([&] { return predicted_by("bar-body", 0) > 1000; }, 20s));
+  activate(sut, "torchscript_mlp", "pytorch-mlp", 1);
+  ASSERT_TRUE(eventually([&] { return predicted_by("pytorch-mlp", 1) > 1000; }, 20s));
+  const auto stand_in = predicted_by("bar-body", 0);
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(predicted_by("bar-body", 0), stand_in) << "the switch is for good";
+}
+
 TEST(InferProcess, NaNAndUnloadableModelsAreAlertsAndNoPredictions) {
   RrrSystem sut(pipelineConfig());
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
