@@ -32,6 +32,10 @@ constexpr auto kRehearseAfterIdle = 5ms;
 constexpr auto kMarketSpin = 500us;   // after rrr-ingest's heads-up: the bar is due
 // From rrr-ingest's heads-up, ~1 ms before a bar, until that bar's orders are decided.
 constexpr auto kBurstQuiet = 5ms;
+// A checkpoint does not start this close to a paced feed's next heads-up (bursts up to
+// kSteadyBurstsWithin apart count as paced).
+constexpr auto kCheckpointLead = 5ms;
+constexpr auto kSteadyBurstsWithin = 10s;
 
 std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
 std::uint64_t instanceOf(const process::OutputStream& output) { return output.producer().segment().instanceId(); }
@@ -308,9 +312,10 @@ void EngineAgent::checkpoint(bool force) {
   if (inputs_since_checkpoint_ == 0 && !force) return;
   const auto now = Clock::now();
   if (!force && now - last_checkpoint_ < checkpoint_every_) return;
-  // A checkpoint takes ~0.5-1 ms: not from rrr-ingest's heads-up to the end of its burst, unless
-  // it is a whole interval late (the inputs' commits wait for it).
-  if (!force && now - heads_up_at_ < kBurstQuiet && now - last_checkpoint_ < 2 * checkpoint_every_) return;
+  // A checkpoint takes 0.5-1 ms plus its disk flushes (~1 ms here): not from rrr-ingest's heads-up
+  // to the end of its burst, nor just before the next heads-up of a paced feed, unless it is a
+  // whole interval late (the inputs' commits wait for it).
+  if (!force && (now - heads_up_at_ < kBurstQuiet || burstDueSoon(now)) && now - last_checkpoint_ < 2 * checkpoint_every_) return;
   EngineCheckpoint checkpoint;
   checkpoint.core = core_->save();
   checkpoint.decisions_applied = decisions_applied_;
@@ -330,6 +335,14 @@ void EngineAgent::checkpoint(bool force) {
   inputs_since_checkpoint_ = 0;
   force_checkpoint_ = false;
   last_checkpoint_ = Clock::now();
+}
+
+// A paced feed's bursts come one period apart: whether the next is due within kCheckpointLead
+// (or a little overdue).
+bool EngineAgent::burstDueSoon(Clock::time_point now) const {
+  if (burst_period_ <= Clock::duration::zero() || burst_period_ > kSteadyBurstsWithin) return false;
+  const auto until_next = burst_at_ + burst_period_ - now;
+  return until_next < kCheckpointLead && until_next > -kBurstQuiet;
 }
 
 void EngineAgent::idle(std::chrono::milliseconds max_wait) {
@@ -354,7 +367,12 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     }
     const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
     if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
-    heads_up_at_ = Clock::now();
+    const auto now = Clock::now();
+    if (now - heads_up_at_ >= kBurstQuiet) {   // the first of a burst
+      burst_period_ = now - burst_at_;
+      burst_at_ = now;
+    }
+    heads_up_at_ = now;
     if (!rehearsed_ && Clock::now() - last_input_ >= kRehearseAfterIdle) rehearse();
     pollInputs(Clock::now() + kRehearsalPoll);
   } else {

@@ -81,6 +81,7 @@ class EngineAgent : public process::Agent {
   bool flush();
   bool publish(const Pending& item);
   void checkpoint(bool force);
+  bool burstDueSoon(std::chrono::steady_clock::time_point now) const;
   void rehearse();
   void pollInputs(std::chrono::steady_clock::time_point until);
 
@@ -112,6 +113,8 @@ class EngineAgent : public process::Agent {
   bool rehearsed_ = false;   // since the last input taken: one rehearsal per burst
   std::chrono::steady_clock::time_point last_input_;
   std::chrono::steady_clock::time_point heads_up_at_;   // the last heads-up on pred
+  std::chrono::steady_clock::time_point burst_at_;      // the first heads-up of the last burst
+  std::chrono::steady_clock::duration burst_period_{};  // from the burst before it
 };
 
 }  // namespace rrr::engine
