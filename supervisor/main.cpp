@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   logs->add_option("name", name)->required();
   logs->add_flag("-f,--follow", follow, "keep printing as it grows");
   logs->add_option("-n,--lines", lines, "lines from the end")->capture_default_str();
+  bool discard = false;
+  auto* remove_rings = app.add_subcommand("remove-rings", "free a stopped run's shared-memory rings (stop keeps them for the next start)");
+  remove_rings->add_flag("--discard", discard, "even if a durable reader (rrr-store, rrr-engine) has not committed all of a ring");
   auto* service = app.add_subcommand("install-service", "write a systemd user unit (launchd plist on macOS)");
   CLI11_PARSE(app, argc, argv);
 
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   if (killswitch->parsed()) return sv::controlCommand(options, "killswitch-" + switch_state, "");
   if (reload->parsed()) return sv::controlCommand(options, "reload", "");
   if (logs->parsed()) return sv::logsCommand(options, name, lines, follow);
+  if (remove_rings->parsed()) return sv::removeRingsCommand(options, discard);
   if (service->parsed()) return sv::installServiceCommand(options, self);
   return 2;
 }

@@ -1,8 +1,10 @@
 #include "supervisor/config.h"
 
+#include <algorithm>
 #include <functional>
 #include <sstream>
 
+#include "common/ring/ring_segment.h"
 #include "config_checks.h"
 #include "yaml_reader.h"
 
@@ -184,13 +186,21 @@ std::string ringPrefixFor(const std::filesystem::path& run_dir) {
   return prefix.str();
 }
 
-int removeRingSegments(const std::filesystem::path& run_dir) {
+std::vector<std::string> ringSegmentNames(const std::filesystem::path& run_dir) {
   const auto prefix = ringPrefixFor(run_dir);
-  int removed = 0;
+  std::vector<std::string> names;
   std::error_code ignored;
   for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ignored)) {
-    if (entry.path().filename().string().rfind(prefix, 0) == 0 && std::filesystem::remove(entry.path(), ignored)) ++removed;
+    auto name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) names.push_back(std::move(name));
   }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+int removeRingSegments(const std::filesystem::path& run_dir) {
+  int removed = 0;
+  for (const auto& name : ringSegmentNames(run_dir)) removed += ring::RingSegment::remove(name) ? 1 : 0;
   return removed;
 }
 

@@ -14,10 +14,8 @@ namespace {
 void removeUnconfigured(const SupervisorConfig& config) {
   std::set<std::string> wanted{config.ringPrefix() + kSystemRing};
   for (const auto& spec : config.rings) wanted.insert(config.ringPrefix() + spec.name);
-  std::error_code ignored;
-  for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ignored)) {
-    const auto name = entry.path().filename().string();
-    if (name.rfind(config.ringPrefix(), 0) == 0 && !wanted.contains(name)) {
+  for (const auto& name : ringSegmentNames(config.run_dir)) {
+    if (!wanted.contains(name)) {
       spdlog::info("removing ring segment {} (no longer configured)", name);
       ring::RingSegment::remove(name);
     }

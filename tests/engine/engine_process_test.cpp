@@ -71,13 +71,6 @@ Outcome outcomeOf(const RrrSystem& sut) {
           query(sut, "SELECT time_ns, equity_e8, realized_pnl_e8, fees_paid_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 1")};
 }
 
-long long ringLag(const Status& status, const std::string& process, const std::string& ring) {
-  for (const auto& lag : status.at(process)["ring_lag"]) {
-    if (lag["ring"] == ring) return lag["lag"].get<long long>();
-  }
-  return -1;
-}
-
 // Runs the replay to its end, SIGKILLing `victim` (if any) at each of `kills`, and returns what the
 // store holds once everything has settled.
 Outcome replay(const std::string& victim, const std::vector<std::chrono::milliseconds>& kills) {

@@ -37,6 +37,13 @@ CommandResult run(const std::string& command) {
 
 std::string binDirectory() { return binaryDirectory(); }
 
+long long ringLag(const std::map<std::string, nlohmann::json>& status, const std::string& process, const std::string& ring) {
+  for (const auto& lag : status.at(process)["ring_lag"]) {
+    if (lag["ring"] == ring) return lag["lag"].get<long long>();
+  }
+  return -1;
+}
+
 std::string pipelineConfig(const std::string& extra_processes, const std::string& supervisor_extra) {
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
 supervisor:

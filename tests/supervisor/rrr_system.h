@@ -21,6 +21,9 @@ struct CommandResult {
 
 // The built-in pipeline (store, ingest, infer, risk, engine, monitor) with test-friendly timings;
 // `extra` is appended under processes:.
+// What `process` had not read of `ring` at its last heartbeat (status --json); -1 if not listed.
+long long ringLag(const std::map<std::string, nlohmann::json>& status, const std::string& process, const std::string& ring);
+
 std::string pipelineConfig(const std::string& extra_processes = "", const std::string& supervisor_extra = "");
 // Replaces the first `from` in text (which must be there) by `to`.
 void replaceOnce(std::string& text, const std::string& from, const std::string& to);

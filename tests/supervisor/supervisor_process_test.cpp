@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "rrr_system.h"
+#include "supervisor/config.h"
 
 namespace rrr::testing {
 namespace {
@@ -342,6 +343,47 @@ TEST(SupervisorProcess, ReusedRingsForgetConsumersTheConfigDropped) {
   std::ifstream log(sut.root() / "logs" / "system" / "supervisor.log");
   const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("forgot consumer monitor"), std::string::npos);
+}
+
+// `stop` keeps the rings for the next start; `remove-rings` frees them, but not while the system
+// runs, and not while a durable reader has not committed what they hold (unless told to discard).
+TEST(SupervisorProcess, RemoveRingsFreesAStoppedRunOnlyWhenNothingIsLeftUnread) {
+  RrrSystem sut(pipelineConfig());
+  const auto run_dir = std::filesystem::weakly_canonical(sut.root() / "run");
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto running = sut.supervisor({"remove-rings"});
+  EXPECT_EQ(running.exit_code, 1);
+  EXPECT_NE(running.output.find("is running"), std::string::npos) << running.output;
+
+  ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);   // md and the rest pile up unread
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto rings = supervisor::ringSegmentNames(run_dir);
+  ASSERT_GE(rings.size(), 6u);
+  const auto unread = sut.supervisor({"remove-rings"});
+  EXPECT_EQ(unread.exit_code, 1);
+  EXPECT_NE(unread.output.find("-md: store has not committed"), std::string::npos) << unread.output;
+  EXPECT_NE(unread.output.find("nothing removed"), std::string::npos) << unread.output;
+  EXPECT_EQ(supervisor::ringSegmentNames(run_dir), rings);
+
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);   // rrr-store catches up
+  ASSERT_TRUE(sut.waitFor([](const std::map<std::string, nlohmann::json>& s) { return ringLag(s, "store", "md") == 0; }, 20s));
+  ASSERT_EQ(sut.supervisor({"stop", "ingest"}).exit_code, 0);   // no new bars: every reader can finish
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto removed = sut.supervisor({"remove-rings"});
+  EXPECT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_NE(removed.output.find("removed " + std::to_string(rings.size()) + " ring segments"), std::string::npos) << removed.output;
+  EXPECT_TRUE(supervisor::ringSegmentNames(run_dir).empty());
+
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0) << "a start makes them anew";
+  ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto discarded = sut.supervisor({"remove-rings", "--discard"});
+  EXPECT_EQ(discarded.exit_code, 0) << discarded.output;
+  EXPECT_NE(discarded.output.find("discarding messages not yet committed"), std::string::npos) << discarded.output;
+  EXPECT_TRUE(supervisor::ringSegmentNames(run_dir).empty());
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ int statusCommand(const CommandOptions& options, const std::string& name, bool j
 // restart, stop, reload, reset: one control request, its reply printed.
 int controlCommand(const CommandOptions& options, const std::string& verb, const std::string& name);
 int logsCommand(const CommandOptions& options, const std::string& name, int lines, bool follow);
+// Removes a stopped run's ring segments; refuses while anything of the run is alive, or while a
+// durable consumer has not committed everything, unless discard.
+int removeRingsCommand(const CommandOptions& options, bool discard);
 int installServiceCommand(const CommandOptions& options, const std::filesystem::path& self);
 
 }  // namespace rrr::supervisor

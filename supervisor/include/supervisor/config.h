@@ -77,6 +77,9 @@ const char* toString(RestartPolicy policy);
 // The ring segment name prefix of a run directory (SupervisorConfig::ringPrefix()).
 std::string ringPrefixFor(const std::filesystem::path& run_dir);
 
+// The names of the ring segments in /dev/shm that belong to a run directory, sorted.
+std::vector<std::string> ringSegmentNames(const std::filesystem::path& run_dir);
+
 // Removes every ring segment of a run directory; for tests and tools that own a whole run.
 // Returns how many were removed.
 int removeRingSegments(const std::filesystem::path& run_dir);
