@@ -3,6 +3,8 @@
 // RAM until the machine restarts.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 #include "common/messages/envelope.h"
 #include "common/ring/ring_segment.h"
@@ -40,9 +42,21 @@ int removeRingsCommand(const CommandOptions& options, bool discard) {
     return 2;
   }
   const auto& run_dir = config->run_dir;
-  if (const auto pid = RunLock::runningSupervisor(run_dir); pid != 0) {
-    std::fprintf(stderr, "rrr-supervisor: the system of %s is running (supervisor pid %d): stop it first\n", run_dir.c_str(), pid);
-    return 1;
+  // The run's lock is held while the rings are checked and removed, so that no supervisor starts
+  // on them meanwhile. Without a run folder none can be running (a start makes it first).
+  std::optional<RunLock> lock;
+  if (std::filesystem::exists(run_dir)) {
+    auto acquired = RunLock::acquire(run_dir);
+    if (!acquired.ok()) {
+      if (acquired.error().code == RunLockError::kAlreadyRunning) {
+        std::fprintf(stderr, "rrr-supervisor: the system of %s is running (supervisor pid %d): stop it first\n", run_dir.c_str(),
+                     RunLock::runningSupervisor(run_dir));
+      } else {
+        std::fprintf(stderr, "rrr-supervisor: %s\n", acquired.error().message.c_str());
+      }
+      return 1;
+    }
+    lock.emplace(std::move(acquired).value());
   }
   std::vector<Unread> unread;
   std::uint64_t bytes = 0, status_records = 0;

@@ -380,10 +380,12 @@ TEST(SupervisorProcess, RemoveRingsFreesAStoppedRunOnlyWhenNothingIsLeftUnread) 
   ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
   std::this_thread::sleep_for(1s);
   ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  std::filesystem::remove_all(run_dir);   // the run folder deleted first: its rings are still found
   const auto discarded = sut.supervisor({"remove-rings", "--discard"});
   EXPECT_EQ(discarded.exit_code, 0) << discarded.output;
   EXPECT_NE(discarded.output.find("discarding messages not yet committed"), std::string::npos) << discarded.output;
   EXPECT_TRUE(supervisor::ringSegmentNames(run_dir).empty());
+  EXPECT_FALSE(std::filesystem::exists(run_dir)) << "not made again";
 }
 
 }  // namespace
