@@ -26,7 +26,7 @@ Status<std::string> syncOpened(const std::filesystem::path& path, int flags) {
 // Flushes a folder's entries (a rename or a removal in it) to the disk.
 Status<std::string> syncFolder(const std::filesystem::path& folder) { return syncOpened(folder, O_DIRECTORY); }
 
-Status<std::string> writeAll(int fd, std::string_view text, const std::filesystem::path& path) {
+Status<std::string> writeAndFlush(int fd, std::string_view text, const std::filesystem::path& path) {
   while (!text.empty()) {
     const ssize_t written = ::write(fd, text.data(), text.size());
     if (written < 0 && errno == EINTR) continue;
@@ -51,7 +51,7 @@ Status<std::string> replaceFileDurably(const std::filesystem::path& path, std::s
   const auto temporary = std::filesystem::path(path.string() + ".new");
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return failure(temporary, "create", errno);
-  auto written = writeAll(fd, text, temporary);
+  auto written = writeAndFlush(fd, text, temporary);
   if (::close(fd) != 0 && written.ok()) written = failure(temporary, "close", errno);   // NFS reports here
   if (!written.ok()) return written;
   if (::rename(temporary.c_str(), path.c_str()) != 0) {

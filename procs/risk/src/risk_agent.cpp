@@ -82,7 +82,7 @@ bool RiskAgent::refreshSwitches() {
         gate_.rearm();   // removed by hand; a halt this process could not write stays in force
       }
       spdlog::warn("kill switch {}{}; trading {}{}", state.kill_switch ? "on: " : "off", state.kill_switch.value_or(""),
-                   state.halt ? "halted: " : "not halted", state.halt.value_or(""));
+                   gate_.halted() ? "halted: " : "not halted", gate_.haltReason());
       applied_ = std::move(state);
       event_pending_ = true;
     }
