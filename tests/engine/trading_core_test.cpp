@@ -317,6 +317,55 @@ TEST(TradingCore, ABarNoNewerThanTheLastOfItsSeriesIsSkipped) {
   EXPECT_EQ(sut->skippedBars(), 2u);
 }
 
+// Counts the predictions it is handed.
+class CountPredictions : public Strategy {
+ public:
+  const std::string& id() const override { return id_; }
+  const std::vector<std::string>& symbols() const override { return symbols_; }
+  bool usesPredictions() const override { return true; }
+  void onBar(const BarEvent&, StrategyContext&) override {}
+  void onPrediction(const PredictionEvent&, StrategyContext&) override { ++seen; }
+  int seen = 0;
+
+ private:
+  std::string id_ = "count";
+  std::vector<std::string> symbols_{"BTCUSDT"};
+};
+
+// A feed started again from its beginning after a whole-system restart (the state carried over
+// in the checkpoint): the bars and the predictions made from them are all in the past.
+TEST(TradingCore, APredictionTheStateAlreadyReflectsIsSkipped) {
+  auto strategy = std::make_unique<CountPredictions>();
+  auto* counter = strategy.get();
+  auto sut = coreWith(std::move(strategy));
+  const auto predictionAt = [](int minute) { return PredictionEvent{"BTCUSDT", bar(minute, 1, 1, 1, 1).closeTimeNs(), 0.5, 0.5}; };
+  CoreOutput out;
+  for (int minute : {0, 1, 2}) {
+    sut->onBar(bar(minute, 100, 101, 99, 100), out);
+    sut->onPrediction(predictionAt(minute), out);
+  }
+  EXPECT_EQ(counter->seen, 3);
+
+  auto fresh = std::make_unique<CountPredictions>();
+  counter = fresh.get();
+  auto restarted = coreWith(std::move(fresh));
+  EngineCheckpoint checkpoint;
+  checkpoint.core = sut->save();
+  ASSERT_TRUE(restarted->restore(checkpointFromJson(checkpointToJson(checkpoint)).value().core).ok());
+  sut = std::move(restarted);
+  for (int minute : {0, 1, 2}) {
+    sut->onBar(bar(minute, 100, 101, 99, 100), out);   // the feed again from its start
+    sut->onPrediction(predictionAt(minute), out);
+  }
+  EXPECT_EQ(sut->skippedBars(), 3u);
+  EXPECT_EQ(sut->skippedPredictions(), 3u);
+  sut->onBar(bar(3, 100, 101, 99, 100), out);
+  sut->onPrediction(predictionAt(3), out);
+  sut->onPrediction(predictionAt(3), out);   // the same bar's prediction twice
+  EXPECT_EQ(sut->skippedPredictions(), 4u);
+  EXPECT_EQ(counter->seen, 1);
+}
+
 TEST(TradingCore, ASnapshotFollowsEveryIntervalOfEventTimeWithoutFills) {
   std::vector<std::unique_ptr<Strategy>> none;
   CoreConfig config;

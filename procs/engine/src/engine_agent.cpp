@@ -140,6 +140,7 @@ int EngineAgent::doWork() {
   if (!flush()) return work;
   work += handleInputs();
   flush();
+  reportSkipped();
   if (core_->awaitingDecisions() > 0) {
     if (!awaiting_since_) awaiting_since_ = Clock::now();
   } else {
@@ -228,6 +229,19 @@ int EngineAgent::handleInputs() {
     last_input_ = Clock::now();
   }
   return handled;
+}
+
+// A feed that started again from its beginning (its ring made anew while this state carried over)
+// brings bars and predictions the state already reflects; the core skips them. Said at most once a
+// second, so that the log shows it without a line per bar.
+void EngineAgent::reportSkipped() {
+  const auto skipped = core_->skippedBars() + core_->skippedPredictions();
+  if (skipped == skipped_reported_ || Clock::now() - skipped_reported_at_ < 1s) return;
+  spdlog::warn("skipped {} bars and {} predictions no newer than what the state already reflects (event time {}): a feed that "
+               "started again from its beginning? Input after that time is taken as usual",
+               core_->skippedBars(), core_->skippedPredictions(), core_->nowNs());
+  skipped_reported_ = skipped;
+  skipped_reported_at_ = Clock::now();
 }
 
 void EngineAgent::handleMarket(const msg::Envelope& envelope) {

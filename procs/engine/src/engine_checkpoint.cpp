@@ -94,7 +94,8 @@ json coreJson(const TradingCore::State& core) {
                         {"spec", specJson(i.request)}, {"target", i.target_client_order_id}, {"decided", i.decision_time_ns}});
   }
   return {{"portfolio", portfolioJson(core.portfolio)}, {"venue", venue}, {"orders", orders}, {"awaiting", awaiting},
-          {"runner", runnerJson(core.runner)}, {"last_bar_close", core.last_bar_close_ns}, {"now", core.now_ns},
+          {"runner", runnerJson(core.runner)}, {"last_bar_close", core.last_bar_close_ns},
+          {"last_prediction", core.last_prediction_ns}, {"now", core.now_ns},
           {"next_snapshot", core.next_snapshot_ns}, {"day", core.day}, {"day_start_equity", core.day_start_equity_e8},
           {"last_timer", core.last_timer_ns}};
 }
@@ -134,6 +135,9 @@ TradingCore::State coreFrom(const json& j) {
   }
   core.runner = runnerFrom(j.at("runner"));
   core.last_bar_close_ns = j.at("last_bar_close").get<std::map<std::string, std::int64_t>>();
+  // Absent from a checkpoint of an earlier build: a replayed prediction older than its symbol's
+  // last bar is still skipped (TradingCore), one made from that very bar is not.
+  if (j.contains("last_prediction")) core.last_prediction_ns = j.at("last_prediction").get<std::map<std::string, std::int64_t>>();
   core.now_ns = j.at("now").get<std::int64_t>();
   core.next_snapshot_ns = j.at("next_snapshot").get<std::int64_t>();
   core.day = j.at("day").get<std::int64_t>();

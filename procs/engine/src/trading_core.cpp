@@ -65,7 +65,23 @@ void TradingCore::onBar(const BarEvent& bar, CoreOutput& out) {
   finish(out);
 }
 
+// Taken in order, a prediction is never older than a bar of its symbol (a bar after its own comes
+// after it): one that is was made from a bar this core skipped.
+bool TradingCore::staleForSymbol(const PredictionEvent& prediction) const {
+  const auto prefix = prediction.symbol + "/";
+  for (auto it = last_bar_close_ns_.lower_bound(prefix); it != last_bar_close_ns_.end() && it->first.starts_with(prefix); ++it) {
+    if (it->second > prediction.time_ns) return true;
+  }
+  return false;
+}
+
 void TradingCore::onPrediction(const PredictionEvent& prediction, CoreOutput& out) {
+  auto& last = last_prediction_ns_[prediction.symbol];
+  if (prediction.time_ns <= last || staleForSymbol(prediction)) {
+    ++skipped_predictions_;
+    return;
+  }
+  last = prediction.time_ns;
   advanceClock(prediction.time_ns);
   takeIntents(runner_.onPrediction(prediction), out);
   finish(out);
@@ -181,7 +197,7 @@ SnapshotRecord TradingCore::snapshot() const {
 }
 
 TradingCore::State TradingCore::save() const {
-  return State{portfolio_.state(), venue_.openInArrivalOrder(), orders_, awaiting_, runner_.state(), last_bar_close_ns_,
+  return State{portfolio_.state(), venue_.openInArrivalOrder(), orders_, awaiting_, runner_.state(), last_bar_close_ns_, last_prediction_ns_,
                now_ns_, next_snapshot_ns_, day_, day_start_equity_e8_, last_timer_ns_};
 }
 
@@ -192,6 +208,7 @@ Status<std::string> TradingCore::restore(State state) {
   orders_ = std::move(state.orders);
   awaiting_ = std::move(state.awaiting);
   last_bar_close_ns_ = std::move(state.last_bar_close_ns);
+  last_prediction_ns_ = std::move(state.last_prediction_ns);
   now_ns_ = state.now_ns;
   next_snapshot_ns_ = state.next_snapshot_ns;
   day_ = state.day;

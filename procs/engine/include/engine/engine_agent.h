@@ -84,6 +84,7 @@ class EngineAgent : public process::Agent {
   bool burstDueSoon(std::chrono::steady_clock::time_point now) const;
   void rehearse();
   void pollInputs(std::chrono::steady_clock::time_point until);
+  void reportSkipped();
 
   std::chrono::milliseconds checkpoint_every_;
   std::chrono::milliseconds decision_timeout_;
@@ -105,6 +106,8 @@ class EngineAgent : public process::Agent {
   std::optional<std::chrono::steady_clock::time_point> awaiting_since_;
   std::optional<std::chrono::steady_clock::time_point> gated_since_;
   std::uint64_t replay_mismatches_ = 0;
+  std::uint64_t skipped_reported_ = 0;   // bars and predictions the core skipped, as last logged
+  std::chrono::steady_clock::time_point skipped_reported_at_{};
   // Rehearsal: a core with the same config and strategies, restored from core_ each time.
   std::unique_ptr<TradingCore> rehearsal_core_;
   std::optional<BarEvent> last_bar_;

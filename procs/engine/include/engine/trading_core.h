@@ -17,7 +17,9 @@
 // A new order's Order record (New) goes out with its intent; every transition is an update
 // followed by the Order's new state. A PortfolioSnapshot follows every input that filled an order
 // or changed the open orders, and every snapshot interval of event time. A bar no newer than the
-// last one of its series (a feed replayed after a whole-system restart) is skipped.
+// last one of its series, and a prediction no newer than the last one of its symbol or older than
+// a bar of its symbol already taken (a feed that started again from its beginning after a
+// whole-system restart), are skipped: the state already reflects them.
 
 #include <cstdint>
 #include <deque>
@@ -91,6 +93,7 @@ class TradingCore {
     std::deque<IntentOut> awaiting;            // sent to rrr-risk, no decision yet
     StrategyRunner::State runner;
     std::map<std::string, std::int64_t> last_bar_close_ns;   // per "symbol/interval"
+    std::map<std::string, std::int64_t> last_prediction_ns;  // per symbol
     std::int64_t now_ns = 0, next_snapshot_ns = 0, day = -1, day_start_equity_e8 = 0, last_timer_ns = 0;
   };
 
@@ -112,6 +115,7 @@ class TradingCore {
   const Portfolio& portfolio() const { return portfolio_; }
   std::int64_t nowNs() const { return now_ns_; }
   std::uint64_t skippedBars() const { return skipped_bars_; }
+  std::uint64_t skippedPredictions() const { return skipped_predictions_; }
   std::size_t ordersInFlight() const { return orders_.size(); }
 
   State save() const;
@@ -119,6 +123,7 @@ class TradingCore {
 
  private:
   void advanceClock(std::int64_t time_ns);
+  bool staleForSymbol(const PredictionEvent& prediction) const;
   void takeIntents(std::vector<IntentOut> intents, CoreOutput& out);
   void applyVenue(const VenueEvents& events, std::int64_t time_ns, CoreOutput& out);
   void finish(CoreOutput& out);
@@ -131,6 +136,7 @@ class TradingCore {
   std::map<std::string, OrderRecord> orders_;
   std::deque<IntentOut> awaiting_;
   std::map<std::string, std::int64_t> last_bar_close_ns_;
+  std::map<std::string, std::int64_t> last_prediction_ns_;
   std::int64_t now_ns_ = 0;
   std::int64_t next_snapshot_ns_ = 0;
   std::int64_t day_ = -1;
@@ -138,6 +144,7 @@ class TradingCore {
   std::int64_t last_timer_ns_ = 0;   // event time of the last onTimer
   bool account_changed_ = false;
   std::uint64_t skipped_bars_ = 0;
+  std::uint64_t skipped_predictions_ = 0;
 };
 
 }  // namespace rrr::engine
