@@ -133,6 +133,69 @@ TEST(IngestProcess, ANewSourceOnAKeptRingIsPublishedAfterTheOldOneNotSkipped) {
   for (std::size_t i = 0; i < before.size(); ++i) ASSERT_EQ(before[i], after[i]) << i;
 }
 
+// Open times of the bars on ring md (the system stopped).
+std::vector<std::int64_t> barOpenTimes(const RrrSystem& sut) {
+  std::vector<std::int64_t> times;
+  for (const auto& bytes : ringMessages(sut)) {
+    const auto* envelope = flatbuffers::GetSizePrefixedRoot<msg::Envelope>(bytes.data());
+    if (const auto* bar = envelope->body_as_Bar()) times.push_back(bar->open_time_ns());
+  }
+  return times;
+}
+
+void runToTheEndAndStop(RrrSystem& sut) {
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status& status) { return logHas(sut, "ingest", "replay complete") && ringLag(status, "store", "md") == 0; }, 30s));
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+}
+
+// A reboot clears /dev/shm (here: remove-rings) while data/ keeps the store's bars and the other
+// processes' state: the feed goes on after what the store holds instead of from its start.
+TEST(IngestProcess, ARingMadeAnewResumesAfterTheBarsTheStoreHolds) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto data = sharedData() / "ohlcv" / "nautilus_trader";
+  const auto first_day = (data / "ADABTC-1m-2021-11-27.csv").string();
+  const auto second_day = (data / "ADABTC-1m-2021-11-28.csv").string();
+  constexpr std::int64_t kSecondDay = 1'638'057'600'000'000'000;
+  RrrSystem sut(ingestConfig(replaySettings("fast", {{first_day, "ADABTC"}})));
+  runToTheEndAndStop(sut);
+  ASSERT_FALSE(barOpenTimes(sut).empty());
+  ASSERT_EQ(sut.supervisor({"remove-rings", "--discard"}).exit_code, 0);
+
+  // The same source, now with the next day's file after the first.
+  sut.writeConfig(ingestConfig(replaySettings("fast", {{first_day, "ADABTC"}, {second_day, "ADABTC"}})));
+  runToTheEndAndStop(sut);
+  // The first day's 10 one-minute bars, two 5m bars and its 1h bar were stored: not again.
+  EXPECT_TRUE(logHas(sut, "ingest", "ring md is new: 13 messages the store already holds were not published again"));
+  const auto times = barOpenTimes(sut);
+  ASSERT_GE(times.size(), 11u) << "the second day's 11 one-minute bars";
+  for (const auto time : times) EXPECT_GE(time, kSecondDay) << "a bar the store held was published again";
+  const auto stored = sut.db({"query", "--db", "market_data_2021_11", "--format", "csv", "SELECT count(*) AS n FROM market_data WHERE interval_s = 60"});
+  EXPECT_NE(stored.output.find("\n21"), std::string::npos) << "both days' one-minute bars, once each: " << stored.output;
+}
+
+// Another source after the ring was made anew (its bar at the stored place differs): published
+// from its start, not cut where the store's bars end.
+TEST(IngestProcess, ARingMadeAnewWithAnotherSourceIsPublishedFromItsStart) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto day = (sharedData() / "ohlcv" / "nautilus_trader" / "ADABTC-1m-2021-11-27.csv").string();
+  RrrSystem sut(ingestConfig(replaySettings("fast", {{day, "ADABTC"}})));
+  runToTheEndAndStop(sut);
+  ASSERT_EQ(sut.supervisor({"remove-rings", "--discard"}).exit_code, 0);
+  // The same minutes with another last close.
+  auto text = fileText(day);
+  const auto last_line = text.rfind('\n', text.size() - 2) + 1;
+  const auto close = text.find("0.00002865,8160", last_line);
+  ASSERT_NE(close, std::string::npos);
+  text.replace(close, 10, "0.00002864");
+  const auto changed = sut.root() / "changed.csv";
+  std::ofstream(changed) << text;
+  sut.writeConfig(ingestConfig(replaySettings("fast", {{changed.string(), "ADABTC"}})));
+  runToTheEndAndStop(sut);
+  EXPECT_TRUE(logHas(sut, "ingest", "the store's last bar of ADABTC 60s is not what this source makes at its place"));
+  EXPECT_EQ(barOpenTimes(sut).size(), 10u + 2u + 1u) << "every bar of the changed file";
+}
+
 TEST(IngestProcess, HeartbeatsReportTheLagBehindTheReplayClockWhenTheRingHoldsItBack) {
   // rrr-engine, a durable reader of md, is stopped: md fills and holds ingest back.
   auto config = pipelineConfig();

@@ -64,8 +64,13 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
   if (auto segment = ring::RingSegment::open(runtime.context().ringName("pred")); segment.ok()) agent->pred_ = std::move(segment).value();
   if (auto segment = ring::RingSegment::open(runtime.context().ringName("intent")); segment.ok()) agent->intent_ = std::move(segment).value();
   const auto skip = agent->to_skip_;
+  if (skip == 0) agent->loadStoredBars(runtime.context().data_dir / "db");
   agent->refill();   // regenerates what is on the ring already, before this process says it is ready
   if (agent->to_skip_ == 0 && skip > 0) spdlog::info("{} messages were already on ring md: resumed after them", skip);
+  if (agent->stored_skipped_ > 0) {
+    spdlog::info("ring md is new: {} messages the store already holds were not published again; resumed after them",
+                 agent->stored_skipped_);
+  }
   return agent;
 }
 
@@ -81,6 +86,50 @@ std::string IngestAgent::degradedReason() const {
   std::string reason = "halted by validation:";
   for (const auto& halt : halts_) reason += " " + halt + ";";
   return reason;
+}
+
+void IngestAgent::loadStoredBars(const std::filesystem::path& db_dir) {
+  std::vector<std::int64_t> intervals;
+  for (const auto& stream : feed_->pipeline.streams()) {
+    intervals.assign(1, stream.interval_s);
+    intervals.insert(intervals.end(), config_.pipeline.aggregate_s.begin(), config_.pipeline.aggregate_s.end());
+    for (const auto interval_s : intervals) {
+      auto last = store::lastStoredBar(db_dir, stream.symbol, interval_s);
+      if (!last.ok()) {
+        // Publishing all again loses nothing: the store keeps a bar once (its natural key).
+        spdlog::warn("cannot read the bars stored in {}: {}; publishing the source from its start", db_dir.string(),
+                     last.error().message);
+        stored_.clear();
+        return;
+      }
+      if (*last) stored_[{stream.symbol, interval_s}] = std::move(**last);
+    }
+  }
+}
+
+bool IngestAgent::alreadyStored(const OutMessage& message) {
+  const auto& symbol = feed_->pipeline.streams()[message.stream].symbol;
+  if (message.kind == OutMessage::Kind::kTrade) {
+    const auto found = stored_.find({symbol, feed_->pipeline.streams()[message.stream].interval_s});
+    return found != stored_.end() && message.trade.tick.time_ns < found->second.open_time_ns + found->second.interval_s * 1'000'000'000;
+  }
+  const auto found = stored_.find({symbol, message.interval_s});
+  if (found == stored_.end()) return false;
+  if (message.bar.open_time_ns > found->second.open_time_ns) {   // the source goes on past the store (or starts after it)
+    stored_.erase(found);
+    return false;
+  }
+  if (message.bar.open_time_ns == found->second.open_time_ns) {
+    const auto& kept = found->second;
+    const auto& made = message.bar;
+    if (kept.open_e8 != made.open_e8 || kept.high_e8 != made.high_e8 || kept.low_e8 != made.low_e8 || kept.close_e8 != made.close_e8 ||
+        kept.volume_e8 != made.volume_e8) {
+      stored_mismatch_ = symbol + " " + std::to_string(message.interval_s) + "s";
+      return false;
+    }
+    stored_.erase(found);   // passed: what follows in this series is new
+  }
+  return true;
 }
 
 void IngestAgent::startSourceAgain(const char* why) {
@@ -127,7 +176,11 @@ bool IngestAgent::pullOne() {
   if (item && halts_.size() != feed_->pipeline.halts().size()) halts_ = feed_->pipeline.halts();
   bool changed = false;
   for (auto& message : scratch_) {
-    if (to_skip_ == 0) {
+    if (to_skip_ == 0 && !stored_.empty() && alreadyStored(message)) {
+      ++stored_skipped_;
+    } else if (!stored_mismatch_.empty()) {
+      break;
+    } else if (to_skip_ == 0) {
       pending_.push_back(std::move(message));
     } else if (to_skip_ == 1 && !sameAsLastOnRing(message)) {
       changed = true;
@@ -135,6 +188,15 @@ bool IngestAgent::pullOne() {
     } else {
       --to_skip_;
     }
+  }
+  if (!stored_mismatch_.empty() || (finished_ && !stored_.empty())) {
+    const auto why = stored_mismatch_.empty() ? "the store holds bars past the end of this source"
+                                              : "the store's last bar of " + stored_mismatch_ + " is not what this source makes at its place";
+    stored_.clear();
+    stored_mismatch_.clear();
+    stored_skipped_ = 0;
+    startSourceAgain(why.c_str());
+    return true;
   }
   if (changed || (finished_ && to_skip_ > 0)) {
     startSourceAgain(changed ? "the last message on ring md is not what this source makes at its place"

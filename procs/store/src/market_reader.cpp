@@ -19,6 +19,15 @@ std::int64_t nextMonthStart(std::int64_t time_ns) {
   return static_cast<std::int64_t>(timegm(&utc)) * 1'000'000'000;
 }
 
+constexpr const char* kBarColumns =
+    "SELECT symbol, interval_s, open_time_ns, open_e8, high_e8, low_e8, close_e8, volume_e8, quote_volume_e8, trade_count "
+    "FROM market_data ";
+
+StoredBar barAt(const Statement& row) {
+  return StoredBar{row.columnText(0), row.columnInt(1), row.columnInt(2), row.columnInt(3), row.columnInt(4),
+                   row.columnInt(5),  row.columnInt(6), row.columnInt(7), row.columnInt(8), row.columnInt(9)};
+}
+
 }  // namespace
 
 Result<std::vector<StoredBar>, SqlError> readBars(const std::filesystem::path& db_dir, const std::string& symbol,
@@ -28,17 +37,28 @@ Result<std::vector<StoredBar>, SqlError> readBars(const std::filesystem::path& d
     const auto path = db_dir / shardFileName(month);
     if (!std::filesystem::exists(path)) continue;
     RRR_ASSIGN_OR_RETURN(auto db, Database::openReadOnly(path));
-    RRR_ASSIGN_OR_RETURN(auto select, db.prepare(
-        "SELECT symbol, interval_s, open_time_ns, open_e8, high_e8, low_e8, close_e8, volume_e8, quote_volume_e8, trade_count "
-        "FROM market_data WHERE symbol = ? AND interval_s = ? AND open_time_ns >= ? AND open_time_ns < ? ORDER BY open_time_ns"));
+    RRR_ASSIGN_OR_RETURN(auto select, db.prepare(std::string(kBarColumns) +
+                                                 "WHERE symbol = ? AND interval_s = ? AND open_time_ns >= ? AND open_time_ns < ? "
+                                                 "ORDER BY open_time_ns"));
     select.bind(1, symbol).bind(2, interval_s).bind(3, from_ns).bind(4, to_ns);
-    for (auto row = select.step(); row.ok() && row.value(); row = select.step()) {
-      bars.push_back(StoredBar{select.columnText(0), select.columnInt(1), select.columnInt(2), select.columnInt(3),
-                               select.columnInt(4), select.columnInt(5), select.columnInt(6), select.columnInt(7),
-                               select.columnInt(8), select.columnInt(9)});
-    }
+    for (auto row = select.step(); row.ok() && row.value(); row = select.step()) bars.push_back(barAt(select));
   }
   return bars;
+}
+
+// Newest shard first: the first one holding a bar of the series holds its last.
+Result<std::optional<StoredBar>, SqlError> lastStoredBar(const std::filesystem::path& db_dir, const std::string& symbol,
+                                                         std::int64_t interval_s) {
+  const auto shards = MarketShards(db_dir).files();
+  for (auto path = shards.rbegin(); path != shards.rend(); ++path) {
+    RRR_ASSIGN_OR_RETURN(auto db, Database::openReadOnly(*path));
+    RRR_ASSIGN_OR_RETURN(auto select, db.prepare(std::string(kBarColumns) +
+                                                 "WHERE symbol = ? AND interval_s = ? ORDER BY open_time_ns DESC LIMIT 1"));
+    select.bind(1, symbol).bind(2, interval_s);
+    RRR_ASSIGN_OR_RETURN(const bool found, select.step());
+    if (found) return std::optional<StoredBar>(barAt(select));
+  }
+  return std::optional<StoredBar>();
 }
 
 }  // namespace rrr::store

@@ -8,10 +8,18 @@
 // regenerated message at the ring's last place must equal the one there; if the config or files
 // changed meanwhile, it does not (or the new source ends before that place), and the new source is
 // published from its start, after what is there.
+// A ring made anew while the store kept an earlier run's bars (a reboot cleared /dev/shm, or
+// `rrr-supervisor remove-rings`): the source is run again from its start and what the store holds
+// is not published again (per series, up to its last stored bar, and the trades inside it), so the
+// consumers, whose state carried over, go on from there. If the regenerated bar at a series' last
+// stored place differs from the stored one, or the source ends before it, the source changed: it
+// is published from its start.
 // A stream halted by its validation policy stops; the rest go on, and the process reports itself
 // Degraded with the place and rule. At the end of a replay it logs a summary and idles.
 
 #include <deque>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -21,6 +29,7 @@
 #include "ingest/ingest_config.h"
 #include "ingest/ingest_pipeline.h"
 #include "ingest/pacer.h"
+#include "store/market_reader.h"
 
 namespace rrr::ingest {
 
@@ -57,6 +66,10 @@ class IngestAgent : public process::Agent {
   bool nextBurstHasBar() const;
   // Whether message (regenerated at the ring's last published place) is the one published there.
   bool sameAsLastOnRing(const OutMessage& message) const;
+  // Reads, per series of the source, the last bar the store holds (for a ring made anew).
+  void loadStoredBars(const std::filesystem::path& db_dir);
+  // Whether the store holds message already; sets stored_mismatch_ if it holds another bar there.
+  bool alreadyStored(const OutMessage& message);
 
   process::OutputStream md_;
   // The rings of the hot path below md, opened when they exist, for the heads-up.
@@ -69,6 +82,10 @@ class IngestAgent : public process::Agent {
   std::vector<OutMessage> scratch_;
   std::uint64_t to_skip_;           // already on the ring before a restart
   std::optional<std::vector<std::byte>> last_on_ring_;
+  // Per (symbol, interval): the last bar stored, while the source has not passed it.
+  std::map<std::pair<std::string, std::int64_t>, store::StoredBar> stored_;
+  std::uint64_t stored_skipped_ = 0;   // messages not published again: the store holds them
+  std::string stored_mismatch_;        // the series whose stored bar this source does not make
   bool finished_ = false;           // every row read
   bool complete_ = false;           // and every message published
   std::vector<std::string> halts_;

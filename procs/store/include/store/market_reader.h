@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,9 @@ struct StoredBar {
 // Bars of symbol and interval with from_ns <= open time < to_ns, oldest first.
 Result<std::vector<StoredBar>, SqlError> readBars(const std::filesystem::path& db_dir, const std::string& symbol,
                                                   std::int64_t interval_s, std::int64_t from_ns, std::int64_t to_ns);
+
+// The bar of symbol and interval with the latest open time in any shard, if there is one.
+Result<std::optional<StoredBar>, SqlError> lastStoredBar(const std::filesystem::path& db_dir, const std::string& symbol,
+                                                         std::int64_t interval_s);
 
 }  // namespace rrr::store
