@@ -35,7 +35,8 @@ std::optional<Clock::time_point> nextDeadline(const ManagedProcess& process, Clo
 }
 
 std::chrono::milliseconds pollWait(const Supervisor::State& state, Clock::time_point now) {
-  std::chrono::milliseconds wait = kMaxPollWait;
+  // While stopping: the readers' progress on the rings is looked at every few milliseconds.
+  std::chrono::milliseconds wait = state.shutting_down ? std::chrono::milliseconds(5) : kMaxPollWait;
   for (const auto& process : state.processes) {
     if (const auto due = nextDeadline(*process, state.config.watchdog_timeout)) {
       // +1 ms: tick() compares with > and >=, and poll's millisecond rounds down.

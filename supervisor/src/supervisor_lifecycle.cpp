@@ -7,10 +7,15 @@
 #include <cstring>
 
 #include "child_launch.h"
+#include "ring_setup.h"
 #include "supervisor_state.h"
 
 namespace rrr::supervisor {
 namespace {
+
+// How long an orderly stop waits, once the sources have stopped, for their messages to be
+// committed by every reader (rrr-engine commits at its checkpoints, every checkpoint_every_ms).
+constexpr std::chrono::milliseconds kDrainTimeout{5000};
 
 std::string describeExit(int wait_status) {
   if (WIFEXITED(wait_status)) return "exit " + std::to_string(WEXITSTATUS(wait_status));
@@ -76,6 +81,37 @@ bool Supervisor::State::dependentsStopped(const ManagedProcess& process) const {
     const auto& needs = other->spec.depends_on;
     if (other->running() && std::find(needs.begin(), needs.end(), process.spec.name) != needs.end()) return false;
   }
+  return true;
+}
+
+bool Supervisor::State::isSource(const ManagedProcess& process) const {
+  const auto& name = process.spec.name;
+  bool produces = false;
+  for (const auto& ring : config.rings) {
+    if (ring.producer == name) produces = true;
+    if (std::find(ring.durable.begin(), ring.durable.end(), name) != ring.durable.end() ||
+        std::find(ring.lossy.begin(), ring.lossy.end(), name) != ring.lossy.end()) {
+      return false;
+    }
+  }
+  return produces;
+}
+
+bool Supervisor::State::drained(Clock::time_point now) {
+  if (!drain_deadline) drain_deadline = now + kDrainTimeout;
+  std::string left;
+  for (const auto& segment : rings) {
+    if (segment.name() == config.ringPrefix() + kSystemRing) continue;
+    for (const auto& consumer : segment.info().consumers) {
+      if (consumer.kind != ring::ConsumerKind::kDurable || !consumer.alive || consumer.lag == 0) continue;
+      left += (left.empty() ? "" : ", ") + std::to_string(consumer.lag) + " on " + segment.name() + " for " + consumer.name;
+    }
+  }
+  if (left.empty()) return true;
+  if (now < *drain_deadline) return false;
+  spdlog::warn("stopping with messages not yet committed by their readers after {} ms: {} (they are read again at the next start)",
+               kDrainTimeout.count(), left);
+  drain_deadline = Clock::time_point::min();   // reported once: from now on, drained
   return true;
 }
 
@@ -267,10 +303,21 @@ void Supervisor::State::tick(Clock::time_point now) {
       case ProcessPhase::kGivenUp:
         break;
     }
-    if (shutting_down && process.running() && process.phase != ProcessPhase::kStopping && dependentsStopped(process)) {
-      beginStop(process, now);
+    if (shutting_down && process.running() && process.phase != ProcessPhase::kStopping) {
+      // Sources stop first, so that every message they published reaches every reader (the engine
+      // among them) and is committed before those stop: a start with the rings made anew (after a
+      // reboot) then resumes from the store's data with every process's state up to the same place.
+      if (isSource(process)) {
+        beginStop(process, now);
+      } else if (dependentsStopped(process) && sourcesStopped() && drained(now)) {
+        beginStop(process, now);
+      }
     }
   }
+}
+
+bool Supervisor::State::sourcesStopped() const {
+  return std::none_of(processes.begin(), processes.end(), [&](const auto& process) { return process->running() && isSource(*process); });
 }
 
 void Supervisor::State::raiseAlert(msg::Severity severity, const std::string& rule, const std::string& subject,

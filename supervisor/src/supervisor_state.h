@@ -41,6 +41,9 @@ struct Supervisor::State {
   std::mt19937_64 random{std::random_device{}()};
   int signal_fd = -1;
   bool shutting_down = false;
+  // The orderly stop: sources first, then, once their messages are read and committed (or at this
+  // deadline), the rest, dependents first.
+  std::optional<Clock::time_point> drain_deadline;
   bool all_ready_reported = false;
   std::uint64_t tap_sequence = 0;
   std::function<void(const std::string&)> on_ready;
@@ -66,6 +69,12 @@ struct Supervisor::State {
   void publishEvent(std::string_view topic, std::span<const std::byte> envelope);
   bool dependenciesReady(const ManagedProcess& process) const;
   bool dependentsStopped(const ManagedProcess& process) const;
+  // A process that produces a ring and reads none (rrr-ingest): where new input comes from.
+  bool isSource(const ManagedProcess& process) const;
+  bool sourcesStopped() const;
+  // Whether every ring's durable readers that are running have committed all of it (the system
+  // ring aside: its producer is this supervisor); true, with what is left logged, past the deadline.
+  bool drained(Clock::time_point now);
   void checkAllReady();
 
   // Control (supervisor_control.cpp).

@@ -126,6 +126,13 @@ Status<std::string> EngineAgent::restore() {
     if (const auto next = position(name, instanceOf(output->stream))) output->next = std::min(*next, output->held_end);
   }
   if (position("decision", instanceOf(decisions_))) decisions_applied_ = checkpoint->decisions_applied;
+  if (!position("exec", instanceOf(exec_.stream)) && exec_.held_end == 0) {
+    // The rings were made anew (a reboot) while the state carried over: rrr-risk's view of the
+    // account comes from the exec ring, now empty, so the account goes out before any intent.
+    CoreOutput out;
+    core_->snapshotNow(out);
+    queue(std::move(out));
+  }
   spdlog::info("restored the checkpoint at event time {}: {} orders not final, {} intents awaiting a decision; replaying {} intents and {} "
                "exec messages already published",
                core_->nowNs(), core_->ordersInFlight(), core_->awaitingDecisions(), intents_.held_end - intents_.next,

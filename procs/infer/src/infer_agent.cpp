@@ -7,6 +7,7 @@
 
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
+#include "store/market_reader.h"
 
 namespace rrr::infer {
 namespace {
@@ -35,14 +36,19 @@ std::unique_ptr<InferAgent> InferAgent::create(process::ProcessRuntime& runtime)
   auto md = process::attachInput(runtime, "md");
   auto pred = process::openOutput(runtime, "pred");
   if (!md || !pred) return nullptr;
-  auto agent = std::unique_ptr<InferAgent>(new InferAgent(std::move(*md), std::move(*pred), models, interval_s));
+  auto agent = std::unique_ptr<InferAgent>(new InferAgent(std::move(*md), std::move(*pred), models, runtime.context().data_dir / "db", interval_s));
   agent->warmFromRing();
   agent->checkActiveModel();
   return agent;
 }
 
-InferAgent::InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s)
-    : TransformAgent(std::move(md), std::move(pred)), models_dir_(models_dir), interval_s_(interval_s), folders_(std::move(models_dir)) {}
+InferAgent::InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::filesystem::path db_dir,
+                       std::int64_t interval_s)
+    : TransformAgent(std::move(md), std::move(pred)),
+      models_dir_(models_dir),
+      db_dir_(std::move(db_dir)),
+      interval_s_(interval_s),
+      folders_(std::move(models_dir)) {}
 
 // The bars before the resume point that md still holds, so that features are warm at once.
 void InferAgent::warmFromRing() {
@@ -64,6 +70,24 @@ void InferAgent::warmFromRing() {
     ++bars;
   }
   if (bars > 0) spdlog::info("read back {} bars before the resume point to warm the features", bars);
+}
+
+void InferAgent::warmFromStore(const std::string& symbol, std::deque<features::Ohlcv>& history, std::int64_t open_time_ns) const {
+  const std::int64_t interval_ns = interval_s_ * 1'000'000'000;
+  const auto bars = store::readBars(db_dir_, symbol, interval_s_, open_time_ns - static_cast<std::int64_t>(kHistoryBars) * interval_ns,
+                                    open_time_ns);
+  if (!bars.ok()) {
+    spdlog::warn("{}: the bars before its first one could not be read from the store ({}); its features start cold", symbol,
+                 bars.error().message);
+    return;
+  }
+  if (bars->empty()) return;
+  const auto real = [](std::int64_t e8) { return static_cast<double>(e8) / 1e8; };
+  for (const auto& bar : *bars) {
+    history.push_back({bar.open_time_ns, real(bar.open_e8), real(bar.high_e8), real(bar.low_e8), real(bar.close_e8), real(bar.volume_e8)});
+  }
+  while (history.size() > kHistoryBars - 1) history.pop_front();   // room for the bar that asked
+  spdlog::info("{}: read {} bars before its first one from the store to warm the features (ring md held none)", symbol, history.size());
 }
 
 void InferAgent::Series::addRow(std::optional<std::vector<double>> row, std::size_t window) {
@@ -203,6 +227,7 @@ process::TransformAgent::Outcome InferAgent::handle(const msg::Envelope& input, 
   const auto ohlcv = ohlcvOf(*bar);
   // A bar not newer than the last one (a retry after back-pressure, a replay) changes nothing.
   if (series.history.empty() || series.history.back().open_time_ns < ohlcv.open_time_ns) {
+    if (series.history.empty()) warmFromStore(bar->symbol()->str(), series.history, ohlcv.open_time_ns);
     series.history.push_back(ohlcv);
     if (series.history.size() > kHistoryBars) series.history.pop_front();
     if (series.features) {

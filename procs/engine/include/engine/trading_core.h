@@ -107,6 +107,8 @@ class TradingCore {
   // rrr-risk's decision on an awaited intent (see awaits()).
   void onDecision(const std::string& client_order_id, bool approved, const std::string& detail, CoreOutput& out);
   void cancelAll(const std::string& reason, CoreOutput& out);
+  // A snapshot of the account as it stands, for readers that lost the last one (new rings).
+  void snapshotNow(CoreOutput& out) const { out.exec.emplace_back(snapshot()); }
 
   bool awaits(const std::string& client_order_id) const;
   std::size_t awaitingDecisions() const { return awaiting_.size(); }

@@ -4,8 +4,10 @@
 //
 // - Features come from common/features, one FeatureStream per symbol; the last kHistoryBars bars
 //   of each symbol are kept so that a newly activated model with other features starts warm.
-//   On start, the bars before the resume point are read back from md for the same reason. A
-//   model over a window of rows (a GRU or LSTM) predicts once its window is full.
+//   On start, the bars before the resume point are read back from md for the same reason; a
+//   symbol md holds none of (the ring made anew after a reboot, the store's data kept) has them
+//   read from the store's market data at its first bar. A model over a window of rows (a GRU or
+//   LSTM) predicts once its window is full.
 // - The pointer's time is checked every second; a new model is loaded between two bars (hot swap: no
 //   bar is skipped). A model that fails to load, or whose features are unknown or do not fit its
 //   inputs: an error in the log, an Alert on pred, and no predictions until a good one is
@@ -62,8 +64,11 @@ class InferAgent : public process::TransformAgent {
     void addRow(std::optional<std::vector<double>> row, std::size_t window);
   };
 
-  InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::int64_t interval_s);
+  InferAgent(process::InputStream md, process::OutputStream pred, std::filesystem::path models_dir, std::filesystem::path db_dir,
+             std::int64_t interval_s);
   void warmFromRing();
+  // The symbol's bars before open_time_ns that the store holds (up to kHistoryBars), into history.
+  void warmFromStore(const std::string& symbol, std::deque<features::Ohlcv>& history, std::int64_t open_time_ns) const;
   void warmUp();
   flatbuffers::Offset<msg::Prediction> buildPrediction(flatbuffers::FlatBufferBuilder& fbb, const msg::Bar& bar, double logit) const;
   void checkActiveModel();
@@ -76,6 +81,7 @@ class InferAgent : public process::TransformAgent {
   Outcome publishPrediction(const msg::Bar& bar, double logit, std::int64_t event_time_ns, std::uint64_t sequence, process::OutputStream& output);
 
   std::filesystem::path models_dir_;
+  std::filesystem::path db_dir_;
   std::int64_t interval_s_;
   std::map<std::string, Series> series_;
   std::unique_ptr<Model> model_;
