@@ -364,6 +364,20 @@ TEST(TradingCore, APredictionTheStateAlreadyReflectsIsSkipped) {
   sut->onPrediction(predictionAt(3), out);   // the same bar's prediction twice
   EXPECT_EQ(sut->skippedPredictions(), 4u);
   EXPECT_EQ(counter->seen, 1);
+
+  // No prediction taken yet for the symbol (a checkpoint of an earlier build): one older than a
+  // bar of its symbol is still skipped, whatever other symbol's bars sort next to it.
+  auto earlier = std::make_unique<CountPredictions>();
+  counter = earlier.get();
+  sut = coreWith(std::move(earlier));
+  auto other = bar(9, 100, 101, 99, 100);
+  other.symbol = "BTCUSDT-PERP";
+  sut->onBar(other, out);
+  sut->onBar(bar(5, 100, 101, 99, 100), out);
+  sut->onPrediction(predictionAt(3), out);
+  EXPECT_EQ(sut->skippedPredictions(), 1u);
+  sut->onPrediction(predictionAt(5), out);
+  EXPECT_EQ(counter->seen, 1) << "the bar's own prediction is taken";
 }
 
 TEST(TradingCore, ASnapshotFollowsEveryIntervalOfEventTimeWithoutFills) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "common/fixed_point.h"
 #include "engine/order_state.h"
@@ -67,10 +68,12 @@ void TradingCore::onBar(const BarEvent& bar, CoreOutput& out) {
 
 // Taken in order, a prediction is never older than a bar of its symbol (a bar after its own comes
 // after it): one that is was made from a bar this core skipped.
+// On the hot path: no allocation (the keys are "symbol/interval"; "BTCUSDT-PERP/60" sorts between
+// "BTCUSDT" and "BTCUSDT/60").
 bool TradingCore::staleForSymbol(const PredictionEvent& prediction) const {
-  const auto prefix = prediction.symbol + "/";
-  for (auto it = last_bar_close_ns_.lower_bound(prefix); it != last_bar_close_ns_.end() && it->first.starts_with(prefix); ++it) {
-    if (it->second > prediction.time_ns) return true;
+  const std::string_view symbol = prediction.symbol;
+  for (auto it = last_bar_close_ns_.lower_bound(prediction.symbol); it != last_bar_close_ns_.end() && it->first.starts_with(symbol); ++it) {
+    if (it->first.size() > symbol.size() && it->first[symbol.size()] == '/' && it->second > prediction.time_ns) return true;
   }
   return false;
 }
