@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "common/os/durable_file.h"
 #include "common/process/process_settings.h"
 #include "common/ring/before_blocking.h"
 
@@ -64,12 +65,15 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
   if (auto segment = ring::RingSegment::open(runtime.context().ringName("pred")); segment.ok()) agent->pred_ = std::move(segment).value();
   if (auto segment = ring::RingSegment::open(runtime.context().ringName("intent")); segment.ok()) agent->intent_ = std::move(segment).value();
   const auto skip = agent->to_skip_;
-  if (skip == 0) agent->loadStoredBars(runtime.context().data_dir / "db");
+  agent->resume_path_ = runtime.context().data_dir / "ingest" / "resume.json";
+  agent->loadStoreResume(runtime.context().data_dir / "db");
   agent->refill();   // regenerates what is on the ring already, before this process says it is ready
   if (agent->to_skip_ == 0 && skip > 0) spdlog::info("{} messages were already on ring md: resumed after them", skip);
-  if (agent->stored_skipped_ > 0) {
+  if (agent->stored_skipped_ > 0 && skip == 0) {
     spdlog::info("ring md is new: {} messages the store already holds were not published again; resumed after them",
                  agent->stored_skipped_);
+  } else if (agent->stored_skipped_ > 0) {
+    spdlog::info("{} messages the store held when ring md was made were left out again, as then", agent->stored_skipped_);
   }
   return agent;
 }
@@ -88,23 +92,35 @@ std::string IngestAgent::degradedReason() const {
   return reason;
 }
 
-void IngestAgent::loadStoredBars(const std::filesystem::path& db_dir) {
-  std::vector<std::int64_t> intervals;
-  for (const auto& stream : feed_->pipeline.streams()) {
-    intervals.assign(1, stream.interval_s);
-    intervals.insert(intervals.end(), config_.pipeline.aggregate_s.begin(), config_.pipeline.aggregate_s.end());
-    for (const auto interval_s : intervals) {
-      auto last = store::lastStoredBar(db_dir, stream.symbol, interval_s);
-      if (!last.ok()) {
-        // Publishing all again loses nothing: the store keeps a bar once (its natural key).
-        spdlog::warn("cannot read the bars stored in {}: {}; publishing the source from its start", db_dir.string(),
-                     last.error().message);
-        stored_.clear();
-        return;
-      }
-      if (*last) stored_[{stream.symbol, interval_s}] = std::move(**last);
+// On a new ring: the store's last bar of each series, kept in resume_path_ before anything is
+// published. On a ring with messages: those kept when it was new, if they were for this ring.
+// Without them (or their file), the ring holds the source from its start, as before.
+void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir) {
+  const auto instance = md_.producer().segment().instanceId();
+  if (to_skip_ > 0) {
+    auto kept = readStoreResume(resume_path_);
+    if (!kept.ok()) {
+      spdlog::warn("{}; the ring is taken to hold the source from its start", kept.error().message);
+    } else if (*kept && (*kept)->ring_instance == instance) {
+      stored_ = std::move((*kept)->last_stored);
     }
+    return;
   }
+  std::vector<std::pair<std::string, std::int64_t>> series;
+  for (const auto& stream : feed_->pipeline.streams()) {
+    series.emplace_back(stream.symbol, stream.interval_s);
+    for (const auto interval_s : config_.pipeline.aggregate_s) series.emplace_back(stream.symbol, interval_s);
+  }
+  auto last = readLastStoredBars(db_dir, series);
+  if (last.ok()) {
+    stored_ = std::move(last).value();
+    if (auto written = writeStoreResume(resume_path_, StoreResume{instance, stored_}); written.ok()) return;
+    else last = makeError(written.error().message);
+  }
+  // Publishing all again loses nothing: the store keeps a bar once (its natural key), and the
+  // engine skips what its state reflects.
+  spdlog::warn("{}: publishing the source from its start", last.error().message);
+  stored_.clear();
 }
 
 bool IngestAgent::alreadyStored(const OutMessage& message) {
@@ -175,8 +191,9 @@ bool IngestAgent::pullOne() {
   }
   if (item && halts_.size() != feed_->pipeline.halts().size()) halts_ = feed_->pipeline.halts();
   bool changed = false;
+  // What the store held when the ring was made is filtered out first: the ring holds the rest.
   for (auto& message : scratch_) {
-    if (to_skip_ == 0 && !stored_.empty() && alreadyStored(message)) {
+    if (!stored_.empty() && alreadyStored(message)) {
       ++stored_skipped_;
     } else if (!stored_mismatch_.empty()) {
       break;
@@ -195,6 +212,7 @@ bool IngestAgent::pullOne() {
     stored_.clear();
     stored_mismatch_.clear();
     stored_skipped_ = 0;
+    if (auto removed = os::removeFileDurably(resume_path_); !removed.ok()) spdlog::warn("{}", removed.error().message);
     startSourceAgain(why.c_str());
     return true;
   }

@@ -11,9 +11,12 @@
 // A ring made anew while the store kept an earlier run's bars (a reboot cleared /dev/shm, or
 // `rrr-supervisor remove-rings`): the source is run again from its start and what the store holds
 // is not published again (per series, up to its last stored bar, and the trades inside it), so the
-// consumers, whose state carried over, go on from there. If the regenerated bar at a series' last
-// stored place differs from the stored one, or the source ends before it, the source changed: it
-// is published from its start.
+// consumers, whose state carried over, go on from there. Those places are kept for the ring
+// (store_resume.h): a restart leaves out the same messages before it counts the ring's. If the
+// regenerated bar at a series' last stored place differs from the stored one, or the source ends
+// before it, the source changed: it is published from its start. (A replay's end closes partial
+// aggregate bars; the same replay extended by more files makes them whole, which counts as a
+// change, here as on a kept ring.)
 // A stream halted by its validation policy stops; the rest go on, and the process reports itself
 // Degraded with the place and rule. At the end of a replay it logs a summary and idles.
 
@@ -29,7 +32,7 @@
 #include "ingest/ingest_config.h"
 #include "ingest/ingest_pipeline.h"
 #include "ingest/pacer.h"
-#include "store/market_reader.h"
+#include "ingest/store_resume.h"
 
 namespace rrr::ingest {
 
@@ -66,8 +69,8 @@ class IngestAgent : public process::Agent {
   bool nextBurstHasBar() const;
   // Whether message (regenerated at the ring's last published place) is the one published there.
   bool sameAsLastOnRing(const OutMessage& message) const;
-  // Reads, per series of the source, the last bar the store holds (for a ring made anew).
-  void loadStoredBars(const std::filesystem::path& db_dir);
+  // The resume points from the store (a new ring) or kept for this ring (see store_resume.h).
+  void loadStoreResume(const std::filesystem::path& db_dir);
   // Whether the store holds message already; sets stored_mismatch_ if it holds another bar there.
   bool alreadyStored(const OutMessage& message);
 
@@ -83,7 +86,8 @@ class IngestAgent : public process::Agent {
   std::uint64_t to_skip_;           // already on the ring before a restart
   std::optional<std::vector<std::byte>> last_on_ring_;
   // Per (symbol, interval): the last bar stored, while the source has not passed it.
-  std::map<std::pair<std::string, std::int64_t>, store::StoredBar> stored_;
+  LastStoredBars stored_;
+  std::filesystem::path resume_path_;
   std::uint64_t stored_skipped_ = 0;   // messages not published again: the store holds them
   std::string stored_mismatch_;        // the series whose stored bar this source does not make
   bool finished_ = false;           // every row read

@@ -1,0 +1,37 @@
+#pragma once
+// Where a feed on a ring made anew (a reboot cleared /dev/shm, or `rrr-supervisor remove-rings`)
+// resumes: per series, the last bar the store held when the ring was made. They are kept in
+// data/ingest/resume.json with the ring's instance id, so that a restart on the same ring filters
+// the source as the first run did, and the ring's count of messages places it again.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "store/market_reader.h"
+
+namespace rrr::ingest {
+
+// (symbol, interval_s) -> the last bar stored.
+using LastStoredBars = std::map<std::pair<std::string, std::int64_t>, store::StoredBar>;
+
+struct StoreResume {
+  std::uint64_t ring_instance = 0;   // ring md's instance these points were read for
+  LastStoredBars last_stored;
+};
+
+// The last bar the store holds of each (symbol, interval) asked for.
+Result<LastStoredBars, std::string> readLastStoredBars(const std::filesystem::path& db_dir,
+                                                       const std::vector<std::pair<std::string, std::int64_t>>& series);
+
+// Written durably (common/os/durable_file.h); an error names the file.
+Status<std::string> writeStoreResume(const std::filesystem::path& path, const StoreResume& resume);
+// Nothing if there is no file; an error names the file and what is wrong in it.
+Result<std::optional<StoreResume>, std::string> readStoreResume(const std::filesystem::path& path);
+
+}  // namespace rrr::ingest
