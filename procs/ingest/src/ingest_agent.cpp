@@ -111,16 +111,18 @@ void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir) {
     series.emplace_back(stream.symbol, stream.interval_s);
     for (const auto interval_s : config_.pipeline.aggregate_s) series.emplace_back(stream.symbol, interval_s);
   }
+  // Without them, publishing all again loses nothing: the store keeps a bar once (its natural
+  // key), and the engine skips what its state reflects.
   auto last = readLastStoredBars(db_dir, series);
-  if (last.ok()) {
-    stored_ = std::move(last).value();
-    if (auto written = writeStoreResume(resume_path_, StoreResume{instance, stored_}); written.ok()) return;
-    else last = makeError(written.error().message);
+  if (!last.ok()) {
+    spdlog::warn("{}: publishing the source from its start", last.error().message);
+    return;
   }
-  // Publishing all again loses nothing: the store keeps a bar once (its natural key), and the
-  // engine skips what its state reflects.
-  spdlog::warn("{}: publishing the source from its start", last.error().message);
-  stored_.clear();
+  if (auto written = writeStoreResume(resume_path_, StoreResume{instance, *last}); !written.ok()) {
+    spdlog::warn("{}: publishing the source from its start", written.error().message);
+    return;
+  }
+  stored_ = std::move(last).value();
 }
 
 bool IngestAgent::alreadyStored(const OutMessage& message) {
