@@ -2,7 +2,8 @@
 // a GRU over a window) are switched while bars flow without a bar left unpredicted; a model that
 // gives NaN, or cannot be loaded, is an Alert and no predictions, until a good one is activated;
 // every model folder, trained before the start or while running, is registered in ml_models with
-// its test metrics, and the one predicting is marked active.
+// its test metrics, and the one predicting is marked active; on rings made anew (a reboot) the
+// features are warm from the store's bars at once.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -198,6 +199,42 @@ TEST(InferProcess, ModelsAreRegisteredInMlModelsWithTheirTestMetrics) {
   ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("infer")["pid"] != infer && s.at("infer")["state"] == "Ready"; }, 20s));
   EXPECT_EQ(count(sut, "SELECT count(*) FROM ml_models"), 2);
   EXPECT_EQ(text(sut, "SELECT group_concat(model_id) FROM ml_models WHERE active = 1"), "late");
+}
+
+std::vector<long long> barTimes(const RrrSystem& sut, const std::string& sql) {
+  const auto result = sut.db({"query", sql, "--db", "market_data_2024_01", "--format", "csv"});
+  std::vector<long long> values;
+  std::istringstream lines(result.output);
+  std::string line;
+  std::getline(lines, line);   // header
+  while (std::getline(lines, line)) values.push_back(std::atoll(line.c_str()));
+  return values;
+}
+
+// A reboot clears the rings, so md holds no bar before the first new one: rrr-infer reads them from
+// the store, and the bars right after the start are predicted (cold features would give nothing
+// for their warm-up, ~35 bars for the MACD among them).
+TEST(InferProcess, OnRingsMadeAnewTheFirstBarIsPredictedFromTheStoresBars) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(train(sut, "fit --name warm --synthetic-days 8 --epochs 2 --activate"), 0);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_predictions WHERE symbol = 'BTCUSDT'") > 100; }, 30s));
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto last = count(sut, "SELECT max(bar_open_time_ns) FROM ml_predictions WHERE symbol = 'BTCUSDT'");
+  ASSERT_EQ(barTimes(sut, "SELECT max(open_time_ns) FROM market_data WHERE symbol = 'BTCUSDT' AND interval_s = 60"),
+            std::vector<long long>{last}) << "the stop let rrr-infer predict every bar published";
+  ASSERT_EQ(sut.supervisor({"remove-rings"}).exit_code, 0);
+
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const auto after = "symbol = 'BTCUSDT' AND bar_open_time_ns > " + std::to_string(last);
+  ASSERT_TRUE(eventually([&] { return count(sut, "SELECT count(*) FROM ml_predictions WHERE " + after) > 50; }, 30s));
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto bars = barTimes(sut, "SELECT open_time_ns FROM market_data WHERE symbol = 'BTCUSDT' AND interval_s = 60 AND open_time_ns > " +
+                                      std::to_string(last) + " ORDER BY 1");
+  ASSERT_FALSE(bars.empty());
+  EXPECT_EQ(bars.front(), last + 60'000'000'000LL) << "the feed went on after the store's last bar";
+  EXPECT_EQ(column(sut, "SELECT bar_open_time_ns FROM ml_predictions WHERE " + after + " ORDER BY 1"), bars)
+      << "every bar after the start predicted, the first one included";
 }
 
 }  // namespace
