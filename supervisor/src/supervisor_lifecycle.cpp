@@ -273,6 +273,11 @@ void Supervisor::State::onExit(ManagedProcess& process, int wait_status, Clock::
 // Timers: start what is wanted and startable, watchdog and readiness deadlines, backoff expiry,
 // stop escalation, and the orderly stop of everything (dependents first).
 void Supervisor::State::tick(Clock::time_point now) {
+  // Sources stop first, so that every message they published reaches every reader (the engine
+  // among them) and is committed before those stop: a start with the rings made anew (after a
+  // reboot) then resumes from the store's data with every process's state up to the same place.
+  // Looked at once per tick (it reads every ring's consumers).
+  const bool readers_may_stop = shutting_down && sourcesStopped() && drained(now);
   for (auto& owned : processes) {
     auto& process = *owned;
     switch (process.phase) {
@@ -303,15 +308,9 @@ void Supervisor::State::tick(Clock::time_point now) {
       case ProcessPhase::kGivenUp:
         break;
     }
-    if (shutting_down && process.running() && process.phase != ProcessPhase::kStopping) {
-      // Sources stop first, so that every message they published reaches every reader (the engine
-      // among them) and is committed before those stop: a start with the rings made anew (after a
-      // reboot) then resumes from the store's data with every process's state up to the same place.
-      if (isSource(process)) {
-        beginStop(process, now);
-      } else if (dependentsStopped(process) && sourcesStopped() && drained(now)) {
-        beginStop(process, now);
-      }
+    if (shutting_down && process.running() && process.phase != ProcessPhase::kStopping &&
+        (isSource(process) || (readers_may_stop && dependentsStopped(process)))) {
+      beginStop(process, now);
     }
   }
 }

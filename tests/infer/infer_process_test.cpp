@@ -28,8 +28,8 @@ long long count(const RrrSystem& sut, const std::string& sql) {
   return newline == std::string::npos ? -1 : std::atoll(result.output.c_str() + newline + 1);
 }
 
-std::vector<long long> column(const RrrSystem& sut, const std::string& sql) {
-  const auto result = sut.db({"query", sql, "--format", "csv"});
+std::vector<long long> column(const RrrSystem& sut, const std::string& sql, const std::string& db = "trading") {
+  const auto result = sut.db({"query", sql, "--db", db, "--format", "csv"});
   std::vector<long long> values;
   std::istringstream lines(result.output);
   std::string line;
@@ -201,15 +201,7 @@ TEST(InferProcess, ModelsAreRegisteredInMlModelsWithTheirTestMetrics) {
   EXPECT_EQ(text(sut, "SELECT group_concat(model_id) FROM ml_models WHERE active = 1"), "late");
 }
 
-std::vector<long long> barTimes(const RrrSystem& sut, const std::string& sql) {
-  const auto result = sut.db({"query", sql, "--db", "market_data_2024_01", "--format", "csv"});
-  std::vector<long long> values;
-  std::istringstream lines(result.output);
-  std::string line;
-  std::getline(lines, line);   // header
-  while (std::getline(lines, line)) values.push_back(std::atoll(line.c_str()));
-  return values;
-}
+std::vector<long long> barTimes(const RrrSystem& sut, const std::string& sql) { return column(sut, sql, "market_data_2024_01"); }
 
 // A reboot clears the rings, so md holds no bar before the first new one: rrr-infer reads them from
 // the store, and the bars right after the start are predicted (cold features would give nothing

@@ -14,9 +14,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
+double real(std::int64_t e8) { return static_cast<double>(e8) / 1e8; }
+
 features::Ohlcv ohlcvOf(const msg::Bar& bar) {
-  const auto real = [](std::int64_t e8) { return static_cast<double>(e8) / 1e8; };
   return {bar.open_time_ns(), real(bar.open_e8()), real(bar.high_e8()), real(bar.low_e8()), real(bar.close_e8()), real(bar.volume_e8())};
+}
+
+features::Ohlcv ohlcvOf(const store::StoredBar& bar) {
+  return {bar.open_time_ns, real(bar.open_e8), real(bar.high_e8), real(bar.low_e8), real(bar.close_e8), real(bar.volume_e8)};
 }
 
 }  // namespace
@@ -82,10 +87,7 @@ void InferAgent::warmFromStore(const std::string& symbol, std::deque<features::O
     return;
   }
   if (bars->empty()) return;
-  const auto real = [](std::int64_t e8) { return static_cast<double>(e8) / 1e8; };
-  for (const auto& bar : *bars) {
-    history.push_back({bar.open_time_ns, real(bar.open_e8), real(bar.high_e8), real(bar.low_e8), real(bar.close_e8), real(bar.volume_e8)});
-  }
+  for (const auto& bar : *bars) history.push_back(ohlcvOf(bar));
   while (history.size() > kHistoryBars - 1) history.pop_front();   // room for the bar that asked
   spdlog::info("{}: read {} bars before its first one from the store to warm the features (ring md held none)", symbol, history.size());
 }
