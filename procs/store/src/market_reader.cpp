@@ -28,6 +28,11 @@ StoredBar barAt(const Statement& row) {
                    row.columnInt(5),  row.columnInt(6), row.columnInt(7), row.columnInt(8), row.columnInt(9)};
 }
 
+// A failure while reading a shard, naming the shard.
+Error<SqlError> inShard(const std::filesystem::path& path, const Error<SqlError>& error) {
+  return makeError(error.code, path.string() + ": " + error.message);
+}
+
 }  // namespace
 
 Result<std::vector<StoredBar>, SqlError> readBars(const std::filesystem::path& db_dir, const std::string& symbol,
@@ -41,7 +46,13 @@ Result<std::vector<StoredBar>, SqlError> readBars(const std::filesystem::path& d
                                                  "WHERE symbol = ? AND interval_s = ? AND open_time_ns >= ? AND open_time_ns < ? "
                                                  "ORDER BY open_time_ns"));
     select.bind(1, symbol).bind(2, interval_s).bind(3, from_ns).bind(4, to_ns);
-    for (auto row = select.step(); row.ok() && row.value(); row = select.step()) bars.push_back(barAt(select));
+    for (;;) {
+      auto row = select.step();
+      // A shard that fails part way (damaged, unreadable) is an error, never a shorter history.
+      if (!row.ok()) return inShard(path, row.error());
+      if (!row.value()) break;
+      bars.push_back(barAt(select));
+    }
   }
   return bars;
 }
@@ -55,8 +66,9 @@ Result<std::optional<StoredBar>, SqlError> lastStoredBar(const std::filesystem::
     RRR_ASSIGN_OR_RETURN(auto select, db.prepare(std::string(kBarColumns) +
                                                  "WHERE symbol = ? AND interval_s = ? ORDER BY open_time_ns DESC LIMIT 1"));
     select.bind(1, symbol).bind(2, interval_s);
-    RRR_ASSIGN_OR_RETURN(const bool found, select.step());
-    if (found) return std::optional<StoredBar>(barAt(select));
+    const auto found = select.step();
+    if (!found.ok()) return inShard(*path, found.error());
+    if (found.value()) return std::optional<StoredBar>(barAt(select));
   }
   return std::optional<StoredBar>();
 }
