@@ -1,0 +1,39 @@
+#pragma once
+// What the files of EngineAgent share: its timing constants and ring helpers.
+
+#include <chrono>
+#include <cstdint>
+
+#include "common/process/streams.h"
+
+namespace rrr::engine::detail {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr int kMaxInputsPerCall = 64;
+constexpr auto kInferWaitReported = 2s;
+// Spin windows of the hot path (common/ring/idle_policy.h): long enough to cover a heads-up's lead
+// and one stage's work, short enough to cost little between bursts.
+constexpr auto kDecisionSpin = 300us;
+constexpr auto kPredictionSpin = 300us;
+constexpr auto kRehearsalPoll = 2ms;   // after a heads-up: covers rrr-ingest's lead and rrr-infer's work
+// After an input of the hot path, the next is near: a bar's prediction follows it within ~15 us,
+// the next symbol's bar and prediction within tens of microseconds.
+constexpr auto kBurstPoll = 300us;
+// A heads-up after this long without input is rrr-ingest's, ahead of a bar, and caches are cold:
+// rehearse. One sooner is rrr-infer's or comes between unpaced inputs: a rehearsal would only
+// delay the input.
+constexpr auto kRehearseAfterIdle = 5ms;
+constexpr auto kMarketSpin = 500us;   // after rrr-ingest's heads-up: the bar is due
+// From rrr-ingest's heads-up, ~1 ms before a bar, until that bar's orders are decided.
+constexpr auto kBurstQuiet = 5ms;
+// A checkpoint does not start this close to a paced feed's next heads-up (bursts up to
+// kSteadyBurstsWithin apart count as paced).
+constexpr auto kCheckpointLead = 5ms;
+constexpr auto kSteadyBurstsWithin = 10s;
+
+inline std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
+inline std::uint64_t instanceOf(const process::OutputStream& output) { return output.producer().segment().instanceId(); }
+
+}  // namespace rrr::engine::detail

@@ -1,0 +1,76 @@
+// EngineAgent between inputs: how it waits, polls and rehearses on the hot path.
+#include "engine/engine_agent.h"
+
+#include <thread>
+
+#include "common/ring/before_blocking.h"
+#include "engine/engine_messages.h"
+#include "engine_agent_internal.h"
+
+namespace rrr::engine {
+
+using namespace detail;
+
+void EngineAgent::idle(std::chrono::milliseconds max_wait) {
+  if (!pending_.empty()) {   // an output ring is full: its readers must move first
+    ring::runBeforeBlocking();
+    std::this_thread::sleep_for(std::min(max_wait, std::chrono::milliseconds(1)));
+  } else if (core_->awaitingDecisions() > 0) {
+    decisions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(10)), ring::IdlePolicy::spinWindow(kDecisionSpin));
+  } else if (gated_since_) {
+    // rrr-infer commits after it publishes; its prediction (or its cursor) is microseconds away.
+    predictions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(1)), ring::IdlePolicy::spinWindow(kPredictionSpin));
+  } else if (needs_predictions_) {
+    // The hot path runs through predictions: on rrr-ingest's heads-up (~1 ms before a bar) rehearse,
+    // then poll for the bar and its prediction, yielding the core (rrr-infer may need it), so that
+    // the bar's fills are done while rrr-infer works. Bars with no prediction are handled at the
+    // latest 50 ms later, as is the kill switch.
+    // Only in a paced burst: with an unpaced feed no heads-up comes, and the engine blocks between
+    // inputs (under realtime_priority a poll would keep rrr-store off the core).
+    if (const auto now = Clock::now(); now - last_input_ < kBurstPoll && now - heads_up_at_ < kRehearsalPoll) {
+      pollInputs(last_input_ + kBurstPoll);
+      return;
+    }
+    const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
+    if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
+    const auto now = Clock::now();
+    if (now - heads_up_at_ >= kBurstQuiet) {   // the first of a burst
+      burst_period_ = now - burst_at_;
+      burst_at_ = now;
+    }
+    heads_up_at_ = now;
+    if (!rehearsed_ && Clock::now() - last_input_ >= kRehearseAfterIdle) rehearse();
+    pollInputs(Clock::now() + kRehearsalPoll);
+  } else {
+    market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kMarketSpin));
+  }
+}
+
+// Until md or pred has a message or `until`, yielding the core every few polls.
+void EngineAgent::pollInputs(Clock::time_point until) {
+  ring::Backoff backoff(ring::IdlePolicy::spinWindow(until - Clock::now()));
+  while (!market_.consumer().available() && !predictions_.consumer().available()) {
+    if (backoff.shouldBlock()) return;
+  }
+}
+
+// Decodes the last message of md and pred again, then runs the next bar of the last series and a
+// prediction of the opposite sign (so that a signal strategy acts) through a copy of the state,
+// and encodes the output. Nothing is published and core_ is untouched.
+void EngineAgent::rehearse() {
+  rehearsed_ = true;
+  for (const auto* input : {&market_, &predictions_}) (void)input->copyNewest();
+  if (!last_bar_ || !last_prediction_ || !rehearsal_core_->restore(core_->save()).ok()) return;
+  const std::int64_t step_ns = last_bar_->interval_s * 1'000'000'000;
+  auto bar = *last_bar_;
+  bar.open_time_ns += step_ns;
+  auto prediction = *last_prediction_;
+  prediction.time_ns += step_ns;
+  prediction.score = -prediction.score;
+  CoreOutput out;
+  rehearsal_core_->onBar(bar, out);
+  rehearsal_core_->onPrediction(prediction, out);
+  (void)encodeForRehearsal(out, rehearsal_builder_);
+}
+
+}  // namespace rrr::engine
