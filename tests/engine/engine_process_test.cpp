@@ -74,6 +74,14 @@ Outcome outcomeOf(const RrrSystem& sut) {
           query(sut, "SELECT time_ns, equity_e8, realized_pnl_e8, fees_paid_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 1")};
 }
 
+bool waitUntilGone(pid_t pid) {
+  for (int wait = 0; wait < 500; ++wait) {
+    if (processGone(pid)) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
 // Runs the replay to its end, SIGKILLing `victim` (if any) at each of `kills`, and returns what the
 // store holds once everything has settled. Victim "system": the whole system stopped, its rings
 // removed (as a reboot clears /dev/shm) and started again.
@@ -112,6 +120,25 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
       EXPECT_TRUE(account && bar && account->first && account->second < bar->second) << "the restored account, before any input";
       continue;
     }
+    if (victim == "power") {
+      // Everything dies at one instant and /dev/shm is cleared: what is durable is what was on
+      // disk (the store's files, the engine's checkpoint, data/), nothing on the rings.
+      const auto status = sut.status();
+      ::kill(sut.supervisorPid(), SIGKILL);
+      for (const auto& [name, entry] : status) {
+        if (const pid_t pid = entry.value("pid", 0); pid > 0) ::kill(-pid, SIGKILL);
+      }
+      for (const auto& [name, entry] : status) {
+        if (const pid_t pid = entry.value("pid", 0); pid > 0) {
+          EXPECT_TRUE(waitUntilGone(pid)) << name;
+        }
+      }
+      const auto removed = sut.supervisor({"remove-rings", "--discard"});
+      EXPECT_EQ(removed.exit_code, 0) << removed.output;
+      const auto again = sut.supervisor({"start"});
+      EXPECT_EQ(again.exit_code, 0) << again.output;
+      continue;
+    }
     const pid_t pid = sut.pidOf(victim);
     ::kill(pid, SIGKILL);
     EXPECT_TRUE(sut.waitFor([&](const Status& s) { return s.at(victim)["state"] == "Ready" && s.at(victim)["pid"] != pid; }, 10s));
@@ -133,6 +160,9 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
     EXPECT_TRUE(logHas(sut, "ingest", "ring md is new: ")) << "the feed resumed after the store's bars";
     EXPECT_TRUE(logHas(sut, "infer", "from the store to warm the features"));
     EXPECT_FALSE(logHas(sut, "engine", "skipped ")) << "nothing the engine's state reflects came again";
+  }
+  if (victim == "power") {
+    EXPECT_TRUE(logHas(sut, "ingest", "series resume where rrr-engine's checkpoint stands")) << "the cut left the store ahead of the checkpoint";
   }
   if (victim == "engine") {
     std::ifstream in(sut.root() / "logs" / "system" / "engine.log");
@@ -197,6 +227,13 @@ TEST_F(EngineRestart, RiskSigkilledMidSessionEndsWithTheSameOrdersFillsAndPositi
 TEST_F(EngineRestart, AWholeSystemStoppedAndStartedOnNewRingsEndsWithTheSameOrdersFillsAndPositions) {
   RRR_REQUIRE_SHARED_DATA();
   expectSame(*undisturbed_, replay("system", {4000ms}));
+}
+
+// A power cut mid-session: the engine's checkpoint is older than the bars the store kept, and the
+// rings are gone. The start after it goes on from the checkpoint as if nothing had happened.
+TEST_F(EngineRestart, APowerCutMidSessionEndsWithTheSameOrdersFillsAndPositions) {
+  RRR_REQUIRE_SHARED_DATA();
+  expectSame(*undisturbed_, replay("power", {4000ms}));
 }
 
 TEST(EngineProcess, WithRiskStoppedNothingExecutesAndTheEngineSaysItFailsClosed) {

@@ -26,7 +26,7 @@ TEST_F(DbToolTest, StatusListsEveryFileWithRowCountsAndSchemaVersion) {
   ASSERT_EQ(status.exit_code, 0) << status.output;
   EXPECT_NE(status.output.find("trading.db"), std::string::npos);
   EXPECT_NE(status.output.find("market_data_2024_01.db"), std::string::npos);
-  EXPECT_NE(status.output.find("schema v4"), std::string::npos);
+  EXPECT_NE(status.output.find("schema v5"), std::string::npos);
   EXPECT_NE(status.output.find("backtest.db"), std::string::npos);
   EXPECT_NE(status.output.find("order_intents"), std::string::npos);
 }

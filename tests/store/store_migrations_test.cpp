@@ -59,6 +59,36 @@ TEST_F(StoreFilesTest, EveryEarlierVersionMigratesToTheSameSchemaAsAFreshDatabas
   }
 }
 
+// Version 5 keeps an order's transition once: a file written before it may hold one twice (the
+// engine regenerating after a power cut), and the migration keeps the first of each.
+TEST_F(StoreFilesTest, OrderUpdatesHeldTwiceAreKeptOnceAndNotTakenTwiceAfterwards) {
+  const auto path = dir_ / "trading.db";
+  auto db = Database::open(path);
+  ASSERT_TRUE(db.ok());
+  const std::vector<Migration> through4(kTradingMigrations.begin(), kTradingMigrations.begin() + 4);
+  ASSERT_EQ(through4.back().version, 4);
+  ASSERT_TRUE(migrate(*db, path.string(), through4).ok());
+  const auto insert = [&](const char* status, std::int64_t filled, std::int64_t time_ns) {
+    return db->prepare("INSERT INTO order_updates VALUES ('a-1', 'Accepted', ?, ?, 0, 'first', ?)")->bind(1, std::string_view(status))
+        .bind(2, filled).bind(3, time_ns).run();
+  };
+  for (int copy = 0; copy < 2; ++copy) {
+    ASSERT_TRUE(insert("PartiallyFilled", 5, 100).ok());
+    ASSERT_TRUE(insert("Filled", 10, 200).ok());
+  }
+  ASSERT_TRUE(insert("Filled", 10, 300).ok());   // another time: another transition
+
+  const auto rows = [&] {
+    auto select = db->prepare("SELECT count(*) FROM order_updates");
+    EXPECT_TRUE(select->step().value());
+    return select->columnInt(0);
+  };
+  EXPECT_EQ(rows(), 5);
+  ASSERT_TRUE(migrate(*db, path.string(), kTradingMigrations).ok());
+  EXPECT_EQ(rows(), 3);
+  EXPECT_FALSE(insert("Filled", 10, 200).ok()) << "the same transition again is refused by the index";
+}
+
 TEST_F(StoreFilesTest, SchemaNewerThanTheBinaryIsRefusedAndLeftUntouched) {
   {
     auto db = Database::open(dir_ / "trading.db");

@@ -66,7 +66,7 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
   if (auto segment = ring::RingSegment::open(runtime.context().ringName("intent")); segment.ok()) agent->intent_ = std::move(segment).value();
   const auto skip = agent->to_skip_;
   agent->resume_path_ = runtime.context().data_dir / "ingest" / "resume.json";
-  agent->loadStoreResume(runtime.context().data_dir / "db");
+  agent->loadStoreResume(runtime.context().data_dir / "db", runtime.context().data_dir / "engine" / "checkpoint.json");
   agent->refill();   // regenerates what is on the ring already, before this process says it is ready
   if (agent->to_skip_ == 0 && skip > 0) spdlog::info("{} messages were already on ring md: resumed after them", skip);
   if (agent->stored_skipped_ > 0 && skip == 0) {
@@ -92,10 +92,10 @@ std::string IngestAgent::degradedReason() const {
   return reason;
 }
 
-// On a new ring: the store's last bar of each series, kept in resume_path_ before anything is
-// published. On a ring with messages: those kept when it was new, if they were for this ring.
+// On a new ring: the store's last bar of each series, or the engine checkpoint's place where it is
+// earlier (store_resume.h), kept in resume_path_ before anything is published. On a ring with messages: those kept when it was new, if they were for this ring.
 // Without them (or their file), the ring holds the source from its start, as before.
-void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir) {
+void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint) {
   const auto instance = md_.producer().segment().instanceId();
   if (to_skip_ > 0) {
     auto kept = readStoreResume(resume_path_);
@@ -117,6 +117,23 @@ void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir) {
   if (!last.ok()) {
     spdlog::warn("{}: publishing the source from its start", last.error().message);
     return;
+  }
+  const auto engine = readEnginePoint(engine_checkpoint);
+  if (!engine.ok()) {
+    spdlog::warn("{}: publishing the source from its start", engine.error().message);
+    return;
+  }
+  if (*engine) {
+    const auto moved = moveBackToEngine(db_dir, **engine, *last);
+    if (!moved.ok()) {
+      spdlog::warn("{}: publishing the source from its start", moved.error().message);
+      return;
+    }
+    if (*moved > 0) {
+      spdlog::info("{} series resume where rrr-engine's checkpoint stands, before the store's last bar (a cut-off since it "
+                   "was written): the engine sees every bar after it",
+                   *moved);
+    }
   }
   if (auto written = writeStoreResume(resume_path_, StoreResume{instance, *last}); !written.ok()) {
     spdlog::warn("{}: publishing the source from its start", written.error().message);

@@ -21,6 +21,33 @@ Result<LastStoredBars, std::string> readLastStoredBars(const std::filesystem::pa
   return bars;
 }
 
+Result<int, std::string> moveBackToEngine(const std::filesystem::path& db_dir, const EnginePoint& engine, LastStoredBars& places) {
+  int moved = 0;
+  for (auto place = places.begin(); place != places.end();) {
+    const auto& [symbol, interval_s] = place->first;
+    const std::int64_t interval_ns = interval_s * 1'000'000'000;
+    const auto after = engine.resumeAfter(symbol, interval_s);
+    if (after && *after >= place->second.open_time_ns + interval_ns) {
+      ++place;
+      continue;
+    }
+    ++moved;
+    std::vector<store::StoredBar> found;
+    if (after) {
+      auto bars = store::readBars(db_dir, symbol, interval_s, *after - interval_ns, *after - interval_ns + 1);
+      if (!bars.ok()) return makeError("the bars stored in " + db_dir.string() + ": " + bars.error().message);
+      found = std::move(bars).value();
+    }
+    if (found.empty()) {
+      place = places.erase(place);
+    } else {
+      place->second = std::move(found.front());
+      ++place;
+    }
+  }
+  return moved;
+}
+
 Status<std::string> writeStoreResume(const std::filesystem::path& path, const StoreResume& resume) {
   json series = json::array();
   for (const auto& [key, bar] : resume.last_stored) {

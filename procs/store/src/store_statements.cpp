@@ -86,7 +86,7 @@ Status<SqlError> upsertOrder(Database& db, const msg::Order& o) {
 }
 
 Status<SqlError> insertOrderUpdate(Database& db, const msg::OrderUpdate& u, std::int64_t time_ns) {
-  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO order_updates VALUES (?,?,?,?,?,?,?)"));
+  RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO order_updates VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
   return insert->bind(1, text(u.client_order_id())).bind(2, std::string_view(msg::EnumNameOrderStatus(u.previous_status())))
       .bind(3, std::string_view(msg::EnumNameOrderStatus(u.status()))).bind(4, u.filled_quantity_e8())
       .bind(5, u.remaining_quantity_e8()).bind(6, text(u.reason())).bind(7, time_ns).run();

@@ -70,7 +70,7 @@ class IngestAgent : public process::Agent {
   // Whether message (regenerated at the ring's last published place) is the one published there.
   bool sameAsLastOnRing(const OutMessage& message) const;
   // The resume points from the store (a new ring) or kept for this ring (see store_resume.h).
-  void loadStoreResume(const std::filesystem::path& db_dir);
+  void loadStoreResume(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint);
   // Whether the store holds message already; sets stored_mismatch_ if it holds another bar there.
   bool alreadyStored(const OutMessage& message);
 

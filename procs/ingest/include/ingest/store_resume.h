@@ -1,6 +1,7 @@
 #pragma once
 // Where a feed on a ring made anew (a reboot cleared /dev/shm, or `rrr-supervisor remove-rings`)
-// resumes: per series, the last bar the store held when the ring was made. They are kept in
+// resumes: per series, the last bar the store held when the ring was made, or the engine's
+// checkpoint's place if that is earlier (engine_point.h). They are kept in
 // data/ingest/resume.json with the ring's instance id, so that a restart on the same ring filters
 // the source as the first run did, and the ring's count of messages places it again.
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "ingest/engine_point.h"
 #include "store/market_reader.h"
 
 namespace rrr::ingest {
@@ -28,6 +30,12 @@ struct StoreResume {
 // The last bar the store holds of each (symbol, interval) asked for.
 Result<LastStoredBars, std::string> readLastStoredBars(const std::filesystem::path& db_dir,
                                                        const std::vector<std::pair<std::string, std::int64_t>>& series);
+
+// Moves each series' place back to the engine's (EnginePoint::resumeAfter) where the store holds
+// bars after it: to the stored bar that closes there, or, when the engine has no place for the
+// series or the store lacks that bar, to nothing (the series from its start). Returns how many
+// series it moved.
+Result<int, std::string> moveBackToEngine(const std::filesystem::path& db_dir, const EnginePoint& engine, LastStoredBars& places);
 
 // Written durably (common/os/durable_file.h); an error names the file.
 Status<std::string> writeStoreResume(const std::filesystem::path& path, const StoreResume& resume);
