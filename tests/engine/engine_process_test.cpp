@@ -310,7 +310,8 @@ TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
 }
 
 // A halt rrr-risk cannot write to data/risk (here a folder stands where it writes the new file)
-// still holds in rrr-risk: turning the kill switch on and off does not lift it.
+// still holds in rrr-risk: turning the kill switch on and off does not lift it. rrr-risk reports
+// it Degraded and writes it once it can.
 TEST(EngineProcess, AHaltThatCannotBeWrittenStaysInForce) {
   auto config = pipelineConfig();
   replaceOnce(config, kPipelineStrategies,
@@ -333,6 +334,19 @@ TEST(EngineProcess, AHaltThatCannotBeWrittenStaysInForce) {
   const std::string halted = "SELECT count(*) FROM risk_decisions WHERE approved = 0 AND rule = 'TradingHalted'";
   const auto refused = count(sut, halted);
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, halted) > refused; }, 30s)) << "new intents are still refused";
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_decisions WHERE approved = 1"), approved);
+  EXPECT_TRUE(sut.waitFor([](const Status& s) {
+    return s.at("risk")["state"] == "Degraded" && s.at("risk")["last_exit"].get<std::string>().find("not on disk") != std::string::npos;
+  }, 10s)) << "the status says the halt is held in memory only: " << sut.status().at("risk").dump();
+
+  // Once the file can be written, it is: the halt then survives a restart of rrr-risk.
+  std::filesystem::remove_all(sut.root() / "data/risk/halt.new");
+  EXPECT_TRUE(sut.waitFor([&](const Status& s) {
+    return s.at("risk")["state"] == "Ready" && std::filesystem::exists(sut.root() / "data/risk/halt");
+  }, 10s)) << sut.status().at("risk").dump();
+  ASSERT_EQ(sut.supervisor({"restart", "risk"}).exit_code, 0);
+  const auto refused_before_restart = count(sut, halted);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, halted) > refused_before_restart; }, 30s)) << "still halted after a restart";
   EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_decisions WHERE approved = 1"), approved);
 }
 

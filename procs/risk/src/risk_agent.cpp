@@ -130,13 +130,31 @@ bool RiskAgent::haltOnAccountBreach() {
 void RiskAgent::recordHalt(const std::string& breach, bool announce) {
   if (announce) event_pending_ = true;
   if (auto status = switches_.recordHalt(breach); !status.ok()) {
-    spdlog::error("{}", status.error().message);
+    if (!unwritten_halt_) spdlog::error("trading halted, but the halt is not on disk: {}; retrying every second", status.error().message);
+    unwritten_halt_ = breach;
+    unwritten_error_ = status.error().message;
+    halt_retry_at_ = std::chrono::steady_clock::now() + kHaltRetry;
     return;
   }
+  if (unwritten_halt_) spdlog::info("the halt is on disk now: {}", (switches_.dir() / "halt").string());
+  unwritten_halt_.reset();
   applied_.halt = breach;
 }
 
+void RiskAgent::retryUnwrittenHalt() {
+  if (std::chrono::steady_clock::now() < halt_retry_at_) return;
+  const std::string breach = *unwritten_halt_;
+  recordHalt(breach, false);
+}
+
+std::string RiskAgent::degradedReason() const {
+  if (!unwritten_halt_) return {};
+  return "trading halted (" + unwritten_halt_->substr(0, 200) + "), but the halt is not on disk: " + unwritten_error_ +
+         "; retrying every second (until then a restart of rrr-risk would lift it)";
+}
+
 int RiskAgent::doWork() {
+  if (unwritten_halt_) retryUnwrittenHalt();
   const int prices = readPrices() + readAccount();
   // These go out before any decision.
   if (!publishLimits() || !refreshSwitches() || !haltOnAccountBreach()) return prices;

@@ -41,6 +41,9 @@ class RiskAgent : public process::TransformAgent {
     exec_.consumer().prefaultAhead();
   }
   std::vector<process::RingLagReport> ringLags() const override;
+  // Degraded while a halt is in force that data/risk does not hold yet.
+  bool degraded() const override { return unwritten_halt_.has_value(); }
+  std::string degradedReason() const override;
 
  protected:
   Outcome handle(const msg::Envelope& input, std::uint64_t sequence, process::OutputStream& output) override;
@@ -56,8 +59,11 @@ class RiskAgent : public process::TransformAgent {
   // Checks daily loss and drawdown on a new account record, halts on a breach and publishes it;
   // false if the RiskEvent is held back (retried).
   bool haltOnAccountBreach();
-  // Writes a halt to data/risk; announce: publish the switch state as a RiskEvent too.
+  // Writes a halt to data/risk; announce: publish the switch state as a RiskEvent too. A halt
+  // that cannot be written holds in this process and is written again every second until it is
+  // on disk (a restart of rrr-risk would otherwise lift it, and `rrr-risk rearm` could not).
   void recordHalt(const std::string& breach, bool announce);
+  void retryUnwrittenHalt();
   void rehearse();
   void pollForIntent(std::chrono::nanoseconds window);
 
@@ -81,6 +87,11 @@ class RiskAgent : public process::TransformAgent {
   // From rrr-ingest's heads-up: covers its lead (~1 ms) and the close's intents.
   static constexpr auto kBurstWindow = std::chrono::milliseconds(2);
   static constexpr auto kPollAfterDecision = std::chrono::microseconds(300);
+
+  std::optional<std::string> unwritten_halt_;   // the breach, while data/risk/halt does not hold it
+  std::string unwritten_error_;
+  std::chrono::steady_clock::time_point halt_retry_at_;
+  static constexpr auto kHaltRetry = std::chrono::seconds(1);
 
   bool rehearsed_ = false;   // since the last work done: one rehearsal per burst
   std::chrono::steady_clock::time_point last_work_;
