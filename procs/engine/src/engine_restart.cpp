@@ -25,6 +25,10 @@ Status<std::string> EngineAgent::restore() {
       spdlog::warn("{} is missing but the rings were read before: starting from a fresh state after what they hold",
                    checkpoint_path_.string());
     }
+    // Written before any input is taken: a power cut before the first periodic checkpoint then
+    // still leaves a file saying that this state reflects no bar yet, and on rings made anew
+    // rrr-ingest publishes its source from the start for it (ingest/engine_point.h).
+    this->checkpoint(true);
     return {};
   }
   if (auto status = core_->restore(std::move(checkpoint->core)); !status.ok()) {

@@ -7,6 +7,9 @@
 // rings keep every message since the last checkpoint: a restarted engine restores the checkpoint
 // and replays those messages, which reproduces what it had published after it (TradingCore is
 // deterministic); it publishes only what goes beyond what the output rings already hold.
+//
+// rrr-ingest reads two fields of it, core.last_bar_close and core.last_prediction, to resume a
+// feed on a ring made anew no later than this state (ingest/engine_point.h): keep their meaning.
 
 #include <cstdint>
 #include <filesystem>
