@@ -25,6 +25,44 @@ std::vector<std::byte> rejection(msg::RiskRule rule, const char* id) {
   return {bytes.begin(), bytes.end()};
 }
 
+std::vector<std::byte> order(msg::OrderStatus status, std::int64_t filled_e8, std::int64_t updated_ns) {
+  messages::EnvelopeBuilder builder;
+  auto& fbb = builder.fbb();
+  const auto body = msg::CreateOrder(fbb, fbb.CreateString("x-1"), 0, fbb.CreateString("x"), fbb.CreateString("BTCUSDT"), msg::Side::Buy,
+                                     msg::OrderType::Market, msg::TimeInForce::GTC, status, 10, 0, 0, filled_e8, filled_e8 ? 100 : 0, 1,
+                                     updated_ns);
+  const auto bytes = builder.finish(messages::EnvelopeHeader{"engine", 0, 1'700'000'000'000'000'000, 0}, body);
+  return {bytes.begin(), bytes.end()};
+}
+
+// The engine regenerating from its checkpoint after a power cut sends an order's earlier states
+// again: the row keeps the latest.
+TEST(StoreRows, AnOrdersRowNeverGoesBackToAnEarlierState) {
+  const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
+  auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
+  ASSERT_TRUE(db.ok());
+  const auto statusOf = [&] {
+    auto row = db->prepare("SELECT status, filled_quantity_e8, updated_ns FROM orders WHERE client_order_id = 'x-1'").value();
+    EXPECT_TRUE(row.step().value());
+    return row.columnText(0) + " " + std::to_string(row.columnInt(1)) + " " + std::to_string(row.columnInt(2));
+  };
+  std::uint64_t sequence = 0;
+  const auto put = [&](msg::OrderStatus status, std::int64_t filled_e8, std::int64_t updated_ns) {
+    const auto bytes = order(status, filled_e8, updated_ns);
+    ASSERT_TRUE(insertTradingRow(*db, *messages::decode(bytes).value(), 1, sequence++).ok());
+  };
+  put(msg::OrderStatus::New, 0, 1);
+  put(msg::OrderStatus::Accepted, 0, 2);
+  put(msg::OrderStatus::Filled, 10, 3);
+  EXPECT_EQ(statusOf(), "Filled 10 3");
+  put(msg::OrderStatus::New, 0, 1);        // the same order again, from its start
+  put(msg::OrderStatus::Accepted, 0, 2);
+  EXPECT_EQ(statusOf(), "Filled 10 3");
+  put(msg::OrderStatus::Filled, 10, 3);
+  EXPECT_EQ(statusOf(), "Filled 10 3");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(StoreRows, KillSwitchChangesAreStoredAsRiskEventsAndAudited) {
   const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
   auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);

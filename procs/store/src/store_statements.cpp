@@ -75,7 +75,10 @@ Status<SqlError> upsertOrder(Database& db, const msg::Order& o) {
   RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(
       "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(client_order_id) DO UPDATE SET "
       "status = excluded.status, filled_quantity_e8 = excluded.filled_quantity_e8, "
-      "average_fill_price_e8 = excluded.average_fill_price_e8, updated_ns = excluded.updated_ns"));
+      "average_fill_price_e8 = excluded.average_fill_price_e8, updated_ns = excluded.updated_ns "
+      // An order's row never goes back: the engine regenerating after a power cut sends its
+      // earlier states again (docs/ARCHITECTURE.md, "Rings made anew").
+      "WHERE excluded.updated_ns >= orders.updated_ns"));
   return upsert->bind(1, text(o.client_order_id())).bind(2, text(o.exchange_order_id())).bind(3, text(o.strategy_id()))
       .bind(4, text(o.symbol())).bind(5, std::string_view(msg::EnumNameSide(o.side())))
       .bind(6, std::string_view(msg::EnumNameOrderType(o.order_type())))
