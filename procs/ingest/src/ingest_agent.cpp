@@ -93,8 +93,9 @@ std::string IngestAgent::degradedReason() const {
 }
 
 // On a new ring: the store's last bar of each series, or the engine checkpoint's place where it is
-// earlier (store_resume.h), kept in resume_path_ before anything is published. On a ring with messages: those kept when it was new, if they were for this ring.
-// Without them (or their file), the ring holds the source from its start, as before.
+// earlier (store_resume.h), kept in resume_path_ before anything is published. On a ring with
+// messages: those kept when it was new, if they were for this ring. Without them (or their file),
+// the ring holds the source from its start, as before.
 void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint) {
   const auto instance = md_.producer().segment().instanceId();
   if (to_skip_ > 0) {
@@ -113,33 +114,22 @@ void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir, const std
   }
   // Without them, publishing all again loses nothing: the store keeps a bar once (its natural
   // key), and the engine skips what its state reflects.
-  auto last = readLastStoredBars(db_dir, series);
-  if (!last.ok()) {
-    spdlog::warn("{}: publishing the source from its start", last.error().message);
+  int moved = 0;
+  auto places = resumePlaces(db_dir, engine_checkpoint, series, moved);
+  if (!places.ok()) {
+    spdlog::warn("{}: publishing the source from its start", places.error().message);
     return;
   }
-  const auto engine = readEnginePoint(engine_checkpoint);
-  if (!engine.ok()) {
-    spdlog::warn("{}: publishing the source from its start", engine.error().message);
-    return;
+  if (moved > 0) {
+    spdlog::info("{} series resume where rrr-engine's checkpoint stands, before the store's last bar (a cut-off since it was "
+                 "written): the engine sees every bar after it",
+                 moved);
   }
-  if (*engine) {
-    const auto moved = moveBackToEngine(db_dir, **engine, *last);
-    if (!moved.ok()) {
-      spdlog::warn("{}: publishing the source from its start", moved.error().message);
-      return;
-    }
-    if (*moved > 0) {
-      spdlog::info("{} series resume where rrr-engine's checkpoint stands, before the store's last bar (a cut-off since it "
-                   "was written): the engine sees every bar after it",
-                   *moved);
-    }
-  }
-  if (auto written = writeStoreResume(resume_path_, StoreResume{instance, *last}); !written.ok()) {
+  if (auto written = writeStoreResume(resume_path_, StoreResume{instance, *places}); !written.ok()) {
     spdlog::warn("{}: publishing the source from its start", written.error().message);
     return;
   }
-  stored_ = std::move(last).value();
+  stored_ = std::move(places).value();
 }
 
 bool IngestAgent::alreadyStored(const OutMessage& message) {

@@ -48,6 +48,17 @@ Result<int, std::string> moveBackToEngine(const std::filesystem::path& db_dir, c
   return moved;
 }
 
+Result<LastStoredBars, std::string> resumePlaces(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint,
+                                                 const std::vector<std::pair<std::string, std::int64_t>>& series, int& moved) {
+  moved = 0;
+  RRR_ASSIGN_OR_RETURN(auto places, readLastStoredBars(db_dir, series));
+  RRR_ASSIGN_OR_RETURN(const auto engine, readEnginePoint(engine_checkpoint));
+  if (engine) {
+    RRR_ASSIGN_OR_RETURN(moved, moveBackToEngine(db_dir, *engine, places));
+  }
+  return places;
+}
+
 Status<std::string> writeStoreResume(const std::filesystem::path& path, const StoreResume& resume) {
   json series = json::array();
   for (const auto& [key, bar] : resume.last_stored) {
