@@ -149,7 +149,13 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
       ::kill(sut.supervisorPid(), SIGKILL);
       for (const pid_t pid : children) ::kill(-pid, SIGKILL);
       for (const pid_t pid : children) EXPECT_TRUE(waitUntilGone(pid)) << pid;
-      const auto removed = sut.supervisor({"remove-rings", "--discard"});
+      // A process whose main thread is a zombie may still have threads exiting, with the ring
+      // files (and their locks) open: remove-rings refuses until the last one is gone.
+      auto removed = sut.supervisor({"remove-rings", "--discard"});
+      for (int retry = 0; retry < 100 && removed.exit_code != 0 && removed.output.find("is in use") != std::string::npos; ++retry) {
+        std::this_thread::sleep_for(50ms);
+        removed = sut.supervisor({"remove-rings", "--discard"});
+      }
       EXPECT_EQ(removed.exit_code, 0) << removed.output;
       const auto again = sut.supervisor({"start"});
       EXPECT_EQ(again.exit_code, 0) << again.output;
