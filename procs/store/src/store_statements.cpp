@@ -102,7 +102,9 @@ Status<SqlError> insertFill(Database& db, const msg::Fill& f) {
       .bind(8, text(f.fee_currency())).bind(9, std::string_view(msg::EnumNameLiquidity(f.liquidity()))).bind(10, f.time_ns()).run();
 }
 
-// A snapshot row per event time (the last one at a time wins) and the positions as of it.
+// A snapshot row per event time (the last one at a time wins) and the positions as of it. A
+// position's row, like an order's, never goes back to an earlier event time: the engine
+// regenerating after a power cut sends its earlier snapshots again.
 Status<SqlError> insertSnapshot(Database& db, const msg::PortfolioSnapshot& p, std::int64_t time_ns) {
   std::string cash = "{";
   if (p.cash() != nullptr) {
@@ -117,7 +119,11 @@ Status<SqlError> insertSnapshot(Database& db, const msg::PortfolioSnapshot& p, s
       .bind(5, p.unrealized_pnl_e8()).bind(6, p.fees_paid_e8()).bind(7, p.peak_equity_e8()).run());
   if (p.positions() == nullptr) return {};
   for (const auto* position : *p.positions()) {
-    RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached("INSERT OR REPLACE INTO positions VALUES (?,?,?,?,?,?,?)"));
+    RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(
+        "INSERT INTO positions VALUES (?,?,?,?,?,?,?) ON CONFLICT(symbol) DO UPDATE SET quantity_e8 = excluded.quantity_e8, "
+        "average_cost_e8 = excluded.average_cost_e8, realized_pnl_e8 = excluded.realized_pnl_e8, "
+        "unrealized_pnl_e8 = excluded.unrealized_pnl_e8, mark_price_e8 = excluded.mark_price_e8, updated_ns = excluded.updated_ns "
+        "WHERE excluded.updated_ns >= positions.updated_ns"));
     RRR_RETURN_IF_ERROR(upsert->bind(1, text(position->symbol())).bind(2, position->quantity_e8()).bind(3, position->average_cost_e8())
         .bind(4, position->realized_pnl_e8()).bind(5, position->unrealized_pnl_e8()).bind(6, position->mark_price_e8())
         .bind(7, time_ns).run());
