@@ -52,7 +52,7 @@ EngineAgent::EngineAgent(process::ProcessRuntime& runtime, EngineSettings settin
       decisions_(std::move(decisions)),
       intents_{std::move(intents)},
       exec_{std::move(exec)},
-      checkpoint_path_(runtime.context().data_dir / "engine" / "checkpoint.json"),
+      checkpoint_path_(runtime.context().engineCheckpointPath()),
       needs_predictions_(core_->needsPredictions()),
       last_checkpoint_(Clock::now()) {
   for (auto* output : {&intents_, &exec_}) output->next = output->held_end = output->stream.producer().nextSequence();

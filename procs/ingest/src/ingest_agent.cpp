@@ -66,7 +66,7 @@ std::unique_ptr<IngestAgent> IngestAgent::create(process::ProcessRuntime& runtim
   if (auto segment = ring::RingSegment::open(runtime.context().ringName("intent")); segment.ok()) agent->intent_ = std::move(segment).value();
   const auto skip = agent->to_skip_;
   agent->resume_path_ = runtime.context().data_dir / "ingest" / "resume.json";
-  agent->loadStoreResume(runtime.context().data_dir / "db", runtime.context().data_dir / "engine" / "checkpoint.json");
+  agent->loadStoreResume(runtime.context().data_dir / "db", runtime.context().engineCheckpointPath());
   agent->refill();   // regenerates what is on the ring already, before this process says it is ready
   if (agent->to_skip_ == 0 && skip > 0) spdlog::info("{} messages were already on ring md: resumed after them", skip);
   if (agent->stored_skipped_ > 0 && skip == 0) {

@@ -34,6 +34,9 @@ struct ProcessContext {
   std::string ringName(std::string_view ring) const { return ring_prefix + std::string(ring); }
   std::string tapEndpoint() const;         // ipc://<run>/tap-<name>.sock
   std::string heartbeatEndpoint() const;   // ipc://<run>/heartbeat.sock (the supervisor's PULL)
+  // rrr-engine's checkpoint (engine/engine_checkpoint.h), which rrr-ingest also reads after a
+  // reboot to know where the engine stands (ingest/engine_point.h).
+  std::filesystem::path engineCheckpointPath() const { return data_dir / "engine" / "checkpoint.json"; }
 
   static Result<ProcessContext, ContextError> fromEnvironment();
 };
