@@ -100,7 +100,8 @@ bool waitUntilGone(pid_t pid) {
 Outcome replay(const std::string& victim, const std::vector<std::chrono::milliseconds>& kills) {
   auto config = replayConfig();
   // A checkpoint every 3 s: the cut at 4 s comes ~1 s after one, with the store well ahead of it.
-  if (victim == "power") replaceOnce(config, "checkpoint_every_ms: 200", "checkpoint_every_ms: 3000");
+  const bool power_cut = victim == "power" || victim == "power, then tighter limits";
+  if (power_cut) replaceOnce(config, "checkpoint_every_ms: 200", "checkpoint_every_ms: 3000");
   RrrSystem sut(config);
   writeFeed(sut);
   const auto started = sut.supervisor({"start"});
@@ -135,7 +136,7 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
       EXPECT_TRUE(account && bar && account->first && account->second < bar->second) << "the restored account, before any input";
       continue;
     }
-    if (victim == "power") {
+    if (power_cut) {
       // Everything dies at one instant and /dev/shm is cleared: what is durable is what was on
       // disk (the store's files, the engine's checkpoint, data/), nothing on the rings. The
       // children are those the supervisor recorded (run/children), whatever its status says.
@@ -157,6 +158,11 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
         removed = sut.supervisor({"remove-rings", "--discard"});
       }
       EXPECT_EQ(removed.exit_code, 0) << removed.output;
+      if (victim == "power, then tighter limits") {
+        // Every new order is refused from now on; the intents the engine regenerates were decided before.
+        replaceOnce(config, "limits: {max_position: {default: 0.05}}", "limits: {max_position: {default: 0.001}}");
+        sut.writeConfig(config);
+      }
       const auto again = sut.supervisor({"start"});
       EXPECT_EQ(again.exit_code, 0) << again.output;
       continue;
@@ -183,9 +189,15 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
     EXPECT_TRUE(logHas(sut, "infer", "from the store to warm the features"));
     EXPECT_FALSE(logHas(sut, "engine", "skipped ")) << "nothing the engine's state reflects came again";
   }
-  if (victim == "power") {
+  if (power_cut) {
     EXPECT_TRUE(logHas(sut, "ingest", "series resume where rrr-engine's checkpoint stands")) << "the cut left the store ahead of the checkpoint";
+    EXPECT_TRUE(logHas(sut, "risk", "regenerated intents got their stored decisions again"));
   }
+  // What the engine did with each order is what the store says rrr-risk decided for it.
+  EXPECT_EQ(query(sut, "SELECT d.client_order_id, d.approved, d.detail FROM risk_decisions d JOIN order_intents i USING (client_order_id) "
+                       "WHERE i.action != 'Cancel' AND (d.approved = 0) != EXISTS (SELECT 1 FROM order_updates u WHERE "
+                       "u.client_order_id = d.client_order_id AND u.status = 'Rejected' AND u.reason LIKE 'rrr-risk: %')"),
+            query(sut, "SELECT client_order_id, approved, detail FROM risk_decisions LIMIT 0"));
   if (victim == "engine") {
     std::ifstream in(sut.root() / "logs" / "system" / "engine.log");
     const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -256,6 +268,15 @@ TEST_F(EngineRestart, AWholeSystemStoppedAndStartedOnNewRingsEndsWithTheSameOrde
 TEST_F(EngineRestart, APowerCutMidSessionEndsWithTheSameOrdersFillsAndPositions) {
   RRR_REQUIRE_SHARED_DATA();
   expectSame(*undisturbed_, replay("power", {4000ms}));
+}
+
+// After the cut rrr-risk starts with tighter limits: the intents the engine regenerates get the
+// decisions the store holds for them (the engine acts on what was recorded), the new ones the new
+// limits. replay() checks that every order's fate matches its stored decision.
+TEST_F(EngineRestart, AfterAPowerCutTheRegeneratedIntentsKeepTheDecisionsTakenBeforeIt) {
+  RRR_REQUIRE_SHARED_DATA();
+  const auto outcome = replay("power, then tighter limits", {4000ms});
+  EXPECT_NE(outcome.orders, undisturbed_->orders) << "the tighter limits refused the new ones";
 }
 
 TEST(EngineProcess, WithRiskStoppedNothingExecutesAndTheEngineSaysItFailsClosed) {

@@ -4,6 +4,7 @@
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
 #include "risk/risk_limits_config.h"
+#include "risk/prior_decisions.h"
 #include "risk/risk_recovery.h"
 
 namespace rrr::risk {
@@ -29,6 +30,17 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
                                                         std::move(limits).value(), std::move(switches)));
   recoverFromRings(agent->exec_.consumer().segment(), agent->output().producer().segment(), agent->input().consumer().segment(),
                    agent->tracker_, agent->gate_);
+  if (agent->output().producer().segment().published() == 0) {   // the decision ring is new
+    auto prior = PriorDecisions::open(runtime.context().data_dir / "db" / "trading.db");
+    if (!prior.ok()) {
+      spdlog::warn("the decision ring is new, and the decisions stored before cannot be read ({}): every intent is decided afresh",
+                   prior.error().message);
+    } else if (prior->active()) {
+      spdlog::info("the decision ring is new: an intent the store already holds a decision for (the engine regenerating what it "
+                   "did before the rings were made anew) gets that decision again");
+      agent->prior_ = std::move(prior).value();
+    }
+  }
   agent->refreshSwitches();   // before the first intent, and before this process says it is ready
   return agent;
 }
@@ -201,6 +213,22 @@ void RiskAgent::pollForIntent(std::chrono::nanoseconds window) {
   }
 }
 
+// While the kill switch or a halt is in force every new order is refused, stored decision or not.
+std::optional<PriorDecision> RiskAgent::priorDecision(const IntentView& intent) {
+  if (!prior_.active() || gate_.killSwitch() || gate_.halted()) return std::nullopt;
+  auto found = prior_.find(intent);
+  if (!found.ok()) {
+    spdlog::warn("stored decisions unreadable ({}): {} given again, deciding afresh from intent {}", found.error().message, prior_.found(),
+                 intent.client_order_id);
+    return std::nullopt;
+  }
+  if (!found.value()) {
+    spdlog::info("{} regenerated intents got their stored decisions again; intent {} and those after it are new", prior_.found(),
+                 intent.client_order_id);
+  }
+  return std::move(found).value();
+}
+
 void RiskAgent::rehearse() {
   rehearsed_ = true;
   for (const auto* stream : {&input(), &market_, &exec_}) (void)stream->copyNewest();
@@ -243,7 +271,8 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
     // doWork's reads: it halts (with no order id) before this intent is decided.
     if (!haltOnAccountBreach()) return Outcome::kHeldBack;
     tracker_.fill(account_);
-    decided_.emplace(sequence, gate_.check(view, account_));
+    const auto prior = priorDecision(view);
+    decided_.emplace(sequence, prior ? gate_.adopt(view, prior->verdict, prior->approvals_before) : gate_.check(view, account_));
     last_intent_ = std::move(view);
     // The decision is the order's; the halt is published apart (the engine then cancels what rests).
     if (decided_->second.halts) recordHalt(decided_->second.detail, true);

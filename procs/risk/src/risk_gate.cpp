@@ -38,6 +38,15 @@ Verdict RiskGate::check(const IntentView& intent, const AccountView& account) {
   return verdict;
 }
 
+Verdict RiskGate::adopt(const IntentView& intent, Verdict prior, const std::vector<std::int64_t>& approvals_before) {
+  if (intent.action == msg::IntentAction::Cancel) return prior;
+  if (!approvals_before.empty()) approved_times_ns_.assign(approvals_before.begin(), approvals_before.end());
+  while (!approved_times_ns_.empty() && approved_times_ns_.front() <= intent.time_ns - 60'000'000'000) approved_times_ns_.pop_front();
+  if (prior.approved) approved_times_ns_.push_back(intent.time_ns);
+  prior.halts = false;   // a halt it caused is in data/risk already
+  return prior;
+}
+
 Verdict RiskGate::checkNew(const IntentView& intent, const AccountView& account) const {
   const bool limit_type = intent.type == msg::OrderType::Limit || intent.type == msg::OrderType::StopLimit;
   const bool stop_type = intent.type == msg::OrderType::Stop || intent.type == msg::OrderType::StopLimit;

@@ -9,7 +9,8 @@
 // (lossy: only the newest matters), read again before every decision, plus the orders risk
 // approved since (account_tracker.h). Daily loss and drawdown are also checked on every snapshot:
 // a breach halts trading at once, not at the next intent. The limits are published once at start
-// (RiskLimitSet) for the store's risk_limits table.
+// (RiskLimitSet) for the store's risk_limits table. On a new decision ring, an intent the store
+// already holds a decision for gets that decision again (prior_decisions.h).
 //
 // The hot path (docs/ARCHITECTURE.md): on rrr-ingest's heads-up ~1 ms before a bar, rrr-risk
 // rehearses: it decodes the last message of each input again, checks its last intent against a
@@ -23,6 +24,7 @@
 
 #include "common/process/transform_agent.h"
 #include "risk/account_tracker.h"
+#include "risk/prior_decisions.h"
 #include "risk/risk_gate.h"
 #include "risk/risk_switches.h"
 #include "risk/switch_watch.h"
@@ -64,6 +66,7 @@ class RiskAgent : public process::TransformAgent {
   // on disk (a restart of rrr-risk would otherwise lift it, and `rrr-risk rearm` could not).
   void recordHalt(const std::string& breach, bool announce);
   void retryUnwrittenHalt();
+  std::optional<PriorDecision> priorDecision(const IntentView& intent);
   void rehearse();
   void pollForIntent(std::chrono::nanoseconds window);
 
@@ -81,6 +84,7 @@ class RiskAgent : public process::TransformAgent {
   AccountView account_;
   std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
   std::optional<IntentView> last_intent_;
+  PriorDecisions prior_;   // active only on a new decision ring, until the first intent it does not hold
   messages::EnvelopeBuilder rehearsal_builder_;
   // A heads-up after this long without work is rrr-ingest's, ahead of a bar.
   static constexpr auto kIdleBeforeBurst = std::chrono::milliseconds(5);
