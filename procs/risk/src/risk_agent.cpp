@@ -30,16 +30,12 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
                                                         std::move(limits).value(), std::move(switches)));
   recoverFromRings(agent->exec_.consumer().segment(), agent->output().producer().segment(), agent->input().consumer().segment(),
                    agent->tracker_, agent->gate_);
-  if (agent->output().producer().segment().published() == 0) {   // the decision ring is new
-    auto prior = PriorDecisions::open(runtime.context().data_dir / "db" / "trading.db");
-    if (!prior.ok()) {
-      spdlog::warn("the decision ring is new, and the decisions stored before cannot be read ({}): every intent is decided afresh",
-                   prior.error().message);
-    } else if (prior->active()) {
-      spdlog::info("the decision ring is new: an intent the store already holds a decision for (the engine regenerating what it "
-                   "did before the rings were made anew) gets that decision again");
-      agent->prior_ = std::move(prior).value();
-    }
+  // At every start, not only on a new decision ring: a restart of rrr-risk while the engine still
+  // regenerates after a power cut finds a ring that holds only part of what was decided.
+  if (auto prior = PriorDecisions::open(runtime.context().data_dir / "db" / "trading.db"); !prior.ok()) {
+    spdlog::warn("the decisions stored before cannot be read ({}): every intent is decided afresh", prior.error().message);
+  } else {
+    agent->prior_ = std::move(prior).value();
   }
   agent->refreshSwitches();   // before the first intent, and before this process says it is ready
   return agent;
@@ -222,9 +218,12 @@ std::optional<PriorDecision> RiskAgent::priorDecision(const IntentView& intent) 
                  intent.client_order_id);
     return std::nullopt;
   }
-  if (!found.value()) {
+  if (!found.value() && prior_.found() > 0) {
     spdlog::info("{} regenerated intents got their stored decisions again; intent {} and those after it are new", prior_.found(),
                  intent.client_order_id);
+  } else if (found.value() && prior_.found() == 1) {
+    spdlog::info("intent {} was decided before the rings were made anew: the store's decision is given again, and to each "
+                 "regenerated intent after it", intent.client_order_id);
   }
   return std::move(found).value();
 }

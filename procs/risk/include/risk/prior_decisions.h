@@ -8,7 +8,9 @@
 // a decision the store does not hold (it keeps the first). So an intent the store holds a decision
 // for, the very same intent (id, symbol, action, side, type, quantity, prices and decision time),
 // gets that decision again. The store keeps decisions in ring order, so the first intent it has
-// none for ends the lookups: every later one is new too.
+// none for ends the lookups: every later one is new too. rrr-risk looks at every start (one lookup
+// when nothing is regenerated): a restart of rrr-risk while the engine still regenerates finds a
+// decision ring holding only part of what was decided.
 
 #include <cstdint>
 #include <filesystem>

@@ -9,8 +9,9 @@
 // (lossy: only the newest matters), read again before every decision, plus the orders risk
 // approved since (account_tracker.h). Daily loss and drawdown are also checked on every snapshot:
 // a breach halts trading at once, not at the next intent. The limits are published once at start
-// (RiskLimitSet) for the store's risk_limits table. On a new decision ring, an intent the store
-// already holds a decision for gets that decision again (prior_decisions.h).
+// (RiskLimitSet) for the store's risk_limits table. An intent the store already holds a decision
+// for (the engine regenerating after the rings were made anew) gets that decision again
+// (prior_decisions.h).
 //
 // The hot path (docs/ARCHITECTURE.md): on rrr-ingest's heads-up ~1 ms before a bar, rrr-risk
 // rehearses: it decodes the last message of each input again, checks its last intent against a
@@ -84,7 +85,7 @@ class RiskAgent : public process::TransformAgent {
   AccountView account_;
   std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
   std::optional<IntentView> last_intent_;
-  PriorDecisions prior_;   // active only on a new decision ring, until the first intent it does not hold
+  PriorDecisions prior_;   // from the start until the first intent the store holds no decision for
   messages::EnvelopeBuilder rehearsal_builder_;
   // A heads-up after this long without work is rrr-ingest's, ahead of a bar.
   static constexpr auto kIdleBeforeBurst = std::chrono::milliseconds(5);
