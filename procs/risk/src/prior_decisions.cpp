@@ -5,8 +5,6 @@
 namespace rrr::risk {
 namespace {
 
-constexpr std::int64_t kMinuteNs = 60'000'000'000;
-
 msg::RiskRule ruleNamed(const std::string& name) {
   for (auto rule : msg::EnumValuesRiskRule()) {
     if (name == msg::EnumNameRiskRule(rule)) return rule;
@@ -29,11 +27,15 @@ Result<PriorDecisions, std::string> PriorDecisions::open(const std::filesystem::
 Result<std::optional<PriorDecision>, std::string> PriorDecisions::find(const IntentView& intent) {
   if (!db_) return std::optional<PriorDecision>();
   auto found = lookUp(intent);
-  if (!found.ok() || !found.value()) {
+  if (!found.ok()) {
     db_.reset();
-    if (!found.ok()) return makeError(path_.string() + ": " + found.error().message);
+    return makeError(path_.string() + ": " + found.error().message);
   }
-  if (found.ok() && found.value()) ++found_;
+  if (*found) {
+    ++found_;
+  } else {
+    db_.reset();
+  }
   return found;
 }
 
@@ -66,7 +68,7 @@ Result<std::optional<PriorDecision>, std::string> PriorDecisions::lookUp(const I
       "AND d.approved = 1 AND i.action != 'Cancel' AND i.decision_time_ns > ? AND i.decision_time_ns <= ? ORDER BY d.rowid");
   if (!approvals.ok()) return makeError(approvals.error().message);
   auto& window = *approvals.value();
-  window.bind(1, rowid).bind(2, intent.time_ns - kMinuteNs).bind(3, intent.time_ns);
+  window.bind(1, rowid).bind(2, intent.time_ns - kOrdersPerMinuteWindowNs).bind(3, intent.time_ns);
   for (;;) {
     auto next = window.step();
     if (!next.ok()) return makeError(next.error().message);

@@ -3,9 +3,10 @@
 #include "common/fixed_point.h"
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
-#include "risk/risk_limits_config.h"
 #include "risk/prior_decisions.h"
+#include "risk/risk_limits_config.h"
 #include "risk/risk_recovery.h"
+#include "store/store_files.h"
 
 namespace rrr::risk {
 
@@ -32,7 +33,7 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
                    agent->tracker_, agent->gate_);
   // At every start, not only on a new decision ring: a restart of rrr-risk while the engine still
   // regenerates after a power cut finds a ring that holds only part of what was decided.
-  if (auto prior = PriorDecisions::open(runtime.context().data_dir / "db" / "trading.db"); !prior.ok()) {
+  if (auto prior = PriorDecisions::open(store::tradingDatabase(runtime.context().data_dir / "db")); !prior.ok()) {
     spdlog::warn("the decisions stored before cannot be read ({}): every intent is decided afresh", prior.error().message);
   } else {
     agent->prior_ = std::move(prior).value();
@@ -222,8 +223,8 @@ std::optional<PriorDecision> RiskAgent::priorDecision(const IntentView& intent) 
     spdlog::info("{} regenerated intents got their stored decisions again; intent {} and those after it are new", prior_.found(),
                  intent.client_order_id);
   } else if (found.value() && prior_.found() == 1) {
-    spdlog::info("intent {} was decided before the rings were made anew: the store's decision is given again, and to each "
-                 "regenerated intent after it", intent.client_order_id);
+    spdlog::info("the store already holds a decision for intent {} (the engine regenerating what it did before): that "
+                 "decision is given again, and to each regenerated intent after it", intent.client_order_id);
   }
   return std::move(found).value();
 }

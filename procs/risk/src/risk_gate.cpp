@@ -31,7 +31,7 @@ Verdict RiskGate::check(const IntentView& intent, const AccountView& account) {
   if (intent.action == msg::IntentAction::Cancel) return {};
   if (kill_switch_) return refuse(RiskRule::KillSwitch, 0, 1, "the kill switch is on: no new orders");
   if (halted_) return refuse(RiskRule::TradingHalted, 0, 1, "trading is halted (" + *halted_ + "); re-arm by hand");
-  while (!approved_times_ns_.empty() && approved_times_ns_.front() <= intent.time_ns - 60'000'000'000) approved_times_ns_.pop_front();
+  forgetApprovalsBefore(intent.time_ns);
   auto verdict = checkNew(intent, account);
   if (verdict.halts) halted_ = verdict.detail;
   if (verdict.approved) approved_times_ns_.push_back(intent.time_ns);
@@ -41,10 +41,14 @@ Verdict RiskGate::check(const IntentView& intent, const AccountView& account) {
 Verdict RiskGate::adopt(const IntentView& intent, Verdict prior, const std::vector<std::int64_t>& approvals_before) {
   if (intent.action == msg::IntentAction::Cancel) return prior;
   if (!approvals_before.empty()) approved_times_ns_.assign(approvals_before.begin(), approvals_before.end());
-  while (!approved_times_ns_.empty() && approved_times_ns_.front() <= intent.time_ns - 60'000'000'000) approved_times_ns_.pop_front();
+  forgetApprovalsBefore(intent.time_ns);
   if (prior.approved) approved_times_ns_.push_back(intent.time_ns);
   prior.halts = false;   // a halt it caused is in data/risk already
   return prior;
+}
+
+void RiskGate::forgetApprovalsBefore(std::int64_t time_ns) {
+  while (!approved_times_ns_.empty() && approved_times_ns_.front() <= time_ns - kOrdersPerMinuteWindowNs) approved_times_ns_.pop_front();
 }
 
 Verdict RiskGate::checkNew(const IntentView& intent, const AccountView& account) const {
@@ -83,7 +87,7 @@ Verdict RiskGate::checkNew(const IntentView& intent, const AccountView& account)
   }
   if (limits_.max_orders_per_minute > 0) {
     int recent = 0;
-    for (const auto time : approved_times_ns_) recent += time > intent.time_ns - 60'000'000'000 ? 1 : 0;
+    for (const auto time : approved_times_ns_) recent += time > intent.time_ns - kOrdersPerMinuteWindowNs ? 1 : 0;
     if (recent + 1 > limits_.max_orders_per_minute) {
       return refuse(RiskRule::MaxOrdersPerMinute, limits_.max_orders_per_minute, recent + 1, "too many orders in the last minute");
     }

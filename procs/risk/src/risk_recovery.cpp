@@ -9,8 +9,6 @@
 namespace rrr::risk {
 namespace {
 
-constexpr std::int64_t kMinuteNs = 60'000'000'000;
-
 // Calls visit(sequence, envelope) from the newest message back, until it returns false.
 template <class Visit>
 void scanBack(const ring::RingSegment& segment, Visit visit) {
@@ -50,7 +48,7 @@ void recoverFromRings(const ring::RingSegment& exec, const ring::RingSegment& de
     if (decision == nullptr) return true;
     if (newest_ns < 0) newest_ns = envelope.event_time_ns();
     const bool applied = account.decisionsApplied() && sequence <= *account.decisionsApplied();
-    const bool in_window = envelope.event_time_ns() > newest_ns - kMinuteNs;
+    const bool in_window = envelope.event_time_ns() > newest_ns - kOrdersPerMinuteWindowNs;
     if (applied && !in_window) return false;
     if (!decision->approved() || !envelope.cause_sequence()) return true;
     const auto intent_bytes = intents.copyPublished(*envelope.cause_sequence());
@@ -69,7 +67,7 @@ void recoverFromRings(const ring::RingSegment& exec, const ring::RingSegment& de
       account.onApproved(it->sequence, it->symbol, it->signed_quantity_e8);
       ++pending;
     }
-    if (it->time_ns > newest_ns - kMinuteNs) {
+    if (it->time_ns > newest_ns - kOrdersPerMinuteWindowNs) {
       gate.noteApproved(it->time_ns);
       ++recent;
     }

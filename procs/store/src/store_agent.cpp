@@ -64,7 +64,7 @@ bool StoreAgent::openDatabases() {
     fault(backtest.error().message);
     return false;
   }
-  auto trading = openStoreDatabase(db_dir_ / "trading.db", kTradingMigrations, Durability::kFull);
+  auto trading = openStoreDatabase(tradingDatabase(db_dir_), kTradingMigrations, Durability::kFull);
   if (!trading.ok()) {
     fault(trading.error().message);
     return false;

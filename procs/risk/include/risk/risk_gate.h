@@ -30,6 +30,9 @@
 
 namespace rrr::risk {
 
+// The orders-per-minute window: approvals within this much event time before an intent count.
+inline constexpr std::int64_t kOrdersPerMinuteWindowNs = 60'000'000'000;
+
 struct RiskLimits {
   std::map<std::string, std::int64_t> max_position_e8;   // per symbol
   std::int64_t default_max_position_e8 = 0;
@@ -101,6 +104,8 @@ class RiskGate {
  private:
   Verdict checkNew(const IntentView& intent, const AccountView& account) const;
   Verdict accountBreach(const AccountView& account) const;
+  // Drops approvals that fall out of the window of an intent at time_ns.
+  void forgetApprovalsBefore(std::int64_t time_ns);
 
   RiskLimits limits_;
   bool kill_switch_ = false;

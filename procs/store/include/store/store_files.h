@@ -40,6 +40,9 @@ Result<Database, StoreError> openStoreDatabase(const std::filesystem::path& path
 // Every .db file of a folder (data/db or a backup), sorted by name.
 std::vector<std::filesystem::path> databaseFiles(const std::filesystem::path& dir);
 
+// trading.db in the databases folder: rrr-store writes it; rrr-risk reads its decisions back.
+inline std::filesystem::path tradingDatabase(const std::filesystem::path& db_dir) { return db_dir / "trading.db"; }
+
 // "market_data_2024_01.db" for a time in January 2024 (UTC).
 std::string shardFileName(std::int64_t time_ns);
 
