@@ -207,6 +207,28 @@ TEST(TradingCore, TheKillSwitchCancelsEveryRestingOrder) {
   EXPECT_EQ(recordsOf<SnapshotRecord>(killed).back().open_orders, 0u);
 }
 
+// The kill switch right after an approval at the same close: the order was accepted a latency
+// after that close, and its cancel comes no earlier, so its last record is the cancel.
+TEST(TradingCore, AKillSwitchRightAfterAnApprovalCancelsNoEarlierThanTheAcceptance) {
+  auto sut = coreWith(std::make_unique<BuyOnce>(
+      OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Limit, msg::TimeInForce::GTC, toFixed(1), toFixed(50), 0}));
+  CoreOutput first, decided, killed;
+  sut->onBar(bar(0, 100, 101, 99, 100), first);
+  sut->onDecision(first.intents.at(0).client_order_id, true, "", decided);
+  sut->cancelAll("kill switch: operator", killed);
+  const auto accepted = recordsOf<UpdateRecord>(decided);
+  const auto cancelled = recordsOf<UpdateRecord>(killed);
+  ASSERT_EQ(accepted.size(), 1u);
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_EQ(accepted[0].update.status, msg::OrderStatus::Accepted);
+  EXPECT_EQ(cancelled[0].update.status, msg::OrderStatus::Cancelled);
+  EXPECT_GE(cancelled[0].time_ns, accepted[0].time_ns);
+  const auto orders = recordsOf<OrderRecord>(killed);
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0].status, msg::OrderStatus::Cancelled);
+  EXPECT_GE(orders[0].updated_ns, recordsOf<OrderRecord>(decided).back().updated_ns);
+}
+
 // Counts its timer ticks and cancels its resting order on the third.
 class CancelOnTimer : public Strategy {
  public:

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -96,6 +97,10 @@ RrrSystem::~RrrSystem() {
   }
   if (supervisor_pid > 0) kill(supervisor_pid, SIGKILL);
   supervisor::removeRingSegments(std::filesystem::weakly_canonical(root_ / "run"));
+  if (std::getenv("RRR_KEEP_TEST_SYSTEMS") != nullptr) {
+    std::fprintf(stderr, "kept the system's folder (logs, databases): %s\n", root_.c_str());
+    return;
+  }
   std::error_code ignored;
   std::filesystem::remove_all(root_, ignored);
 }

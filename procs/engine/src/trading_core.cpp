@@ -131,8 +131,11 @@ void TradingCore::onDecision(const std::string& client_order_id, bool approved, 
   finish(out);
 }
 
+// The cancels reach the venue a latency after now, as a strategy's do: an order approved at this
+// close was accepted then, and its cancel must not come before its acceptance in event time.
 void TradingCore::cancelAll(const std::string& reason, CoreOutput& out) {
-  for (const auto& order : venue_.openInArrivalOrder()) applyVenue(venue_.cancel(order.client_order_id, reason), now_ns_, out);
+  const std::int64_t arrival_ns = now_ns_ + config_.paper.latency_ns;
+  for (const auto& order : venue_.openInArrivalOrder()) applyVenue(venue_.cancel(order.client_order_id, reason), arrival_ns, out);
   finish(out);
 }
 
