@@ -1,6 +1,8 @@
 // What the store writes and audits for each kind of message.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "../../procs/store/src/store_statements.h"
 #include "store/store_files.h"
 #include "support/unique_name.h"
@@ -35,34 +37,6 @@ std::vector<std::byte> order(msg::OrderStatus status, std::int64_t filled_e8, st
   return {bytes.begin(), bytes.end()};
 }
 
-// The engine regenerating from its checkpoint after a power cut sends an order's earlier states
-// again: the row keeps the latest.
-TEST(StoreRows, AnOrdersRowNeverGoesBackToAnEarlierState) {
-  const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
-  auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
-  ASSERT_TRUE(db.ok());
-  const auto statusOf = [&] {
-    auto row = db->prepare("SELECT status, filled_quantity_e8, updated_ns FROM orders WHERE client_order_id = 'x-1'").value();
-    EXPECT_TRUE(row.step().value());
-    return row.columnText(0) + " " + std::to_string(row.columnInt(1)) + " " + std::to_string(row.columnInt(2));
-  };
-  std::uint64_t sequence = 0;
-  const auto put = [&](msg::OrderStatus status, std::int64_t filled_e8, std::int64_t updated_ns) {
-    const auto bytes = order(status, filled_e8, updated_ns);
-    ASSERT_TRUE(insertTradingRow(*db, *messages::decode(bytes).value(), 1, sequence++).ok());
-  };
-  put(msg::OrderStatus::New, 0, 1);
-  put(msg::OrderStatus::Accepted, 0, 2);
-  put(msg::OrderStatus::Filled, 10, 3);
-  EXPECT_EQ(statusOf(), "Filled 10 3");
-  put(msg::OrderStatus::New, 0, 1);        // the same order again, from its start
-  put(msg::OrderStatus::Accepted, 0, 2);
-  EXPECT_EQ(statusOf(), "Filled 10 3");
-  put(msg::OrderStatus::Filled, 10, 3);
-  EXPECT_EQ(statusOf(), "Filled 10 3");
-  std::filesystem::remove_all(dir);
-}
-
 std::vector<std::byte> snapshot(std::int64_t quantity_e8, std::int64_t time_ns) {
   messages::EnvelopeBuilder builder;
   auto& fbb = builder.fbb();
@@ -73,68 +47,101 @@ std::vector<std::byte> snapshot(std::int64_t quantity_e8, std::int64_t time_ns) 
   return {bytes.begin(), bytes.end()};
 }
 
-// The same for a position: the snapshots regenerated after a power cut leave the row as of the
-// latest event time, and a later snapshot (or another at the same time) still moves it.
-TEST(StoreRows, APositionsRowNeverGoesBackToAnEarlierEventTime) {
-  const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
-  auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
-  ASSERT_TRUE(db.ok());
-  const auto positionNow = [&] {
-    auto row = db->prepare("SELECT quantity_e8, updated_ns FROM positions WHERE symbol = 'BTCUSDT'").value();
+// A fresh trading.db, and the rows put into it in ring order.
+class StoreRows : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = openStoreDatabase(dir_ / "trading.db", kTradingMigrations, Durability::kFull);
+    ASSERT_TRUE(opened.ok());
+    db_.emplace(std::move(opened).value());
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void put(const std::vector<std::byte>& bytes) {
+    ASSERT_TRUE(insertTradingRow(*db_, *messages::decode(bytes).value(), 1, sequence_++).ok());
+  }
+  // The first row of a query, its columns joined by spaces.
+  std::string firstRow(const std::string& sql) {
+    auto row = db_->prepare(sql).value();
     EXPECT_TRUE(row.step().value());
-    return std::to_string(row.columnInt(0)) + " " + std::to_string(row.columnInt(1));
-  };
-  std::uint64_t sequence = 0;
-  const auto put = [&](std::int64_t quantity_e8, std::int64_t time_ns) {
-    const auto bytes = snapshot(quantity_e8, time_ns);
-    const auto* envelope = messages::decode(bytes).value();
-    ASSERT_TRUE(insertTradingRow(*db, *envelope, 1, sequence++).ok());
-  };
-  put(10, 1);
-  put(20, 2);
-  put(0, 3);
-  EXPECT_EQ(positionNow(), "0 3");
-  put(10, 1);   // regenerated from the start
-  put(20, 2);
-  EXPECT_EQ(positionNow(), "0 3");
-  put(0, 3);
-  put(5, 3);    // the last snapshot at a time wins
-  EXPECT_EQ(positionNow(), "5 3");
-  put(7, 4);
-  EXPECT_EQ(positionNow(), "7 4");
-  std::filesystem::remove_all(dir);
+    std::string joined;
+    for (int column = 0; column < row.columnCount(); ++column) joined += (column ? " " : "") + row.columnText(column);
+    return joined;
+  }
+  std::string orderRow() { return firstRow("SELECT status, filled_quantity_e8, updated_ns FROM orders WHERE client_order_id = 'x-1'"); }
+  Database& db() { return *db_; }
+
+ private:
+  std::filesystem::path dir_ = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
+  std::optional<Database> db_;
+  std::uint64_t sequence_ = 0;
+};
+
+// The engine regenerating from its checkpoint after a power cut sends an order's earlier states
+// again: the row keeps the latest.
+TEST_F(StoreRows, AnOrdersRowNeverGoesBackToAnEarlierState) {
+  put(order(msg::OrderStatus::New, 0, 1));
+  put(order(msg::OrderStatus::Accepted, 0, 2));
+  put(order(msg::OrderStatus::Filled, 10, 3));
+  EXPECT_EQ(orderRow(), "Filled 10 3");
+  put(order(msg::OrderStatus::New, 0, 1));        // the same order again, from its start
+  put(order(msg::OrderStatus::Accepted, 0, 2));
+  EXPECT_EQ(orderRow(), "Filled 10 3");
+  put(order(msg::OrderStatus::Filled, 10, 3));
+  EXPECT_EQ(orderRow(), "Filled 10 3");
 }
 
-TEST(StoreRows, KillSwitchChangesAreStoredAsRiskEventsAndAudited) {
-  const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
-  auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
-  ASSERT_TRUE(db.ok());
+// An acceptance and a kill switch's cancel can share an event time: the row ends Cancelled
+// whichever of the two comes again; so too the larger of two fills at one time.
+TEST_F(StoreRows, AtOneEventTimeAnOrdersRowKeepsTheStatusFurtherAlong) {
+  put(order(msg::OrderStatus::New, 0, 1));
+  put(order(msg::OrderStatus::Accepted, 0, 2));
+  put(order(msg::OrderStatus::PartiallyFilled, 4, 3));
+  put(order(msg::OrderStatus::PartiallyFilled, 6, 3));
+  EXPECT_EQ(orderRow(), "PartiallyFilled 6 3");
+  put(order(msg::OrderStatus::PartiallyFilled, 4, 3));   // sent again
+  EXPECT_EQ(orderRow(), "PartiallyFilled 6 3");
+  put(order(msg::OrderStatus::Cancelled, 6, 3));
+  EXPECT_EQ(orderRow(), "Cancelled 6 3");
+  put(order(msg::OrderStatus::PartiallyFilled, 6, 3));   // sent again
+  EXPECT_EQ(orderRow(), "Cancelled 6 3");
+}
+
+// The same for a position: the snapshots regenerated after a power cut leave the row as of the
+// latest event time, and a later snapshot (or another at the same time) still moves it.
+TEST_F(StoreRows, APositionsRowNeverGoesBackToAnEarlierEventTime) {
+  const auto positionNow = [&] { return firstRow("SELECT quantity_e8, updated_ns FROM positions WHERE symbol = 'BTCUSDT'"); };
+  put(snapshot(10, 1));
+  put(snapshot(20, 2));
+  put(snapshot(0, 3));
+  EXPECT_EQ(positionNow(), "0 3");
+  put(snapshot(10, 1));   // regenerated from the start
+  put(snapshot(20, 2));
+  EXPECT_EQ(positionNow(), "0 3");
+  put(snapshot(0, 3));
+  put(snapshot(5, 3));    // the last snapshot at a time wins
+  EXPECT_EQ(positionNow(), "5 3");
+  put(snapshot(7, 4));
+  EXPECT_EQ(positionNow(), "7 4");
+}
+
+TEST_F(StoreRows, KillSwitchChangesAreStoredAsRiskEventsAndAudited) {
   const auto on = riskEvent(true);
-  const auto* envelope = messages::decode(on).value();
-  ASSERT_TRUE(insertTradingRow(*db, *envelope, 1, 0).ok());
-  const auto entry = auditEntryFor(*envelope);
+  put(on);
+  const auto entry = auditEntryFor(*messages::decode(on).value());
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry->kind, "kill_switch");
   EXPECT_EQ(entry->detail, "on: set by hand");
-  auto rows = db->prepare("SELECT rule, kill_switch_active, trading_halted, detail FROM risk_events").value();
-  ASSERT_TRUE(rows.step().value());
-  EXPECT_EQ(rows.columnText(0), "KillSwitch");
-  EXPECT_EQ(rows.columnInt(1), 1);
-  EXPECT_EQ(rows.columnText(3), "set by hand");
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(firstRow("SELECT rule, kill_switch_active, detail FROM risk_events"), "KillSwitch 1 set by hand");
 }
 
 // A rejection's risk event says which switch refused it: the kill switch or a halt.
-TEST(StoreRows, ARejectionsRiskEventNamesTheKillSwitchOrTheHalt) {
-  const auto dir = std::filesystem::temp_directory_path() / rrr::testing::uniqueName("rrr-rows");
-  auto db = openStoreDatabase(dir / "trading.db", kTradingMigrations, Durability::kFull);
-  ASSERT_TRUE(db.ok());
-  std::uint64_t sequence = 0;
-  for (const auto& [rule, id] : {std::pair{msg::RiskRule::KillSwitch, "a"}, std::pair{msg::RiskRule::TradingHalted, "b"}}) {
-    const auto bytes = rejection(rule, id);
-    ASSERT_TRUE(insertTradingRow(*db, *messages::decode(bytes).value(), 1, sequence++).ok());
-  }
-  auto rows = db->prepare("SELECT client_order_id, rule, kill_switch_active, trading_halted FROM risk_events ORDER BY client_order_id").value();
+TEST_F(StoreRows, ARejectionsRiskEventNamesTheKillSwitchOrTheHalt) {
+  put(rejection(msg::RiskRule::KillSwitch, "a"));
+  put(rejection(msg::RiskRule::TradingHalted, "b"));
+  auto rows = db().prepare("SELECT client_order_id, rule, kill_switch_active, trading_halted FROM risk_events ORDER BY client_order_id").value();
   ASSERT_TRUE(rows.step().value());
   EXPECT_EQ(rows.columnText(1), "KillSwitch");
   EXPECT_EQ(rows.columnInt(2), 1);
@@ -143,7 +150,6 @@ TEST(StoreRows, ARejectionsRiskEventNamesTheKillSwitchOrTheHalt) {
   EXPECT_EQ(rows.columnText(1), "TradingHalted");
   EXPECT_EQ(rows.columnInt(2), 0);
   EXPECT_EQ(rows.columnInt(3), 1);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

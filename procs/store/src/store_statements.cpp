@@ -11,6 +11,12 @@ std::int64_t asInteger(std::uint64_t value) { return static_cast<std::int64_t>(v
 
 std::string_view text(const flatbuffers::String* value) { return value != nullptr ? value->string_view() : std::string_view(); }
 
+// How far along an order's life a status is: an order only ever moves forward.
+std::string orderProgress(const std::string& table) {
+  return "(" + table + ".updated_ns, CASE " + table + ".status WHEN 'New' THEN 0 WHEN 'Accepted' THEN 1 WHEN 'PartiallyFilled' THEN 2 " +
+         "ELSE 3 END, " + table + ".filled_quantity_e8)";
+}
+
 Status<SqlError> insertPrediction(Database& db, const msg::Prediction& p, std::int64_t instance, std::uint64_t sequence) {
   RRR_ASSIGN_OR_RETURN(auto* insert, db.cached("INSERT INTO ml_predictions VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
   std::string probabilities;
@@ -72,13 +78,15 @@ Status<SqlError> insertProcessEvent(Database& db, const msg::ProcessStatus& p, s
 }
 
 Status<SqlError> upsertOrder(Database& db, const msg::Order& o) {
-  RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(
+  // An order's row never goes back: the engine regenerating after a power cut sends its earlier
+  // states again (docs/ARCHITECTURE.md, "Rings made anew"). Event time first; at one time (an
+  // acceptance and a kill switch's cancel), the status further along and the larger fill.
+  static const std::string sql =
       "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(client_order_id) DO UPDATE SET "
       "status = excluded.status, filled_quantity_e8 = excluded.filled_quantity_e8, "
-      "average_fill_price_e8 = excluded.average_fill_price_e8, updated_ns = excluded.updated_ns "
-      // An order's row never goes back: the engine regenerating after a power cut sends its
-      // earlier states again (docs/ARCHITECTURE.md, "Rings made anew").
-      "WHERE excluded.updated_ns >= orders.updated_ns"));
+      "average_fill_price_e8 = excluded.average_fill_price_e8, updated_ns = excluded.updated_ns WHERE " +
+      orderProgress("excluded") + " >= " + orderProgress("orders");
+  RRR_ASSIGN_OR_RETURN(auto* upsert, db.cached(sql));
   return upsert->bind(1, text(o.client_order_id())).bind(2, text(o.exchange_order_id())).bind(3, text(o.strategy_id()))
       .bind(4, text(o.symbol())).bind(5, std::string_view(msg::EnumNameSide(o.side())))
       .bind(6, std::string_view(msg::EnumNameOrderType(o.order_type())))
