@@ -1,5 +1,7 @@
 #include "rrr_system.h"
 
+#include <gtest/gtest.h>
+
 #include <stdexcept>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <string_view>
 #include <thread>
 
 #include "support/child_process.h"
@@ -97,7 +100,9 @@ RrrSystem::~RrrSystem() {
   }
   if (supervisor_pid > 0) kill(supervisor_pid, SIGKILL);
   supervisor::removeRingSegments(std::filesystem::weakly_canonical(root_ / "run"));
-  if (std::getenv("RRR_KEEP_TEST_SYSTEMS") != nullptr) {
+  // "1" keeps every system's folder; "failed" only those of failing tests.
+  const char* keep = std::getenv("RRR_KEEP_TEST_SYSTEMS");
+  if (keep != nullptr && (std::string_view(keep) != "failed" || ::testing::Test::HasFailure())) {
     std::fprintf(stderr, "kept the system's folder (logs, databases): %s\n", root_.c_str());
     return;
   }
