@@ -114,22 +114,21 @@ void IngestAgent::loadStoreResume(const std::filesystem::path& db_dir, const std
   }
   // Without them, publishing all again loses nothing: the store keeps a bar once (its natural
   // key), and the engine skips what its state reflects.
-  int moved = 0;
-  auto places = resumePlaces(db_dir, engine_checkpoint, series, moved);
-  if (!places.ok()) {
-    spdlog::warn("{}: publishing the source from its start", places.error().message);
+  auto resume = resumePlaces(db_dir, engine_checkpoint, series);
+  if (!resume.ok()) {
+    spdlog::warn("{}: publishing the source from its start", resume.error().message);
     return;
   }
-  if (moved > 0) {
+  if (const int moved = resume->moved_back; moved > 0) {
     spdlog::info("{} series resume where rrr-engine's checkpoint stands, before the store's last bar (a cut-off since it was "
                  "written): the engine sees every bar after it",
                  moved);
   }
-  if (auto written = writeStoreResume(resume_path_, StoreResume{instance, *places}); !written.ok()) {
+  if (auto written = writeStoreResume(resume_path_, StoreResume{instance, resume->places}); !written.ok()) {
     spdlog::warn("{}: publishing the source from its start", written.error().message);
     return;
   }
-  stored_ = std::move(places).value();
+  stored_ = std::move(resume->places);
 }
 
 bool IngestAgent::alreadyStored(const OutMessage& message) {

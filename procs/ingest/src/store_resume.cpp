@@ -48,15 +48,15 @@ Result<int, std::string> moveBackToEngine(const std::filesystem::path& db_dir, c
   return moved;
 }
 
-Result<LastStoredBars, std::string> resumePlaces(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint,
-                                                 const std::vector<std::pair<std::string, std::int64_t>>& series, int& moved) {
-  moved = 0;
-  RRR_ASSIGN_OR_RETURN(auto places, readLastStoredBars(db_dir, series));
+Result<ResumePlaces, std::string> resumePlaces(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint,
+                                               const std::vector<std::pair<std::string, std::int64_t>>& series) {
+  ResumePlaces resume;
+  RRR_ASSIGN_OR_RETURN(resume.places, readLastStoredBars(db_dir, series));
   RRR_ASSIGN_OR_RETURN(const auto engine, readEnginePoint(engine_checkpoint));
   if (engine) {
-    RRR_ASSIGN_OR_RETURN(moved, moveBackToEngine(db_dir, *engine, places));
+    RRR_ASSIGN_OR_RETURN(resume.moved_back, moveBackToEngine(db_dir, *engine, resume.places));
   }
-  return places;
+  return resume;
 }
 
 Status<std::string> writeStoreResume(const std::filesystem::path& path, const StoreResume& resume) {

@@ -37,10 +37,15 @@ Result<LastStoredBars, std::string> readLastStoredBars(const std::filesystem::pa
 // series it moved.
 Result<int, std::string> moveBackToEngine(const std::filesystem::path& db_dir, const EnginePoint& engine, LastStoredBars& places);
 
+struct ResumePlaces {
+  LastStoredBars places;
+  int moved_back = 0;   // series moved back to the engine's checkpoint
+};
+
 // Where a feed on a ring made anew resumes: readLastStoredBars, then moveBackToEngine with the
-// engine's checkpoint if there is one; `moved` counts the series moved back.
-Result<LastStoredBars, std::string> resumePlaces(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint,
-                                                 const std::vector<std::pair<std::string, std::int64_t>>& series, int& moved);
+// engine's checkpoint if there is one.
+Result<ResumePlaces, std::string> resumePlaces(const std::filesystem::path& db_dir, const std::filesystem::path& engine_checkpoint,
+                                               const std::vector<std::pair<std::string, std::int64_t>>& series);
 
 // Written durably (common/os/durable_file.h); an error names the file.
 Status<std::string> writeStoreResume(const std::filesystem::path& path, const StoreResume& resume);
