@@ -324,6 +324,35 @@ TEST(EngineProcess, TheKillSwitchCancelsRestingOrdersAndBlocksNewOnes) {
   EXPECT_EQ(count(sut, resting), 0);
 }
 
+// rrr-store stopped fills a small decision ring, so rrr-risk holds its next approval back. The
+// kill switch comes on meanwhile; once the store drains the ring, its RiskEvent goes out first,
+// and the held-back intent is refused, not approved after it (the engine would place it after
+// cancelling everything, and it would rest).
+TEST(EngineProcess, AnApprovalHeldBackByAFullRingIsRefusedOnceTheKillSwitchIsOn) {
+  auto config = pipelineConfig();
+  replaceOnce(config, kPipelineStrategies,
+              "settings: {strategies: [{id: far, type: ma_cross, symbols: [BTCUSDT, ETHUSDT], fast: 2, slow: 3, quantity: 0.001, "
+              "order: limit, limit_offset_bps: 300}]}");
+  replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const std::string resting = "SELECT count(*) FROM orders WHERE status = 'Accepted'";
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
+
+  ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
+  std::this_thread::sleep_for(300ms);   // several polls of a full ring
+  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test"});
+  ASSERT_EQ(on.exit_code, 0) << on.output;
+  std::this_thread::sleep_for(500ms);
+  ASSERT_EQ(sut.supervisor({"restart", "store"}).exit_code, 0);
+
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Rejected' AND reason LIKE '%kill switch%'") > 0;
+  }, 30s)) << "new intents are refused";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) == 0; }, 10s)) << query(sut, "SELECT * FROM orders");
+}
+
 // A drawdown is caught on the snapshot that shows it, not at the next intent: rrr-risk halts (a
 // RiskEvent with the rule and the numbers, no order id), and the engine cancels what rests.
 TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
