@@ -292,8 +292,10 @@ TEST_F(RingTest, AdvancedButUncommittedMessagesStayHeldAndReturnAfterReattach) {
       sut->advance();
     }
     EXPECT_EQ(sut->cursor(), 3u);
+    EXPECT_EQ(sut->uncommitted(), 3u);
     EXPECT_EQ(producer->offer(payloadOf(4)).status, PublishStatus::kBackPressured);
     sut->commitThrough(0);
+    EXPECT_EQ(sut->uncommitted(), 2u);
     EXPECT_TRUE(producer->offer(payloadOf(4)).ok());
     EXPECT_EQ(sut->peek()->sequence, 3u);  // reading goes on from the read position
   }

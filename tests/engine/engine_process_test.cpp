@@ -102,6 +102,14 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
   // A checkpoint every 3 s: the cut at 4 s comes ~1 s after one, with the store well ahead of it.
   const bool power_cut = victim == "power" || victim == "power, then tighter limits";
   if (power_cut) replaceOnce(config, "checkpoint_every_ms: 200", "checkpoint_every_ms: 3000");
+  // The engine commits decisions only at checkpoints: on 16 slots, with a checkpoint only every
+  // 3 s, it must take them for room (while a decision is awaited, too) or stall rrr-risk.
+  const bool small_decision_ring = victim == "engine, on a 16-slot decision ring";
+  if (small_decision_ring) {
+    replaceOnce(config, "checkpoint_every_ms: 200", "checkpoint_every_ms: 3000");
+    replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
+  }
+  const std::string victim_process = victim.substr(0, victim.find(','));
   RrrSystem sut(config);
   writeFeed(sut);
   const auto started = sut.supervisor({"start"});
@@ -167,9 +175,9 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
       EXPECT_EQ(again.exit_code, 0) << again.output;
       continue;
     }
-    const pid_t pid = sut.pidOf(victim);
+    const pid_t pid = sut.pidOf(victim_process);
     ::kill(pid, SIGKILL);
-    EXPECT_TRUE(sut.waitFor([&](const Status& s) { return s.at(victim)["state"] == "Ready" && s.at(victim)["pid"] != pid; }, 10s));
+    EXPECT_TRUE(sut.waitFor([&](const Status& s) { return s.at(victim_process)["state"] == "Ready" && s.at(victim_process)["pid"] != pid; }, 10s));
   }
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "ingest", "replay complete"); }, 60s));
   // Settled: every durable reader has read everything (read from the rings now, not from the last
@@ -198,7 +206,7 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
                        "WHERE i.action != 'Cancel' AND (d.approved = 0) != EXISTS (SELECT 1 FROM order_updates u WHERE "
                        "u.client_order_id = d.client_order_id AND u.status = 'Rejected' AND u.reason LIKE 'rrr-risk: %')"),
             query(sut, "SELECT client_order_id, approved, detail FROM risk_decisions LIMIT 0"));
-  if (victim == "engine") {
+  if (victim_process == "engine") {
     std::ifstream in(sut.root() / "logs" / "system" / "engine.log");
     const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::size_t restores = 0;
@@ -247,6 +255,12 @@ TEST_F(EngineRestart, EngineSigkilledMidSessionEndsWithTheSameOrdersFillsAndPosi
   RRR_REQUIRE_SHARED_DATA();
   ASSERT_NE(undisturbed_, nullptr);
   expectSame(*undisturbed_, replay("engine", {1100ms, 2300ms, 3700ms}));
+}
+
+TEST_F(EngineRestart, OnASmallDecisionRingTheEngineSigkilledMidSessionEndsWithTheSameOrdersFillsAndPositions) {
+  RRR_REQUIRE_SHARED_DATA();
+  ASSERT_NE(undisturbed_, nullptr);
+  expectSame(*undisturbed_, replay("engine, on a 16-slot decision ring", {1100ms, 2300ms, 3700ms}));
 }
 
 TEST_F(EngineRestart, RiskSigkilledMidSessionEndsWithTheSameOrdersFillsAndPositions) {

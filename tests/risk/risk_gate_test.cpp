@@ -120,6 +120,19 @@ TEST(RiskGate, OpenOrdersAndOrdersPerMinute) {
   EXPECT_TRUE(sut.check(buy("1", 61 * kSecondNs), view).approved) << "the first one is more than a minute old";
 }
 
+// An approval rrr-risk could not publish before the kill switch came on is decided again; it
+// must not count toward the orders-per-minute window after the switch is off.
+TEST(RiskGate, AWithdrawnApprovalDoesNotCountTowardOrdersPerMinute) {
+  RiskLimits limits;
+  limits.max_orders_per_minute = 1;
+  RiskGate sut(limits);
+  EXPECT_TRUE(sut.check(buy("1", 0), account()).approved);
+  sut.withdrawApproval(0);
+  EXPECT_TRUE(sut.check(buy("1", 10 * kSecondNs), account()).approved);
+  sut.withdrawApproval(0);   // not the last approval: nothing is taken back
+  EXPECT_EQ(sut.check(buy("1", 20 * kSecondNs), account()).rule, RiskRule::MaxOrdersPerMinute);
+}
+
 TEST(RiskGate, DailyLossAndDrawdownBreachesHaltUntilRearmed) {
   RiskLimits limits;
   limits.max_daily_loss_e8 = e8("100");

@@ -192,6 +192,11 @@ bool RingConsumer::skipThrough(std::uint64_t sequence) {
   return true;
 }
 
+std::uint64_t RingConsumer::uncommitted() const {
+  const std::uint64_t committed = segment_.header().consumers[index_].cursor.load(std::memory_order_relaxed);
+  return cursor_ > committed ? cursor_ - committed : 0;
+}
+
 std::uint64_t RingConsumer::lag() const {
   const std::uint64_t published = segment_.published();
   return published > cursor_ ? published - cursor_ : 0;

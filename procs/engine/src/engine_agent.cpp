@@ -68,6 +68,8 @@ int EngineAgent::doWork() {
   reportSkipped();
   if (core_->awaitingDecisions() > 0) {
     if (!awaiting_since_) awaiting_since_ = Clock::now();
+    // rrr-risk may otherwise have no room left on the decision ring for the decision awaited.
+    if (pending_.empty()) checkpointForRoom();
   } else {
     awaiting_since_.reset();
     if (pending_.empty()) checkpoint(false);
@@ -123,6 +125,7 @@ bool EngineAgent::marketAllowed(std::uint64_t market_sequence, const msg::Envelo
 int EngineAgent::handleInputs() {
   int handled = 0;
   while (handled < kMaxInputsPerCall && core_->awaitingDecisions() == 0 && pending_.empty()) {
+    checkpointForRoom();
     std::uint64_t market_sequence = 0, prediction_sequence = 0;
     const auto* bar = market_.peek(market_sequence);
     const auto* prediction = predictions_.peek(prediction_sequence);

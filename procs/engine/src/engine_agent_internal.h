@@ -32,6 +32,7 @@ constexpr auto kBurstQuiet = 5ms;
 // kSteadyBurstsWithin apart count as paced).
 constexpr auto kCheckpointLead = 5ms;
 constexpr auto kSteadyBurstsWithin = 10s;
+constexpr auto kRoomCheckpointRetry = 100ms;   // after a checkpoint for room failed
 
 inline std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
 inline std::uint64_t instanceOf(const process::OutputStream& output) { return output.producer().segment().instanceId(); }

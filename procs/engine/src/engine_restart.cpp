@@ -119,15 +119,25 @@ bool EngineAgent::publish(const Pending& item) {
   return true;
 }
 
-void EngineAgent::checkpoint(bool force) {
+// The inputs are committed only by checkpoints. Once one holds more than half its ring taken but
+// uncommitted, a checkpoint goes first, in a burst or while a decision is awaited: the full ring
+// would stop its producer, and the engine may be waiting for that producer (rrr-risk with the
+// awaited decision). REQUIRES: nothing pending, no input half handled.
+void EngineAgent::checkpointForRoom() {
+  if (!(market_.halfUncommitted() || predictions_.halfUncommitted() || decisions_.halfUncommitted())) return;
+  if (Clock::now() < room_retry_at_) return;   // the last one failed (logged): not at every input
+  if (!checkpoint(true)) room_retry_at_ = Clock::now() + kRoomCheckpointRetry;
+}
+
+bool EngineAgent::checkpoint(bool force) {
   force = force || force_checkpoint_;
-  if (inputs_since_checkpoint_ == 0 && !force) return;
+  if (inputs_since_checkpoint_ == 0 && !force) return true;
   const auto now = Clock::now();
-  if (!force && now - last_checkpoint_ < checkpoint_every_) return;
+  if (!force && now - last_checkpoint_ < checkpoint_every_) return true;
   // A checkpoint takes 0.5-1 ms plus its disk flushes (~1 ms here): not from rrr-ingest's heads-up
   // to the end of its burst, nor just before the next heads-up of a paced feed, unless it is a
   // whole interval late (the inputs' commits wait for it).
-  if (!force && (now - heads_up_at_ < kBurstQuiet || burstDueSoon(now)) && now - last_checkpoint_ < 2 * checkpoint_every_) return;
+  if (!force && (now - heads_up_at_ < kBurstQuiet || burstDueSoon(now)) && now - last_checkpoint_ < 2 * checkpoint_every_) return true;
   EngineCheckpoint checkpoint;
   checkpoint.core = core_->save();
   checkpoint.decisions_applied = decisions_applied_;
@@ -138,7 +148,7 @@ void EngineAgent::checkpoint(bool force) {
   checkpoint.rings["exec"] = RingPosition{instanceOf(exec_.stream), exec_.next};
   if (auto status = writeCheckpoint(checkpoint_path_, checkpoint); !status.ok()) {
     spdlog::error("checkpoint not written (the inputs stay uncommitted): {}", status.error().message);
-    return;
+    return false;
   }
   // Only now may the producers reuse what the checkpoint covers.
   for (auto* input : {&market_, &predictions_, &decisions_}) {
@@ -147,6 +157,7 @@ void EngineAgent::checkpoint(bool force) {
   inputs_since_checkpoint_ = 0;
   force_checkpoint_ = false;
   last_checkpoint_ = Clock::now();
+  return true;
 }
 
 // A paced feed's bursts come one period apart: whether the next is due within kCheckpointLead

@@ -255,6 +255,13 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
                                                    process::OutputStream& output) {
   const auto* intent = input.body_as_OrderIntent();
   if (intent == nullptr) return Outcome::kDone;
+  if (decided_ && decided_->first == sequence && decided_->second.approved && intent->action() != msg::IntentAction::Cancel &&
+      (gate_.killSwitch() || gate_.halted())) {
+    // Held back by a full ring while the kill switch came on or trading halted: its RiskEvent went
+    // out first, and the engine, having cancelled every order, would place this one after it.
+    gate_.withdrawApproval(intent->decision_time_ns());
+    decided_.reset();
+  }
   if (!decided_ || decided_->first != sequence) {
     IntentView view;
     view.client_order_id = intent->client_order_id()->str();

@@ -47,6 +47,10 @@ Verdict RiskGate::adopt(const IntentView& intent, Verdict prior, const std::vect
   return prior;
 }
 
+void RiskGate::withdrawApproval(std::int64_t time_ns) {
+  if (!approved_times_ns_.empty() && approved_times_ns_.back() == time_ns) approved_times_ns_.pop_back();
+}
+
 void RiskGate::forgetApprovalsBefore(std::int64_t time_ns) {
   while (!approved_times_ns_.empty() && approved_times_ns_.front() <= time_ns - kOrdersPerMinuteWindowNs) approved_times_ns_.pop_front();
 }

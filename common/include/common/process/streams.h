@@ -70,6 +70,10 @@ class InputStream {
   const msg::Envelope* peek(std::uint64_t& sequence);
   void take();
   void commitThrough(std::uint64_t sequence) { consumer_.commitThrough(sequence); }
+  // More than half the ring taken but not committed. A reader that commits only at checkpoints
+  // must take one then: once the ring is full the producer stops, and it may be the one this
+  // reader waits for.
+  bool halfUncommitted() const { return 2 * consumer_.uncommitted() > consumer_.segment().config().capacity; }
   void rewindToCommitted() {
     peeked_envelope_ = nullptr;
     consumer_.rewindToCommitted();

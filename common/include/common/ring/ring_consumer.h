@@ -83,6 +83,8 @@ class RingConsumer {
   // The next sequence peek() returns (the read position; ahead of the published cursor by what
   // advance() has not yet committed).
   std::uint64_t cursor() const { return cursor_; }
+  // Messages advanced over but not committed: slots the producer cannot reuse yet.
+  std::uint64_t uncommitted() const;
   std::uint64_t lag() const;
   std::uint64_t gaps() const;
   ConsumerKind kind() const { return kind_; }

@@ -80,7 +80,9 @@ class EngineAgent : public process::Agent {
   void queue(CoreOutput output);
   bool flush();
   bool publish(const Pending& item);
-  void checkpoint(bool force);
+  // False if a checkpoint was due and could not be written.
+  bool checkpoint(bool force);
+  void checkpointForRoom();
   bool burstDueSoon(std::chrono::steady_clock::time_point now) const;
   void rehearse();
   void pollInputs(std::chrono::steady_clock::time_point until);
@@ -103,6 +105,7 @@ class EngineAgent : public process::Agent {
   bool force_checkpoint_ = false;
   std::uint64_t inputs_since_checkpoint_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;
+  std::chrono::steady_clock::time_point room_retry_at_{};
   std::optional<std::chrono::steady_clock::time_point> awaiting_since_;
   std::optional<std::chrono::steady_clock::time_point> gated_since_;
   std::uint64_t replay_mismatches_ = 0;

@@ -97,6 +97,8 @@ class RiskGate {
   const RiskLimits& limits() const { return limits_; }
   // An order approved before a restart, for the orders-per-minute window.
   void noteApproved(std::int64_t time_ns) { approved_times_ns_.push_back(time_ns); }
+  // Takes back the last approval check() counted, at time_ns: its decision was never published.
+  void withdrawApproval(std::int64_t time_ns);
   // A decision taken before the rings were made anew (prior_decisions.h), in place of check():
   // the window becomes the one stored before it, and an approved new order counts toward it.
   Verdict adopt(const IntentView& intent, Verdict prior, const std::vector<std::int64_t>& approvals_before);
