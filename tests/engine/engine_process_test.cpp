@@ -317,24 +317,28 @@ TEST(EngineProcess, WithRiskStoppedNothingExecutesAndTheEngineSaysItFailsClosed)
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, executed) > before; }, 20s)) << "orders flow again";
 }
 
-TEST(EngineProcess, TheKillSwitchCancelsRestingOrdersAndBlocksNewOnes) {
+// Limit orders 3% away from the close, which rest for the whole test.
+std::string restingOrdersConfig() {
   auto config = pipelineConfig();
-  // Limit orders 3% away from the close rest for the whole test.
   replaceOnce(config, kPipelineStrategies,
               "settings: {strategies: [{id: far, type: ma_cross, symbols: [BTCUSDT, ETHUSDT], fast: 2, slow: 3, quantity: 0.001, "
               "order: limit, limit_offset_bps: 300}]}");
-  RrrSystem sut(config);
+  return config;
+}
+constexpr const char* kResting = "SELECT count(*) FROM orders WHERE status = 'Accepted'";
+constexpr const char* kRefusedByTheKillSwitch = "SELECT count(*) FROM order_updates WHERE status = 'Rejected' AND reason LIKE '%kill switch%'";
+
+TEST(EngineProcess, TheKillSwitchCancelsRestingOrdersAndBlocksNewOnes) {
+  RrrSystem sut(restingOrdersConfig());
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
-  const std::string resting = "SELECT count(*) FROM orders WHERE status = 'Accepted'";
+  const std::string resting = kResting;
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) >= 3; }, 30s)) << query(sut, "SELECT * FROM orders");
 
   const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test"});
   ASSERT_EQ(on.exit_code, 0) << on.output;
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) == 0; }, 10s)) << query(sut, "SELECT * FROM orders");
   EXPECT_GE(count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Cancelled' AND reason LIKE 'kill switch%'"), 3);
-  EXPECT_TRUE(sut.waitFor([&](const Status&) {
-    return count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Rejected' AND reason LIKE '%kill switch%'") > 0;
-  }, 20s)) << "new intents are refused";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kRefusedByTheKillSwitch) > 0; }, 20s)) << "new intents are refused";
   EXPECT_EQ(count(sut, resting), 0);
 }
 
@@ -343,14 +347,11 @@ TEST(EngineProcess, TheKillSwitchCancelsRestingOrdersAndBlocksNewOnes) {
 // and the held-back intent is refused, not approved after it (the engine would place it after
 // cancelling everything, and it would rest).
 TEST(EngineProcess, AnApprovalHeldBackByAFullRingIsRefusedOnceTheKillSwitchIsOn) {
-  auto config = pipelineConfig();
-  replaceOnce(config, kPipelineStrategies,
-              "settings: {strategies: [{id: far, type: ma_cross, symbols: [BTCUSDT, ETHUSDT], fast: 2, slow: 3, quantity: 0.001, "
-              "order: limit, limit_offset_bps: 300}]}");
+  auto config = restingOrdersConfig();
   replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
   RrrSystem sut(config);
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
-  const std::string resting = "SELECT count(*) FROM orders WHERE status = 'Accepted'";
+  const std::string resting = kResting;
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
 
   ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
@@ -361,9 +362,7 @@ TEST(EngineProcess, AnApprovalHeldBackByAFullRingIsRefusedOnceTheKillSwitchIsOn)
   std::this_thread::sleep_for(500ms);
   ASSERT_EQ(sut.supervisor({"restart", "store"}).exit_code, 0);
 
-  EXPECT_TRUE(sut.waitFor([&](const Status&) {
-    return count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Rejected' AND reason LIKE '%kill switch%'") > 0;
-  }, 30s)) << "new intents are refused";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kRefusedByTheKillSwitch) > 0; }, 30s)) << "new intents are refused";
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, resting) == 0; }, 10s)) << query(sut, "SELECT * FROM orders");
 }
 

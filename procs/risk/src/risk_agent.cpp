@@ -259,6 +259,8 @@ process::TransformAgent::Outcome RiskAgent::handle(const msg::Envelope& input, s
       (gate_.killSwitch() || gate_.halted())) {
     // Held back by a full ring while the kill switch came on or trading halted: its RiskEvent went
     // out first, and the engine, having cancelled every order, would place this one after it.
+    spdlog::info("intent {}: approved, but held back by a full ring until the {} came: decided again",
+                 intent->client_order_id()->str(), gate_.killSwitch() ? "kill switch" : "halt");
     gate_.withdrawApproval(intent->decision_time_ns());
     decided_.reset();
   }
