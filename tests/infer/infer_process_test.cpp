@@ -22,12 +22,6 @@ using Status = std::map<std::string, nlohmann::json>;
 
 const fs::path kFixtures = fs::path(RRR_TEST_SOURCE_DIR) / "infer/fixtures";
 
-long long count(const RrrSystem& sut, const std::string& sql) {
-  const auto result = sut.db({"query", sql, "--format", "csv"});
-  const auto newline = result.output.find('\n');
-  return newline == std::string::npos ? -1 : std::atoll(result.output.c_str() + newline + 1);
-}
-
 std::vector<long long> column(const RrrSystem& sut, const std::string& sql, const std::string& db = "trading") {
   const auto result = sut.db({"query", sql, "--db", db, "--format", "csv"});
   std::vector<long long> values;

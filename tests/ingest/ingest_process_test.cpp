@@ -43,10 +43,6 @@ std::string replaySettings(const std::string& pace, const std::vector<std::pair<
   return text + "]}";
 }
 
-bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text) {
-  return fileText(sut.root() / "logs" / "system" / (process + ".log")).find(text) != std::string::npos;
-}
-
 // Every message on ring md, as published, with the publish time (the wall clock) zeroed; the
 // system must be stopped (no writer).
 std::vector<std::string> ringMessages(const RrrSystem& sut) {

@@ -15,12 +15,6 @@ namespace {
 using namespace std::chrono_literals;
 using Status = std::map<std::string, nlohmann::json>;
 
-long long count(const RrrSystem& sut, const std::string& sql) {
-  const auto result = sut.db({"query", sql, "--format", "csv"});
-  const auto newline = result.output.find('\n');
-  return newline == std::string::npos ? -1 : std::atoll(result.output.c_str() + newline + 1);
-}
-
 bool grows(const RrrSystem& sut, const std::string& sql, std::chrono::milliseconds within) {
   const auto before = count(sut, sql);
   return sut.waitFor([&](const Status&) { return count(sut, sql) > before; }, within);

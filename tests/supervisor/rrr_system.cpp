@@ -69,9 +69,23 @@ processes:
     settings: {pace: 6000x}
   infer: {binary: rrr-infer, depends_on: [ingest], backoff_initial_ms: 50}
   risk: {binary: rrr-risk, depends_on: [store], backoff_initial_ms: 50, settings: {limits: {max_position: {default: 0.05}}}}
-  engine: {binary: rrr-engine, depends_on: [infer, risk], backoff_initial_ms: 50, settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.1, exit: 0.1, quantity: 0.01}]}}
+  engine: {binary: rrr-engine, depends_on: [infer, risk], backoff_initial_ms: 50, )" + kPipelineStrategies + R"(}
   monitor: {binary: rrr-monitor, depends_on: [store], backoff_initial_ms: 50}
 )" + extra_processes;
+}
+
+std::string query(const RrrSystem& sut, const std::string& sql) { return sut.db({"query", sql, "--format", "csv"}).output; }
+
+long long count(const RrrSystem& sut, const std::string& sql) {
+  const auto text = query(sut, sql);
+  const auto newline = text.find('\n');
+  return newline == std::string::npos ? -1 : std::atoll(text.c_str() + newline + 1);
+}
+
+bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text) {
+  std::ifstream in(sut.root() / "logs" / "system" / (process + ".log"));
+  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return log.find(text) != std::string::npos;
 }
 
 void replaceOnce(std::string& text, const std::string& from, const std::string& to) {

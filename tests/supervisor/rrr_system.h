@@ -25,6 +25,10 @@ struct CommandResult {
 long long ringLag(const std::map<std::string, nlohmann::json>& status, const std::string& process, const std::string& ring);
 
 std::string pipelineConfig(const std::string& extra_processes = "", const std::string& supervisor_extra = "");
+// The engine's settings in pipelineConfig(): one ml_signal strategy on BTCUSDT and ETHUSDT. A test
+// puts its own strategies in their place with replaceOnce.
+inline constexpr const char* kPipelineStrategies =
+    "settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.1, exit: 0.1, quantity: 0.01}]}";
 // Replaces the first `from` in text (which must be there) by `to`.
 void replaceOnce(std::string& text, const std::string& from, const std::string& to);
 
@@ -55,6 +59,13 @@ class RrrSystem {
  private:
   std::filesystem::path root_;
 };
+
+// rrr-db query's CSV output (a header line, then the rows) on trading.db.
+std::string query(const RrrSystem& sut, const std::string& sql);
+// The first value of the first row of query(sql), for SELECT count(*) ...; -1 if there is no row.
+long long count(const RrrSystem& sut, const std::string& sql);
+// True if logs/system/<process>.log holds text.
+bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text);
 
 // True if pid has exited (gone, or a zombie).
 bool processGone(pid_t pid);
