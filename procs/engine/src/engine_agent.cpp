@@ -115,11 +115,11 @@ int EngineAgent::readDecisions() {
   return taken;
 }
 
-bool EngineAgent::marketAllowed(std::uint64_t market_sequence, const msg::Envelope* next_prediction) const {
-  if (!needs_predictions_) return true;
-  if (next_prediction != nullptr) return true;   // its cause is at or after this bar (checked by the caller)
+// rrr-infer publishes a bar's prediction before it commits the bar (TransformAgent), so once its
+// cursor is past every bar before this one, each prediction due before this bar is on pred.
+bool EngineAgent::inferHasRead(std::uint64_t market_sequence) const {
   const auto infer = market_.consumer().segment().consumerCursor("infer");
-  return !infer || *infer >= market_sequence;    // rrr-infer has read every bar before this one
+  return !infer || *infer >= market_sequence;
 }
 
 int EngineAgent::handleInputs() {
@@ -142,9 +142,15 @@ int EngineAgent::handleInputs() {
       continue;
     }
     if (bar == nullptr) break;
-    if (!marketAllowed(market_sequence, prediction)) {
-      if (!gated_since_) gated_since_ = Clock::now();
-      break;
+    // A prediction peeked above has its cause at or after this bar: the bar goes first.
+    if (needs_predictions_ && prediction == nullptr) {
+      if (!inferHasRead(market_sequence)) {
+        if (!gated_since_) gated_since_ = Clock::now();
+        break;
+      }
+      // Looked at again after the cursor: one rrr-infer published since the look above may be due
+      // before this bar, and which came first must not depend on when the engine looked.
+      if (predictions_.peek(prediction_sequence) != nullptr) continue;
     }
     gated_since_.reset();
     handleMarket(*bar);

@@ -76,7 +76,7 @@ class EngineAgent : public process::Agent {
   int handleInputs();
   void handleMarket(const msg::Envelope& envelope);
   void handlePrediction(const msg::Envelope& envelope);
-  bool marketAllowed(std::uint64_t market_sequence, const msg::Envelope* next_prediction) const;
+  bool inferHasRead(std::uint64_t market_sequence) const;
   void queue(CoreOutput output);
   bool flush();
   bool publish(const Pending& item);
