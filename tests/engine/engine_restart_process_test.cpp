@@ -188,12 +188,8 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
                        "u.client_order_id = d.client_order_id AND u.status = 'Rejected' AND u.reason LIKE 'rrr-risk: %')"),
             query(sut, "SELECT client_order_id, approved, detail FROM risk_decisions LIMIT 0"));
   if (victim_process == "engine") {
-    std::ifstream in(sut.root() / "logs" / "system" / "engine.log");
-    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::size_t restores = 0;
-    for (auto at = log.find("restored the checkpoint"); at != std::string::npos; at = log.find("restored the checkpoint", at + 1)) ++restores;
-    EXPECT_EQ(restores, kills.size()) << "each restart restored a checkpoint and replayed from it";
-    EXPECT_EQ(log.find("replay differs"), std::string::npos);
+    EXPECT_EQ(logCount(sut, "engine", "restored the checkpoint"), kills.size()) << "each restart restored a checkpoint and replayed from it";
+    EXPECT_FALSE(logHas(sut, "engine", "replay differs"));
   }
   return outcomeOf(sut);
 }

@@ -78,7 +78,7 @@ std::vector<std::string> replay(const std::string& settings, bool kill_midway) {
   if (kill_midway) {
     EXPECT_EQ(sut.status().at("ingest")["restarts"], 1);
     const std::regex resumed("\\] ([1-9][0-9]*) messages were already on ring md: resumed after them");
-    EXPECT_TRUE(std::regex_search(fileText(sut.root() / "logs" / "system" / "ingest.log"), resumed));
+    EXPECT_TRUE(std::regex_search(logText(sut, "ingest"), resumed));
   }
   EXPECT_EQ(sut.supervisor({"stop"}).exit_code, 0);
   return ringMessages(sut);
@@ -137,14 +137,6 @@ std::vector<std::int64_t> barOpenTimes(const RrrSystem& sut) {
     if (const auto* bar = envelope->body_as_Bar()) times.push_back(bar->open_time_ns());
   }
   return times;
-}
-
-// How many times text is in a process's log (which the runs of one RrrSystem share).
-std::size_t logCount(const RrrSystem& sut, const std::string& process, const std::string& text) {
-  const auto log = fileText(sut.root() / "logs" / "system" / (process + ".log"));
-  std::size_t count = 0;
-  for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++count;
-  return count;
 }
 
 // Until this run's replay is complete and stored.
@@ -299,7 +291,7 @@ TEST(IngestProcess, HaltPolicyStopsTheSeriesAndTheProcessSaysWhereAndWhy) {
 TEST(IngestProcess, ABadSettingIsAClearErrorNamingTheLine) {
   RrrSystem sut(ingestConfig("{source: replay, pace: warp, files: [{path: x.csv, symbol: X}]}"));
   EXPECT_NE(sut.supervisor({"start"}).exit_code, 0);
-  const auto log = fileText(sut.root() / "logs" / "system" / "ingest.log");
+  const auto log = logText(sut, "ingest");
   EXPECT_NE(log.find("rrr.yml:"), std::string::npos) << log;
   EXPECT_NE(log.find("settings.pace: 'warp' is not fast, realtime or <N>x"), std::string::npos) << log;
 }

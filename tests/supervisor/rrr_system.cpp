@@ -82,10 +82,20 @@ long long count(const RrrSystem& sut, const std::string& sql) {
   return newline == std::string::npos ? -1 : std::atoll(text.c_str() + newline + 1);
 }
 
+std::string logText(const RrrSystem& sut, const std::string& process) {
+  std::ifstream in(sut.root() / "logs" / "system" / (process + ".log"), std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text) {
-  std::ifstream in(sut.root() / "logs" / "system" / (process + ".log"));
-  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return log.find(text) != std::string::npos;
+  return logText(sut, process).find(text) != std::string::npos;
+}
+
+std::size_t logCount(const RrrSystem& sut, const std::string& process, const std::string& text) {
+  const auto log = logText(sut, process);
+  std::size_t count = 0;
+  for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++count;
+  return count;
 }
 
 void replaceOnce(std::string& text, const std::string& from, const std::string& to) {

@@ -64,8 +64,12 @@ class RrrSystem {
 std::string query(const RrrSystem& sut, const std::string& sql);
 // The first value of the first row of query(sql), for SELECT count(*) ...; -1 if there is no row.
 long long count(const RrrSystem& sut, const std::string& sql);
-// True if logs/system/<process>.log holds text.
+// logs/system/<process>.log, which the runs of one RrrSystem share.
+std::string logText(const RrrSystem& sut, const std::string& process);
+// True if the process's log holds text.
 bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text);
+// How many times text is in the process's log.
+std::size_t logCount(const RrrSystem& sut, const std::string& process, const std::string& text);
 
 // True if pid has exited (gone, or a zombie).
 bool processGone(pid_t pid);
