@@ -15,13 +15,13 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "common/messages/envelope.h"
 #include "common/messages/inbound_gate.h"
 #include "common/ring/ring_consumer.h"
 #include "common/ring/ring_producer.h"
+#include "support/file_text.h"
 
 namespace {
 
@@ -57,8 +57,7 @@ int produce(const std::string& ring, std::uint64_t count) {
 
 // The last complete "sequence ..." line of out, truncating a partial line left by a kill.
 std::optional<std::uint64_t> lastRecorded(const std::string& out) {
-  std::ifstream in(out, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto text = rrr::testing::fileText(out);
   const auto end = text.rfind('\n');
   if (end == std::string::npos) {
     truncate(out.c_str(), 0);

@@ -10,6 +10,7 @@
 #include "ingest/bar_validation.h"
 #include "ingest/ingest_pipeline.h"
 #include "ingest/market_file.h"
+#include "support/file_text.h"
 #include "support/shared_data.h"
 #include "support/unique_name.h"
 
@@ -175,8 +176,7 @@ TEST(OhlcvReaders, TruncatedGzipIsAClearError) {
   RRR_REQUIRE_SHARED_DATA();
   const auto source = rrr::testing::sharedData() / "ohlcv/freqtrade/json/UNITTEST_BTC-8m.json.gz";
   const auto path = std::filesystem::temp_directory_path() / (rrr::testing::uniqueName("rrr-cut") + ".json.gz");
-  std::ifstream in(source, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto bytes = rrr::testing::fileText(source);
   std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   const auto rows = readBars(path, FileFormat::kFreqtradeCandles);
   ASSERT_FALSE(rows.ok());

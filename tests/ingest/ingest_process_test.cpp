@@ -12,6 +12,7 @@
 #include "common/ring/ring_segment.h"
 #include "schemas/envelope_generated.h"
 #include "supervisor/config.h"
+#include "support/file_text.h"
 #include "support/shared_data.h"
 #include "../supervisor/rrr_system.h"
 
@@ -21,11 +22,6 @@ namespace {
 using namespace std::chrono_literals;
 using Status = std::map<std::string, nlohmann::json>;
 namespace fs = std::filesystem;
-
-std::string fileText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The built-in pipeline with rrr-ingest's settings replaced and room on md for a whole replay.
 std::string ingestConfig(const std::string& settings) {

@@ -11,6 +11,7 @@
 
 #include "common/fixed_point.h"
 #include "ingest/market_file.h"
+#include "support/file_text.h"
 #include "support/shared_data.h"
 #include "support/unique_name.h"
 
@@ -18,12 +19,8 @@ namespace rrr::ingest {
 namespace {
 
 namespace fs = std::filesystem;
+using rrr::testing::fileText;
 using rrr::testing::sharedData;
-
-std::string fileText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<std::vector<std::string>> csvLines(const fs::path& path, bool header) {
   std::ifstream in(path);

@@ -11,17 +11,13 @@
 #include "common/ring/ring_segment.h"
 #include "store/sqlite.h"
 #include "supervisor/config.h"
+#include "support/file_text.h"
 
 namespace rrr::testing {
 namespace {
 
 using namespace std::chrono_literals;
 using Status = std::map<std::string, nlohmann::json>;
-
-std::string fileText(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string fastFeedConfig() {
   auto config = pipelineConfig();
@@ -46,7 +42,7 @@ TEST(StoreFault, FullDiskDegradesTheStoreWhichHoldsTheDataAndWritesItAllOnceTher
   EXPECT_NE(status.at("store")["last_exit"].get<std::string>().find("full"), std::string::npos) << status.at("store").dump();
   EXPECT_EQ(status.at("store")["restarts"], 0) << "a fault is not a crash loop";
   EXPECT_TRUE(sut.waitFor([&](const Status&) {
-    return fileText(sut.root() / "logs" / "system" / "monitor.log").find("alert Critical [store-write] store") != std::string::npos;
+    return logHas(sut, "monitor", "alert Critical [store-write] store");
   }, 5s));
 
   // While degraded the store reads nothing more: the bars pile up, held on the md ring.
@@ -100,7 +96,7 @@ TEST(StoreFault, LockHeldByAnotherProgramDegradesTheStoreUntilItIsReleased) {
   ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Ready"; }, 60s));
   EXPECT_EQ(sut.status().at("store")["restarts"], 0);
   EXPECT_TRUE(sut.waitFor([&](const Status&) {
-    return fileText(sut.root() / "logs" / "system" / "monitor.log").find("writing works again") != std::string::npos;
+    return logHas(sut, "monitor", "writing works again");
   }, 5s));
 }
 

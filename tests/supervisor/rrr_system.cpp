@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "support/child_process.h"
+#include "support/file_text.h"
 #include "support/unique_name.h"
 #include "supervisor/config.h"
 
@@ -83,8 +84,7 @@ long long count(const RrrSystem& sut, const std::string& sql) {
 }
 
 std::string logText(const RrrSystem& sut, const std::string& process) {
-  std::ifstream in(sut.root() / "logs" / "system" / (process + ".log"), std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return fileText(sut.root() / "logs" / "system" / (process + ".log"));
 }
 
 bool logHas(const RrrSystem& sut, const std::string& process, const std::string& text) {

@@ -1,11 +1,11 @@
 // Bad configs are refused with file, line and key and exit code 2, and nothing is started.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
 
 #include "../../supervisor/src/restart_policy.h"
 #include "../../supervisor/src/rotating_log.h"
+#include "support/file_text.h"
 #include "support/unique_name.h"
 #include "rrr_system.h"
 #include "supervisor/config.h"
@@ -71,8 +71,7 @@ TEST(SupervisorConfig, InstallServiceWritesAUserUnitThatStartsInTheForeground) {
   const auto result = sut.supervisor({"install-service"});
   unsetenv("XDG_CONFIG_HOME");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  std::ifstream unit(home / ".config" / "systemd" / "user" / "rrr.service");
-  const std::string text((std::istreambuf_iterator<char>(unit)), std::istreambuf_iterator<char>());
+  const auto text = fileText(home / ".config" / "systemd" / "user" / "rrr.service");
   EXPECT_NE(text.find("ExecStart=" + binDirectory() + "/rrr-supervisor --config " + sut.configPath().string() +
                       " start --foreground"),
             std::string::npos)
@@ -125,8 +124,7 @@ TEST(RotatingLog, RotatesBySizeAndKeepsTheConfiguredNumberOfFiles) {
   EXPECT_TRUE(std::filesystem::exists(dir / "engine.log.2"));
   EXPECT_FALSE(std::filesystem::exists(dir / "engine.log.3"));
   EXPECT_LE(std::filesystem::file_size(dir / "engine.log"), 100u);
-  std::ifstream newest(dir / "engine.log");
-  const std::string text((std::istreambuf_iterator<char>(newest)), std::istreambuf_iterator<char>());
+  const auto text = fileText(dir / "engine.log");
   EXPECT_EQ(text, std::string(40, 'i') + "\n" + std::string(40, 'j') + "\n") << "the newest lines are in the current file";
   std::filesystem::remove_all(dir);
 }

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <sqlite3.h>
 
-#include <fstream>
 #include <thread>
 
 #include "rrr_system.h"
@@ -146,14 +145,10 @@ TEST(SupervisorProcess, CrashLoopHitsTheIntensityLimitRaisesAnAlertAndLeavesTheR
   EXPECT_EQ(status.at("crasher")["state"], "GivenUp");
   EXPECT_EQ(status.at("crasher")["last_exit"], "exit 1");
   EXPECT_EQ(status.at("store")["state"], "Ready");
-  std::ifstream log(sut.root() / "logs" / "system" / "supervisor.log");
-  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("ALERT [restart-intensity] crasher"), std::string::npos);
+  EXPECT_TRUE(logHas(sut, "supervisor", "ALERT [restart-intensity] crasher"));
   // The monitor subscribes to the supervisor's alerts.
   EXPECT_TRUE(sut.waitFor([&](const Status&) {
-    std::ifstream monitor_log(sut.root() / "logs" / "system" / "monitor.log");
-    const std::string monitor_text((std::istreambuf_iterator<char>(monitor_log)), std::istreambuf_iterator<char>());
-    return monitor_text.find("alert Critical [restart-intensity] crasher") != std::string::npos;
+    return logHas(sut, "monitor", "alert Critical [restart-intensity] crasher");
   }, 5s));
   // reset re-arms it: it runs (and fails) again.
   EXPECT_EQ(sut.supervisor({"reset", "crasher"}).exit_code, 0);
@@ -340,9 +335,7 @@ TEST(SupervisorProcess, ReusedRingsForgetConsumersTheConfigDropped) {
   sut.writeConfig(config);
   const auto again = sut.supervisor({"start"});
   ASSERT_EQ(again.exit_code, 0) << again.output;
-  std::ifstream log(sut.root() / "logs" / "system" / "supervisor.log");
-  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("forgot consumer monitor"), std::string::npos);
+  EXPECT_TRUE(logHas(sut, "supervisor", "forgot consumer monitor"));
 }
 
 // `stop` keeps the rings for the next start; `remove-rings` frees them, but not while the system
