@@ -8,6 +8,8 @@
 //     waits for the first one's round trip through rrr-risk.
 //   - intents per second through engine + risk with the feed unpaced.
 //   - the blocked-hop floor in the same run: one futex wake-up between two processes.
+//   - how long a 128 KiB working set stays warm on its core: read again at once, after 1 ms of
+//     spinning (the rehearsal's lead) and after 100 ms asleep (a bar's interval at 600x).
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include <thread>
 
 #include "bench_process.h"
+#include "cache_decay.h"
 #include "common/messages/envelope.h"
 #include "common/ring/ring_segment.h"
 #include "latency_summary.h"
@@ -221,6 +224,10 @@ int main(int argc, char** argv) {
   params.messages = 5000;
   params.interval_ns = 200'000;
   const auto floor = rrr::bench::futexWakeLatency(params);
+  constexpr std::size_t kWorkingSet = 128 * 1024;
+  const auto warm = rrr::bench::workingSetReadAgain(kWorkingSet, std::chrono::nanoseconds(0), false, 200);
+  const auto spun = rrr::bench::workingSetReadAgain(kWorkingSet, std::chrono::milliseconds(1), false, 200);
+  const auto slept = rrr::bench::workingSetReadAgain(kWorkingSet, std::chrono::milliseconds(100), true, 30);
 
   const auto summary = [](const std::vector<std::int64_t>& samples) {
     return rrr::bench::summarize(samples, std::min<std::size_t>(20, samples.size() / 10));
@@ -240,5 +247,8 @@ int main(int argc, char** argv) {
   }
   std::printf("\n");
   printLatency("blocked hop floor (futex wake-up)", floor);
+  printLatency("128 KiB working set read again at once", warm);
+  printLatency("  ... after 1 ms spinning on its core", spun);
+  printLatency("  ... after 100 ms asleep", slept);
   return 0;
 }
