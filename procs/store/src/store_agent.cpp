@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "common/process/agent_factory.h"
@@ -37,7 +38,7 @@ std::unique_ptr<BackupScheduler> makeBackups(process::ProcessRuntime& runtime, c
 
 std::unique_ptr<StoreAgent> StoreAgent::create(process::ProcessRuntime& runtime) {
   std::vector<Stream> streams;
-  for (const char* ring : {"md", "pred", "intent", "decision", "exec", "system"}) {
+  for (const char* ring : kStoredRings) {
     auto input = process::attachInput(runtime, ring);
     if (!input) return nullptr;
     const auto instance = static_cast<std::int64_t>(input->consumer().segment().instanceId());
@@ -133,9 +134,10 @@ int StoreAgent::doWork() {
   }
   int taken = 0;
   for (auto& stream : streams_) {
+    const int room = std::min(kMaxRowsPerTurn - taken, kMaxBatchRows - batch_rows_);
+    if (room <= 0) break;
     taken += stream.input.pollDeferred(
-        [&](const msg::Envelope& envelope, std::uint64_t sequence) { return write(stream, envelope, sequence); },
-        kMaxBatchRows - batch_rows_);
+        [&](const msg::Envelope& envelope, std::uint64_t sequence) { return write(stream, envelope, sequence); }, room);
     if (fault_ && !retrying_) return 0;
   }
   const bool full = batch_rows_ >= kMaxBatchRows;

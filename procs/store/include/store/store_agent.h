@@ -15,6 +15,7 @@
 // fills), an Alert goes out on the tap, the heartbeat says Degraded, and the store retries with
 // backoff (1 s doubling to 30 s), reopening the files, until writing works again.
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -28,8 +29,16 @@
 
 namespace rrr::store {
 
+// The rings rrr-store reads, each as the durable consumer "store"; every one must exist.
+inline constexpr std::array<const char*, 6> kStoredRings = {"md", "pred", "intent", "decision", "exec", "system"};
+
 inline constexpr int kMaxBatchRows = 20000;
 inline constexpr auto kMaxBatchDelay = std::chrono::milliseconds(60);
+// Rows taken per doWork(): the runtime heartbeats between turns, so a catch-up of thousands of
+// rows (a full ring after a restart or a fault) must not be one turn, or on a slow machine the
+// supervisor's watchdog kills the store before its first COMMIT, over and over. A batch stays
+// open across turns.
+inline constexpr int kMaxRowsPerTurn = 256;
 
 class StoreAgent : public process::Agent {
  public:
