@@ -135,10 +135,12 @@ void Supervisor::State::launch(ManagedProcess& process, Clock::time_point now) {
   publishStatus(process, now);
 }
 
+// Once per process: SIGKILL cannot be caught, so the group is gone by the time it is reaped, and
+// the timers that call this on every loop turn until then must not send (and log) it again.
 void Supervisor::State::killGroup(ManagedProcess& process, const std::string& reason) {
-  if (!process.running()) return;
+  if (!process.running() || process.kill_reason) return;
   spdlog::warn("killing {} (pid {}): {}", process.spec.name, process.pid, reason);
-  if (!process.kill_reason) process.kill_reason = reason;
+  process.kill_reason = reason;
   kill(-process.pid, SIGKILL);
   kill(process.pid, SIGKILL);
 }
