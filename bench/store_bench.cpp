@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "bench_process.h"
@@ -17,6 +18,7 @@
 #include "common/ring/ring_consumer.h"
 #include "common/ring/ring_producer.h"
 #include "latency_summary.h"
+#include "store/store_agent.h"
 #include "store/store_files.h"
 #include "supervisor/config.h"
 
@@ -76,32 +78,43 @@ pid_t spawnStore(const fs::path& root, const std::string& prefix) {
 }
 
 // Publishes `rows` Bars on a ring that a real rrr-store drains; timed until the store has
-// committed the last one (its ring cursor reaches the end).
-double storeRowsPerSecond(const fs::path& root, std::uint64_t rows, int symbols) {
+// committed the last one (its ring cursor reaches the end). nullopt if the store ended first.
+std::optional<double> storeRowsPerSecond(const fs::path& root, std::uint64_t rows, int symbols) {
   fs::create_directories(root / "run");
   std::ofstream(root / "rrr.yml") << "processes:\n  store:\n    binary: rrr-store\n    settings: {backups_daily: 0, backups_weekly: 0, backups_monthly: 0}\n";
   const std::string prefix = "rrr-bench-store-" + std::to_string(getpid()) + "-";
-  for (const char* ring : {"md", "pred", "intent", "decision"}) {
+  for (const char* ring : rrr::store::kStoredRings) {
     auto segment = rrr::ring::RingSegment::create(prefix + ring, rrr::ring::RingConfig{512, 65536});
     (void)rrr::ring::RingConsumer::registerConsumer(*segment, "store", rrr::ring::ConsumerKind::kDurable);
   }
   auto producer = rrr::ring::RingProducer::open(prefix + "md");
   const pid_t store = spawnStore(root, prefix);
+  bool store_ended = false;
+  auto storeEnded = [&] { return store_ended = store_ended || waitpid(store, nullptr, WNOHANG) == store; };
   rrr::messages::EnvelopeBuilder builder;
   const std::int64_t start = steadyNs();
-  for (std::uint64_t i = 0; i < rows; ++i) {
+  for (std::uint64_t i = 0; i < rows && !store_ended; ++i) {
     const auto bar = barSpec(i, symbols);
     builder.reset();
     auto& fbb = builder.fbb();
     const auto body = rrr::msg::CreateBar(fbb, fbb.CreateString(bar.symbol), 60, bar.open_time_ns, 100, 110, 90, 105, 1, 0, 1, i);
-    producer->publish(builder.finish(rrr::messages::EnvelopeHeader{"bench", i, bar.open_time_ns, 1}, body), std::chrono::seconds(60));
+    const auto envelope = builder.finish(rrr::messages::EnvelopeHeader{"bench", i, bar.open_time_ns, 1}, body);
+    // Back-pressure is the store's pace; a store that ended would hold it forever.
+    while (producer->publish(envelope, std::chrono::seconds(1)).status == rrr::ring::PublishStatus::kTimedOut && !storeEnded()) {
+    }
   }
   auto md = rrr::ring::RingSegment::open(prefix + "md");
-  while (md->info().consumers.at(0).cursor < rows) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (!storeEnded() && md->info().consumers.at(0).cursor < rows) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   const double elapsed = static_cast<double>(steadyNs() - start) / 1e9;
-  kill(store, SIGTERM);
-  waitpid(store, nullptr, 0);
-  for (const char* ring : {"md", "pred", "intent", "decision"}) rrr::ring::RingSegment::remove(prefix + ring);
+  if (!store_ended) {
+    kill(store, SIGTERM);
+    waitpid(store, nullptr, 0);
+  }
+  for (const char* ring : rrr::store::kStoredRings) rrr::ring::RingSegment::remove(prefix + ring);
+  if (store_ended) {
+    std::fprintf(stderr, "rrr-store ended before it had written the rows; its log: %s\n", (root / "store.log").c_str());
+    return std::nullopt;
+  }
   return static_cast<double>(rows) / elapsed;
 }
 
@@ -122,7 +135,9 @@ int main(int argc, char** argv) {
   fs::create_directories(root);
   constexpr int kSymbols = 500;
   const double ceiling = ceilingRowsPerSecond(root, rows, kSymbols);
-  const double through_store = storeRowsPerSecond(root / "store", rows, kSymbols);
+  const auto store_result = storeRowsPerSecond(root / "store", rows, kSymbols);
+  if (!store_result) return 1;   // the folder stays, with the store's log
+  const double through_store = *store_result;
   std::printf("%llu bars of %d symbols, market_data (symbol, interval, open time) key, WAL, synchronous=NORMAL\n\n",
               static_cast<unsigned long long>(rows), kSymbols);
   std::printf("%-58s %12.0f rows/s\n", "raw SQLite, prepared inserts, one transaction (ceiling)", ceiling);
