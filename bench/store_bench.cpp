@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <thread>
@@ -72,8 +73,12 @@ pid_t spawnStore(const fs::path& root, const std::string& prefix) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = -1;
-  posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, envp.data());
+  const int error = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) {
+    std::fprintf(stderr, "cannot start %s: %s\n", binary.c_str(), std::strerror(error));
+    return -1;
+  }
   return pid;
 }
 
@@ -87,10 +92,20 @@ std::optional<double> storeRowsPerSecond(const fs::path& root, std::uint64_t row
     auto segment = rrr::ring::RingSegment::create(prefix + ring, rrr::ring::RingConfig{512, 65536});
     (void)rrr::ring::RingConsumer::registerConsumer(*segment, "store", rrr::ring::ConsumerKind::kDurable);
   }
+  auto removeRings = [&] {
+    for (const char* ring : rrr::store::kStoredRings) rrr::ring::RingSegment::remove(prefix + ring);
+  };
   auto producer = rrr::ring::RingProducer::open(prefix + "md");
   const pid_t store = spawnStore(root, prefix);
+  if (store < 0) {
+    removeRings();
+    return std::nullopt;
+  }
   bool store_ended = false;
-  auto storeEnded = [&] { return store_ended = store_ended || waitpid(store, nullptr, WNOHANG) == store; };
+  auto storeEnded = [&] {
+    if (!store_ended) store_ended = waitpid(store, nullptr, WNOHANG) == store;
+    return store_ended;
+  };
   rrr::messages::EnvelopeBuilder builder;
   const std::int64_t start = steadyNs();
   for (std::uint64_t i = 0; i < rows && !store_ended; ++i) {
@@ -110,7 +125,7 @@ std::optional<double> storeRowsPerSecond(const fs::path& root, std::uint64_t row
     kill(store, SIGTERM);
     waitpid(store, nullptr, 0);
   }
-  for (const char* ring : rrr::store::kStoredRings) rrr::ring::RingSegment::remove(prefix + ring);
+  removeRings();
   if (store_ended) {
     std::fprintf(stderr, "rrr-store ended before it had written the rows; its log: %s\n", (root / "store.log").c_str());
     return std::nullopt;

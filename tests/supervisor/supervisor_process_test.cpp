@@ -128,6 +128,8 @@ TEST(SupervisorProcess, StoppedChildIsKilledByTheWatchdogAndRestarted) {
   const auto status = sut.status();
   EXPECT_NE(status.at("infer")["last_exit"].get<std::string>().find("watchdog"), std::string::npos) << status.at("infer").dump();
   EXPECT_TRUE(processGone(old_pid));
+  // The watchdog fires on every loop turn until the reap; the kill is sent and logged once.
+  EXPECT_EQ(logCount(sut, "supervisor", "killing infer"), 1u) << logText(sut, "supervisor");
 }
 
 TEST(SupervisorProcess, CrashLoopHitsTheIntensityLimitRaisesAnAlertAndLeavesTheRestRunning) {

@@ -20,6 +20,8 @@ class Agent {
  public:
   virtual ~Agent() = default;
   // Does what is ready to do without waiting; returns the number of items handled (0: idle).
+  // Bounded however far behind the agent is: heartbeats go out only between calls, so one call
+  // must stay well within the supervisor's watchdog (take a backlog a few hundred items a call).
   virtual int doWork() = 0;
   // Waits up to max_wait for work (typically blocking on the agent's main input ring).
   virtual void idle(std::chrono::milliseconds max_wait) = 0;
