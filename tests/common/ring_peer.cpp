@@ -6,6 +6,8 @@
 //                                                "sequence skipped_before" lines to OUT; resumes
 //                                                after OUT's last line (its own durable record)
 //   ring_peer claim-and-die RING                 claim a slot, write half of it, SIGKILL itself
+//   ring_peer publish-and-hold RING HOLD_MS      publish one message, then after HOLD_MS give
+//                                                the wake-ups it held for batching readers
 //
 // Each message is an Envelope whose sequence and Bar.sequence equal the ring sequence, so a
 // reader can tell a right message from a stale or torn one.
@@ -16,9 +18,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "common/messages/envelope.h"
 #include "common/messages/inbound_gate.h"
+#include "common/ring/before_blocking.h"
 #include "common/ring/ring_consumer.h"
 #include "common/ring/ring_producer.h"
 #include "support/file_text.h"
@@ -109,6 +113,19 @@ int claimAndDie(const std::string& ring) {
   return 0;
 }
 
+// As rrr-ingest after a bar: the message goes out while its readers poll, and the wake-up held for
+// the batching ones is given later, when this process is about to sleep.
+int publishAndHold(const std::string& ring, std::chrono::milliseconds hold) {
+  auto producer = ring::RingProducer::open(ring);
+  if (!producer.ok()) return 3;
+  messages::EnvelopeBuilder builder;
+  if (!producer->offer(buildMessage(builder, producer->nextSequence())).ok()) return 4;
+  std::this_thread::sleep_for(hold);
+  ring::runBeforeBlocking();
+  std::this_thread::sleep_for(hold);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,6 +135,9 @@ int main(int argc, char** argv) {
     return consume(argv[2], argv[3], std::stoull(argv[4]), argv[5], argc == 7 && std::string(argv[6]) == "lossy");
   }
   if (mode == "claim-and-die" && argc == 3) return claimAndDie(argv[2]);
-  std::fprintf(stderr, "usage: ring_peer produce RING COUNT | consume RING NAME COUNT OUT [lossy] | claim-and-die RING\n");
+  if (mode == "publish-and-hold" && argc == 4) return publishAndHold(argv[2], std::chrono::milliseconds(std::stoll(argv[3])));
+  std::fprintf(stderr,
+               "usage: ring_peer produce RING COUNT | consume RING NAME COUNT OUT [lossy] | claim-and-die RING | "
+               "publish-and-hold RING HOLD_MS\n");
   return 2;
 }

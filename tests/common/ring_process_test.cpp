@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -179,6 +180,36 @@ TEST_F(RingProcessTest, LossyConsumerLappedByAnotherProcessReportsTheExactGap) {
   EXPECT_EQ(read.front().skipped_before, 936u);
   EXPECT_EQ(read.back().sequence, 999u);
   EXPECT_EQ(segment().info().consumers.at(0).gaps, 936u);
+}
+
+// rrr-ingest publishes a bar while rrr-infer polls and rrr-store sleeps, and gives the store's held
+// wake-up when it sleeps itself. By then rrr-infer has read the bar and waits for the next heads-up:
+// the store's wake-up is none (taken for one, it had rrr-infer rehearse and poll 2 ms for nothing).
+TEST_F(RingProcessTest, AWakeUpHeldForABatchingReaderIsNoHeadsUpForAnotherReader) {
+  using Wake = RingConsumer::Wake;
+  createRing(64, 256);   // room for ring_peer's messages
+  auto store = RingConsumer::attach(ringName(), "store", ConsumerKind::kDurable);
+  auto infer = RingConsumer::attach(ringName(), "infer", ConsumerKind::kDurable);
+  ASSERT_TRUE(store.ok() && infer.ok());
+  std::atomic<bool> store_woke = false;
+  std::thread batching([&] {
+    auto policy = IdlePolicy::batching();
+    policy.block_timeout = kWatchdog;
+    store_woke = store->waitForMessage(kWatchdog, policy);
+  });
+  std::this_thread::sleep_for(50ms);   // the store asleep on the futex by now
+  auto writer = ChildProcess::spawn(peer_, {"publish-and-hold", ringName(), "300"});
+  const auto deadline = std::chrono::steady_clock::now() + kWatchdog;
+  std::optional<RingMessage> message;
+  while (!(message = infer->peek()) && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_TRUE(message) << "ring_peer published nothing";
+  infer->commit();
+  const auto waited_from = std::chrono::steady_clock::now();
+  EXPECT_EQ(infer->waitForMessageOrHeadsUp(1s), Wake::kTimeout);
+  EXPECT_GE(std::chrono::steady_clock::now() - waited_from, 1s);
+  batching.join();
+  EXPECT_TRUE(store_woke);
+  expectCleanExit(writer);
 }
 
 }  // namespace

@@ -38,6 +38,13 @@ void wakeSleepers(RingHeader& header) {
   os::futexWakeAll(header.data_signal);
 }
 
+// Only the batching readers: a reader that wants every message was woken at once if it slept, and
+// one that has read the message since would otherwise wake for nothing.
+void wakeBatchSleepers(RingHeader& header) {
+  header.data_signal.fetch_add(1, std::memory_order_seq_cst);
+  os::futexWakeClass(header.data_signal, os::kWakeBatch);
+}
+
 void deferWake(RingHeader& header) {
   auto& wakes = deferred();
   const std::lock_guard lock(wakes.mutex);
@@ -47,7 +54,7 @@ void deferWake(RingHeader& header) {
 void wakeDeferred() {
   auto& wakes = deferred();
   const std::lock_guard lock(wakes.mutex);
-  for (auto* header : wakes.headers) wakeSleepers(*header);
+  for (auto* header : wakes.headers) wakeBatchSleepers(*header);
   wakes.headers.clear();
 }
 
@@ -57,7 +64,7 @@ void wakeIfDeferred(RingHeader& header) {
   const auto found = std::find(wakes.headers.begin(), wakes.headers.end(), &header);
   if (found == wakes.headers.end()) return;
   wakes.headers.erase(found);
-  wakeSleepers(header);
+  wakeBatchSleepers(header);
 }
 
 }  // namespace detail

@@ -140,6 +140,7 @@ RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std
   runBeforeBlocking();
   auto& header = segment_.header();
   const std::uint64_t bit = lazy ? detail::lazySleeperBit(index_) : detail::promptSleeperBit(index_);
+  const std::uint32_t heads_up = header.heads_up_signal.load();
   const std::uint32_t signal = header.data_signal.load();
   header.sleeping_consumers.fetch_or(bit);
   if (available()) {
@@ -147,10 +148,12 @@ RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std
     return Wake::kMessage;
   }
   prefaultAhead();
-  os::futexWaitFor(header.data_signal, signal, timeout, wake_classes);
+  os::futexWaitFor(header.data_signal, signal, timeout, lazy ? wake_classes | os::kWakeBatch : wake_classes);
   header.sleeping_consumers.fetch_and(~bit);
-  if (header.data_signal.load() == signal) return Wake::kTimeout;
-  return available() ? Wake::kMessage : Wake::kHeadsUp;
+  if (available()) return Wake::kMessage;
+  // Woken with nothing to read and no heads-up given (a wake-up for another reader, a message this
+  // one read while it polled): as if timed out, so that the caller sleeps again.
+  return header.heads_up_signal.load() != heads_up ? Wake::kHeadsUp : Wake::kTimeout;
 }
 
 bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePolicy& policy) {

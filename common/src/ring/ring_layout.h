@@ -56,6 +56,10 @@ struct RingHeader {
   // the lazy bits wakes them at once, which is still correct.
   alignas(kCacheLine) std::atomic<std::uint64_t> sleeping_consumers;
   std::atomic<std::uint32_t> data_signal;   // futex word: bumped when data arrives for sleepers
+  // Bumped by a heads-up before it bumps data_signal, so that a woken reader tells a heads-up from
+  // a wake-up that brought it nothing. In what was padding: a segment made by an older build
+  // holds 0 here, and heads-ups from an older producer read as such empty wake-ups.
+  std::atomic<std::uint32_t> heads_up_signal;
 
   // Set while the producer is blocked on space_signal waiting for a durable consumer.
   alignas(kCacheLine) std::atomic<std::uint32_t> producer_waiting;

@@ -117,6 +117,7 @@ std::optional<std::vector<std::byte>> RingProducer::lastPublished() const {
 void headsUp(const RingSegment& segment) {
   auto& header = segment.header();
   if (header.sleeping_consumers.load(std::memory_order_seq_cst) == 0) return;
+  header.heads_up_signal.fetch_add(1, std::memory_order_seq_cst);
   header.data_signal.fetch_add(1, std::memory_order_seq_cst);
   os::futexWakeClass(header.data_signal, os::kWakeHeadsUp);
 }

@@ -20,6 +20,7 @@ void futexWakeAll(std::atomic<std::uint32_t>& word);
 // the classes it wakes. futexWakeAll wakes every class.
 inline constexpr std::uint32_t kWakeData = 1;      // a message was published
 inline constexpr std::uint32_t kWakeHeadsUp = 2;   // a message is due shortly (RingProducer::headsUp)
+inline constexpr std::uint32_t kWakeBatch = 4;     // the wake-up held for batching readers (IdlePolicy::lazy_wake)
 
 // As futexWait, woken only by wake-ups of a class in `classes` (and by futexWakeAll).
 void futexWaitFor(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::chrono::nanoseconds timeout,
