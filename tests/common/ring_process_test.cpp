@@ -192,7 +192,7 @@ TEST_F(RingProcessTest, AWakeUpHeldForABatchingReaderIsNoHeadsUpForAnotherReader
   auto infer = RingConsumer::attach(ringName(), "infer", ConsumerKind::kDurable);
   ASSERT_TRUE(store.ok() && infer.ok());
   std::atomic<bool> store_woke = false;
-  std::thread batching([&] {
+  std::jthread batching([&] {   // joined on every way out, a failed assertion's too
     auto policy = IdlePolicy::batching();
     policy.block_timeout = kWatchdog;
     store_woke = store->waitForMessage(kWatchdog, policy);

@@ -134,15 +134,5 @@ TEST_F(RingWakeTest, AReaderThatWantsEveryMessageIsWokenAtOnceBesideABatchingOne
   EXPECT_TRUE(lazy.wokeWithin(std::chrono::seconds(5)));   // one wake-up wakes every sleeper
 }
 
-// A heads-up given while the reader was polling (not asleep) is not found as one by its next wait.
-TEST_F(RingWakeTest, AHeadsUpGivenWhileTheReaderPolledIsNotFoundByItsNextWait) {
-  using Wake = RingConsumer::Wake;
-  open(64);
-  auto prompt = RingConsumer::attach(ringName(), "infer", ConsumerKind::kDurable);
-  ASSERT_TRUE(prompt.ok());
-  producer_->headsUp();   // no reader asleep
-  EXPECT_EQ(prompt->waitForMessageOrHeadsUp(std::chrono::milliseconds(50)), Wake::kTimeout);
-}
-
 }  // namespace
 }  // namespace rrr::ring
