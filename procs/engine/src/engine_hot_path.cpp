@@ -1,8 +1,6 @@
 // EngineAgent between inputs: how it waits, polls and rehearses on the hot path.
 #include "engine/engine_agent.h"
 
-#include <sched.h>
-
 #include <thread>
 
 #include "common/ring/before_blocking.h"
@@ -18,9 +16,6 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     ring::runBeforeBlocking();
     std::this_thread::sleep_for(std::min(max_wait, std::chrono::milliseconds(1)));
   } else if (core_->awaitingDecisions() > 0) {
-    // An intent has just gone out. rrr-risk, polling, may be queued on this core: give it the core
-    // now rather than after the spin window's first 64 polls (rrr-risk's hop ~20 -> ~16 us).
-    if (!decisions_.consumer().available()) sched_yield();
     decisions_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(10)), ring::IdlePolicy::spinWindow(kDecisionSpin));
   } else if (gated_since_) {
     // rrr-infer commits after it publishes; its prediction (or its cursor) is microseconds away.
