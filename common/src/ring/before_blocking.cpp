@@ -33,16 +33,9 @@ void runBeforeBlocking() {
 
 namespace detail {
 
-void wakeSleepers(RingHeader& header) {
+void wakeSleepers(RingHeader& header, std::uint32_t classes) {
   header.data_signal.fetch_add(1, std::memory_order_seq_cst);
-  os::futexWakeAll(header.data_signal);
-}
-
-// Only the batching readers: a reader that wants every message was woken at once if it slept, and
-// one that has read the message since would otherwise wake for nothing.
-void wakeBatchSleepers(RingHeader& header) {
-  header.data_signal.fetch_add(1, std::memory_order_seq_cst);
-  os::futexWakeClass(header.data_signal, os::kWakeBatch);
+  os::futexWakeClass(header.data_signal, classes);
 }
 
 void deferWake(RingHeader& header) {
@@ -54,7 +47,9 @@ void deferWake(RingHeader& header) {
 void wakeDeferred() {
   auto& wakes = deferred();
   const std::lock_guard lock(wakes.mutex);
-  for (auto* header : wakes.headers) wakeBatchSleepers(*header);
+  // Only the batching readers: a reader that wants every message was woken at once if it slept,
+  // and one that has read the message since would otherwise wake for nothing.
+  for (auto* header : wakes.headers) wakeSleepers(*header, os::kWakeBatch);
   wakes.headers.clear();
 }
 
@@ -64,7 +59,7 @@ void wakeIfDeferred(RingHeader& header) {
   const auto found = std::find(wakes.headers.begin(), wakes.headers.end(), &header);
   if (found == wakes.headers.end()) return;
   wakes.headers.erase(found);
-  wakeBatchSleepers(header);
+  wakeSleepers(header, os::kWakeBatch);
 }
 
 }  // namespace detail

@@ -3,12 +3,15 @@
 // IdlePolicy::batching): kept for the whole process and given when one of its threads is about to
 // block (runBeforeBlocking), or when the segment is unmapped.
 
+#include <cstdint>
+
 #include "ring/ring_layout.h"
 
 namespace rrr::ring::detail {
 
-// Wakes every consumer blocked on `header`'s data signal.
-void wakeSleepers(RingHeader& header);
+// Bumps `header`'s data signal and wakes the consumers blocked on it that accept a wake-up of
+// `classes` (os/futex.h).
+void wakeSleepers(RingHeader& header, std::uint32_t classes);
 
 // Remembers that `header`'s sleepers are owed a wake-up.
 void deferWake(RingHeader& header);

@@ -124,7 +124,7 @@ void headsUp(const RingSegment& segment) {
 
 void RingProducer::wakeConsumers() {
   held_wakes_ = 0;
-  detail::wakeSleepers(segment_.header());
+  detail::wakeSleepers(segment_.header(), os::kWakeEvery);
 }
 
 PublishResult RingProducer::offer(std::span<const std::byte> message) {

@@ -21,6 +21,7 @@ void futexWakeAll(std::atomic<std::uint32_t>& word);
 inline constexpr std::uint32_t kWakeData = 1;      // a message was published
 inline constexpr std::uint32_t kWakeHeadsUp = 2;   // a message is due shortly (RingProducer::headsUp)
 inline constexpr std::uint32_t kWakeBatch = 4;     // the wake-up held for batching readers (IdlePolicy::lazy_wake)
+inline constexpr std::uint32_t kWakeEvery = ~0u;   // every class: as futexWakeAll
 
 // As futexWait, woken only by wake-ups of a class in `classes` (and by futexWakeAll).
 void futexWaitFor(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::chrono::nanoseconds timeout,
