@@ -7,7 +7,10 @@
 //     Also per symbol: the engine takes one order at a time, so the second symbol of a bar close
 //     waits for the first one's round trip through rrr-risk.
 //   - intents per second through engine + risk with the feed unpaced.
-//   - the blocked-hop floor in the same run: one futex wake-up between two processes.
+//   - each under the normal scheduler and with realtime_priority, and each with the machine's
+//     idle cores halting (the default) and polling (supervisor.idle_cores: poll).
+//   - the blocked-hop floor in the same run: one futex wake-up between two processes, with idle
+//     cores halting and polling (a CPU latency request of 0 us held: os/cpu_latency_request.h).
 //   - how long a 128 KiB working set stays warm on its core: read again at once, after 1 ms of
 //     spinning (the rehearsal's lead) and after 100 ms asleep (a bar's interval at 600x).
 #include <CLI/CLI.hpp>
@@ -16,11 +19,13 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "bench_process.h"
 #include "cache_decay.h"
 #include "common/messages/envelope.h"
+#include "common/os/cpu_latency_request.h"
 #include "common/ring/ring_segment.h"
 #include "latency_summary.h"
 #include "supervisor/config.h"
@@ -33,9 +38,15 @@ namespace fs = std::filesystem;
 // realtime: the hot path's main threads under SCHED_FIFO (processes.NAME.realtime_priority), all
 // four at one priority: a polling stage yields the core every few microseconds, so rrr-ingest
 // waits at most that; above them it would take the core from rrr-engine in the middle of a bar.
-std::string configText(const std::string& pace, bool realtime) {
-  const auto priority = [&](int value) { return realtime ? ", realtime_priority: " + std::to_string(value) : std::string(); };
+struct Setup {
+  bool realtime = false;
+  bool poll_idle_cores = false;
+};
+
+std::string configText(const std::string& pace, const Setup& setup) {
+  const auto priority = [&](int value) { return setup.realtime ? ", realtime_priority: " + std::to_string(value) : std::string(); };
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
+supervisor: {idle_cores: )" + std::string(setup.poll_idle_cores ? "poll" : "halt") + R"(}
 rings:
   md:       {slot_bytes: 512, capacity: 65536, producer: ingest, durable: [infer, store, engine], lossy: [monitor, risk]}
   pred:     {slot_bytes: 2048, capacity: 65536, producer: infer,  durable: [engine, store], lossy: [monitor]}
@@ -155,9 +166,9 @@ struct Run {
   double intents_per_second = 0;
 };
 
-// One schedule: the paced feed for the latency figures, then the unpaced one for throughput.
-std::optional<Run> measure(const System& system, const std::string& pace, bool realtime, int seconds, int throughput_seconds) {
-  std::ofstream(system.root / "rrr.yml") << configText(pace, realtime);
+// One setup: the paced feed for the latency figures, then the unpaced one for throughput.
+std::optional<Run> measure(const System& system, const std::string& pace, const Setup& setup, int seconds, int throughput_seconds) {
+  std::ofstream(system.root / "rrr.yml") << configText(pace, setup);
   if (system.command("start") != 0) {
     std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
     return std::nullopt;
@@ -168,7 +179,7 @@ std::optional<Run> measure(const System& system, const std::string& pace, bool r
   system.command("stop");
   system.forgetState();
 
-  std::ofstream(system.root / "rrr.yml") << configText("fast", realtime);
+  std::ofstream(system.root / "rrr.yml") << configText("fast", setup);
   if (system.command("start") != 0) {
     std::fprintf(stderr, "start failed; see %s/logs/system\n", system.root.c_str());
     return std::nullopt;
@@ -193,10 +204,13 @@ int main(int argc, char** argv) {
   int throughput_seconds = 10;
   std::string pace = "600x";
   std::string schedules = "both";
+  std::string idle_cores = "both";
   app.add_option("--seconds", seconds, "how long the paced feed runs for the latency figures, per schedule")->check(CLI::Range(5, 3600));
   app.add_option("--pace", pace, "rrr-ingest's pace for the latency figures (600x: a bar per symbol every 100 ms)");
   app.add_option("--throughput-seconds", throughput_seconds, "how long the unpaced feed runs, per schedule")->check(CLI::Range(2, 600));
   app.add_option("--schedules", schedules, "which schedules to measure")->check(CLI::IsMember({"both", "normal", "realtime"}));
+  app.add_option("--idle-cores", idle_cores, "supervisor.idle_cores for the runs: poll needs root")
+      ->check(CLI::IsMember({"both", "halt", "poll"}));
   CLI11_PARSE(app, argc, argv);
 
   System system{fs::temp_directory_path() / ("rrr-bench-latency-" + std::to_string(getpid())),
@@ -211,10 +225,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "training the default model failed: %s\n", train.c_str());
     return 1;
   }
-  std::vector<std::pair<const char*, std::optional<Run>>> runs;
-  if (schedules != "realtime") runs.emplace_back("normal scheduler (the default)", measure(system, pace, false, seconds, throughput_seconds));
-  if (schedules != "normal" && (runs.empty() || runs.back().second)) {
-    runs.emplace_back("realtime_priority: ingest, infer, engine, risk 10", measure(system, pace, true, seconds, throughput_seconds));
+  // The supervisor falls back to halting idle cores when it cannot make the request: such a run
+  // would be labelled polling and be nothing of the kind.
+  if (const rrr::os::CpuLatencyRequest probe; idle_cores != "halt" && !probe.available()) {
+    std::fprintf(stderr, "idle cores polling: not measured (%s)\n", probe.error().c_str());
+    if (idle_cores == "poll") return 1;
+    idle_cores = "halt";
+  }
+  std::vector<std::pair<std::string, std::optional<Run>>> runs;
+  for (const bool poll : {false, true}) {
+    if (idle_cores != "both" && poll != (idle_cores == "poll")) continue;
+    for (const bool realtime : {false, true}) {
+      if (schedules != "both" && realtime != (schedules == "realtime")) continue;
+      if (!runs.empty() && !runs.back().second) break;
+      std::string title = realtime ? "realtime_priority: ingest, infer, engine, risk 10" : "normal scheduler (the default)";
+      title += poll ? "; idle cores polling (supervisor.idle_cores: poll)" : "";
+      runs.emplace_back(title, measure(system, pace, Setup{realtime, poll}, seconds, throughput_seconds));
+    }
   }
   fs::remove_all(system.root);
   if (!runs.back().second) return 1;
@@ -224,6 +251,17 @@ int main(int argc, char** argv) {
   params.messages = 5000;
   params.interval_ns = 200'000;
   const auto floor = rrr::bench::futexWakeLatency(params);
+  std::optional<rrr::bench::LatencySummary> polling_floor;
+  std::string polling_error;
+  {
+    rrr::os::CpuLatencyRequest polling;   // released at the end of the block
+    polling.hold();
+    if (polling.held()) {
+      polling_floor = rrr::bench::futexWakeLatency(params);
+    } else {
+      polling_error = polling.error();
+    }
+  }
   constexpr std::size_t kWorkingSet = 128 * 1024;
   const auto warm = rrr::bench::workingSetReadAgain(kWorkingSet, std::chrono::nanoseconds(0), false, 200);
   const auto spun = rrr::bench::workingSetReadAgain(kWorkingSet, std::chrono::milliseconds(1), false, 200);
@@ -240,13 +278,18 @@ int main(int argc, char** argv) {
     printLatency("  decision -> accepted (engine)", summary(h.to_accepted));
   };
   for (const auto& [title, run] : runs) {
-    std::printf("\n%s\n%-46s %9s %9s %9s %9s %8s\n", title, "latency (us)", "p50", "p99", "p99.9", "max", "samples");
+    std::printf("\n%s\n%-46s %9s %9s %9s %9s %8s\n", title.c_str(), "latency (us)", "p50", "p99", "p99.9", "max", "samples");
     printHops("", run->hops.all);
     for (const auto& [symbol, symbol_hops] : run->hops.by_symbol) printHops(" " + symbol, symbol_hops);
     std::printf("intents per second through engine + risk (feed unpaced): %.0f\n", run->intents_per_second);
   }
   std::printf("\n");
   printLatency("blocked hop floor (futex wake-up)", floor);
+  if (polling_floor) {
+    printLatency("  ... idle cores polling (a 0 us CPU latency request)", *polling_floor);
+  } else {
+    std::printf("  ... idle cores polling: not measured (%s)\n", polling_error.c_str());
+  }
   printLatency("128 KiB working set read again at once", warm);
   printLatency("  ... after 1 ms spinning on its core", spun);
   printLatency("  ... after 100 ms asleep", slept);

@@ -49,7 +49,7 @@ Status<ConfigError> readPaths(const YamlReader& reader, const YAML::Node& node, 
 Status<ConfigError> readSupervisor(const YamlReader& reader, const YAML::Node& node, SupervisorConfig& config) {
   if (!node) return {};
   const std::string path = "supervisor";
-  RRR_RETURN_IF_ERROR(reader.onlyKeys(node, path, {"strategy", "heartbeat_ms", "watchdog_ms", "log_max_bytes", "log_files"}));
+  RRR_RETURN_IF_ERROR(reader.onlyKeys(node, path, {"strategy", "heartbeat_ms", "watchdog_ms", "log_max_bytes", "log_files", "idle_cores"}));
   RRR_ASSIGN_OR_RETURN(const auto strategy, reader.text(node, path, "strategy", "one_for_one"));
   if (strategy != "one_for_one" && strategy != "one_for_all") {
     return reader.error(ConfigError::kBadValue, node["strategy"],
@@ -68,6 +68,11 @@ Status<ConfigError> readSupervisor(const YamlReader& reader, const YAML::Node& n
   RRR_ASSIGN_OR_RETURN(const auto log_files, reader.integer(node, path, "log_files", 5, 1, 100));
   config.log_max_bytes = static_cast<std::uint64_t>(log_bytes);
   config.log_files = static_cast<int>(log_files);
+  RRR_ASSIGN_OR_RETURN(const auto idle_cores, reader.text(node, path, "idle_cores", "halt"));
+  if (idle_cores != "halt" && idle_cores != "poll") {
+    return reader.error(ConfigError::kBadValue, node["idle_cores"], "supervisor.idle_cores = '" + idle_cores + "' must be halt or poll");
+  }
+  config.poll_idle_cores = idle_cores == "poll";
   return {};
 }
 

@@ -131,6 +131,15 @@ int Supervisor::run(const std::function<void(const std::string&)>& on_ready,
   state.on_failure = on_failure;
   spdlog::info("supervisor {} started with {} processes, {} rings, run directory {}", getpid(), state.processes.size(),
                state.rings.size(), state.config.run_dir.string());
+  if (state.config.poll_idle_cores) {
+    state.idle_polling.emplace();
+    state.idle_polling->hold();
+    if (state.idle_polling->held()) {
+      spdlog::info("supervisor.idle_cores: poll: a CPU latency request of 0 us is held while the supervisor runs");
+    } else {
+      spdlog::warn("supervisor.idle_cores: poll could not be applied ({}); idle cores halt as usual", state.idle_polling->error());
+    }
+  }
   state.tick(Clock::now());   // launch what can start now; later ticks follow each wake-up
   for (;;) {
     std::vector<zmq::pollitem_t> items{{state.control->socket().handle(), 0, ZMQ_POLLIN, 0},

@@ -14,6 +14,7 @@
 #include "common/bus/tap.h"
 #include "common/messages/envelope.h"
 #include "common/messages/inbound_gate.h"
+#include "common/os/cpu_latency_request.h"
 #include "common/ring/ring_producer.h"
 #include "common/ring/ring_segment.h"
 #include "managed_process.h"
@@ -36,6 +37,7 @@ struct Supervisor::State {
   messages::InboundGate heartbeat_gate{"heartbeat socket"};
   std::vector<ring::RingSegment> rings;
   std::optional<ring::RingProducer> system_ring;
+  std::optional<os::CpuLatencyRequest> idle_polling;   // supervisor.idle_cores: poll; dropped with the state
   std::uint64_t system_dropped = 0;
   std::vector<std::unique_ptr<ManagedProcess>> processes;
   std::mt19937_64 random{std::random_device{}()};

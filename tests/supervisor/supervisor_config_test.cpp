@@ -30,6 +30,7 @@ const BadConfig kBadConfigs[] = {
     {"BadRestartPolicy", "store: {binary: rrr-store,", "store: {binary: rrr-store, restart: sometimes,", "processes.store.restart = 'sometimes'", 13},
     {"RealtimePriorityOutOfRange", "store: {binary: rrr-store,", "store: {binary: rrr-store, realtime_priority: 100,",
      "processes.store.realtime_priority = '100' must be a whole number from 0", 13},
+    {"BadIdleCores", "  watchdog_ms: 1000", "  watchdog_ms: 1000\n  idle_cores: sometimes", "supervisor.idle_cores = 'sometimes' must be halt or poll", 5},
     {"RingOfUnknownProcess", "producer: risk,", "producer: riks,", "rings.decision names 'riks'", 10},
     {"YamlSyntax", "processes:", "processes: [", "", 0},
 };

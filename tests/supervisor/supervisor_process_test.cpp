@@ -1,10 +1,13 @@
 // rrr-supervisor with the real binaries in a temporary folder: start, crash, hang, crash loop,
 // supervisor death, a second supervisor, live restart and reload.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <optional>
 #include <thread>
 
 #include "rrr_system.h"
@@ -298,6 +301,34 @@ TEST(SupervisorProcess, RealtimePriorityRaisesTheMainThreadOnlyAndSurvivesAResta
   ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine; }, 5s));
   EXPECT_EQ(schedulingOf(sut.pidOf("engine")), std::pair(SCHED_FIFO, 7));
+}
+
+// The kernel's aggregate CPU latency request (the lowest one held), or nothing if it cannot be read.
+std::optional<std::int32_t> cpuLatencyTarget() {
+  const int fd = open("/dev/cpu_dma_latency", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::int32_t value = -1;
+  const auto got = read(fd, &value, sizeof value);
+  close(fd);
+  if (got != static_cast<ssize_t>(sizeof value)) return std::nullopt;
+  return value;
+}
+
+TEST(SupervisorProcess, IdleCoresPollHoldsACpuLatencyRequestOfZeroWhileTheSupervisorRuns) {
+  const auto before = cpuLatencyTarget();
+  if (!before) GTEST_SKIP() << "/dev/cpu_dma_latency cannot be read here (it needs root)";
+  if (*before == 0) GTEST_SKIP() << "something else on this machine holds a request of 0 us already";
+  {
+    RrrSystem halting(pipelineConfig());
+    ASSERT_EQ(halting.supervisor({"start"}).exit_code, 0);
+    EXPECT_EQ(cpuLatencyTarget(), before) << "idle_cores: halt, the default, asks for nothing";
+    ASSERT_EQ(halting.supervisor({"stop"}).exit_code, 0);
+  }
+  RrrSystem polling(pipelineConfig("", "  idle_cores: poll\n"));
+  ASSERT_EQ(polling.supervisor({"start"}).exit_code, 0);
+  EXPECT_EQ(cpuLatencyTarget(), 0);
+  ASSERT_EQ(polling.supervisor({"stop"}).exit_code, 0);
+  EXPECT_EQ(cpuLatencyTarget(), before) << "the request ends with the supervisor";
 }
 
 TEST(SupervisorProcess, StopStopsOneProcessOrEverything) {
