@@ -118,6 +118,9 @@ int statusCommand(const CommandOptions& options, const std::string& name, bool j
                 lagsText(*status).c_str(),
                 status->last_exit() != nullptr && status->last_exit()->size() > 0 ? status->last_exit()->c_str() : "-");
   }
+  if (name.empty() && reply->body->idle_cores() != nullptr && reply->body->idle_cores()->size() > 0) {
+    std::printf("idle cores: %s\n", reply->body->idle_cores()->c_str());
+  }
   return 0;
 }
 

@@ -42,6 +42,11 @@ std::string schedulingOf(pid_t pid) {
 
 }  // namespace
 
+std::string Supervisor::State::idleCoresText() const {
+  if (!idle_polling) return "halt";
+  return idle_polling->held() ? "poll" : "halt (poll refused: " + idle_polling->error() + ")";
+}
+
 flatbuffers::Offset<msg::ProcessStatus> Supervisor::State::buildStatus(flatbuffers::FlatBufferBuilder& fbb,
                                                                        const ManagedProcess& process,
                                                                        Clock::time_point now) const {
@@ -96,7 +101,8 @@ std::vector<std::byte> Supervisor::State::handleRequest(std::span<const std::byt
         if (process == nullptr || each.get() == process) statuses.push_back(buildStatus(fbb, *each, now));
       }
       const auto text = fbb.CreateString(config.run_dir.string());
-      return finishReply(builder, msg::CreateControlReply(fbb, true, 0, fbb.CreateVector(statuses), text));
+      const auto idle_cores = fbb.CreateString(idleCoresText());
+      return finishReply(builder, msg::CreateControlReply(fbb, true, 0, fbb.CreateVector(statuses), text, idle_cores));
     }
     case msg::ControlCommand::Restart:
       if (process == nullptr) return errorReply("restart needs a process name");

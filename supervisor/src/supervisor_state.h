@@ -83,6 +83,8 @@ struct Supervisor::State {
   std::vector<std::byte> handleRequest(std::span<const std::byte> request);
   flatbuffers::Offset<msg::ProcessStatus> buildStatus(flatbuffers::FlatBufferBuilder& fbb, const ManagedProcess& process,
                                                       Clock::time_point now) const;
+  // What supervisor.idle_cores is in force: "halt", "poll", or "halt (poll refused: why)".
+  std::string idleCoresText() const;
   std::string reload();
 };
 

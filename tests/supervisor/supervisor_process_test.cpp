@@ -322,11 +322,14 @@ TEST(SupervisorProcess, IdleCoresPollHoldsACpuLatencyRequestOfZeroWhileTheSuperv
     RrrSystem halting(pipelineConfig());
     ASSERT_EQ(halting.supervisor({"start"}).exit_code, 0);
     EXPECT_EQ(cpuLatencyTarget(), before) << "idle_cores: halt, the default, asks for nothing";
+    EXPECT_NE(halting.supervisor({"status"}).output.find("idle cores: halt\n"), std::string::npos);
     ASSERT_EQ(halting.supervisor({"stop"}).exit_code, 0);
   }
   RrrSystem polling(pipelineConfig("", "  idle_cores: poll\n"));
   ASSERT_EQ(polling.supervisor({"start"}).exit_code, 0);
   EXPECT_EQ(cpuLatencyTarget(), 0);
+  const auto status = polling.supervisor({"status"}).output;
+  EXPECT_NE(status.find("idle cores: poll\n"), std::string::npos) << status;
   ASSERT_EQ(polling.supervisor({"stop"}).exit_code, 0);
   EXPECT_EQ(cpuLatencyTarget(), before) << "the request ends with the supervisor";
 }
