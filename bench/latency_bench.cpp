@@ -158,6 +158,10 @@ TickToOrder tickToOrderNs(const System& system) {
 }
 
 void printLatency(const char* what, const rrr::bench::LatencySummary& s) {
+  if (s.samples == 0) {   // a run too short for the model's first orders: no zeros that read as figures
+    std::printf("%-46s %9s %9s %9s %9s %8zu\n", what, "-", "-", "-", "-", s.samples);
+    return;
+  }
   std::printf("%-46s %9.1f %9.1f %9.1f %9.1f %8zu\n", what, s.p50_us, s.p99_us, s.p999_us, s.max_us, s.samples);
 }
 
@@ -227,10 +231,13 @@ int main(int argc, char** argv) {
   }
   // The supervisor falls back to halting idle cores when it cannot make the request: such a run
   // would be labelled polling and be nothing of the kind.
-  if (const rrr::os::CpuLatencyRequest probe; idle_cores != "halt" && !probe.available()) {
-    std::fprintf(stderr, "idle cores polling: not measured (%s)\n", probe.error().c_str());
-    if (idle_cores == "poll") return 1;
-    idle_cores = "halt";
+  if (idle_cores != "halt") {
+    const rrr::os::CpuLatencyRequest probe;   // held for an instant
+    if (!probe.held()) {
+      std::fprintf(stderr, "idle cores polling: not measured (%s)\n", probe.error().c_str());
+      if (idle_cores == "poll") return 1;
+      idle_cores = "halt";
+    }
   }
   std::vector<std::pair<std::string, std::optional<Run>>> runs;
   for (const bool poll : {false, true}) {
@@ -254,8 +261,7 @@ int main(int argc, char** argv) {
   std::optional<rrr::bench::LatencySummary> polling_floor;
   std::string polling_error;
   {
-    rrr::os::CpuLatencyRequest polling;   // released at the end of the block
-    polling.hold();
+    const rrr::os::CpuLatencyRequest polling;   // released at the end of the block
     if (polling.held()) {
       polling_floor = rrr::bench::futexWakeLatency(params);
     } else {

@@ -133,7 +133,6 @@ int Supervisor::run(const std::function<void(const std::string&)>& on_ready,
                state.rings.size(), state.config.run_dir.string());
   if (state.config.poll_idle_cores) {
     state.idle_polling.emplace();
-    state.idle_polling->hold();
     if (state.idle_polling->held()) {
       spdlog::info("supervisor.idle_cores: poll: a CPU latency request of 0 us is held while the supervisor runs");
     } else {
