@@ -7,8 +7,9 @@
 //     Also per symbol: the engine takes one order at a time, so the second symbol of a bar close
 //     waits for the first one's round trip through rrr-risk.
 //   - intents per second through engine + risk with the feed unpaced.
-//   - each under the normal scheduler and with realtime_priority, and each with the machine's
-//     idle cores halting (the default) and polling (supervisor.idle_cores: poll).
+//   - each under the normal scheduler and with realtime_priority, each with the machine's idle
+//     cores halting (the default) and polling (supervisor.idle_cores: poll), and each with the
+//     processes on any CPU (the default) and pinned (processes.NAME.cpus, see Setup).
 //   - the blocked-hop floor in the same run: one futex wake-up between two processes, with idle
 //     cores halting and polling (a CPU latency request of 0 us held: os/cpu_latency_request.h).
 //   - how long a 128 KiB working set stays warm on its core: read again at once, after 1 ms of
@@ -38,13 +39,30 @@ namespace fs = std::filesystem;
 // realtime: the hot path's main threads under SCHED_FIFO (processes.NAME.realtime_priority), all
 // four at one priority: a polling stage yields the core every few microseconds, so rrr-ingest
 // waits at most that; above them it would take the core from rrr-engine in the middle of a bar.
+// pinned (processes.NAME.cpus): rrr-engine and rrr-ingest on the last CPU, every other process on
+// the rest. Each hop of the path then crosses CPUs, and the two stages that share one are never
+// due at once: rrr-ingest sleeps once the bars are out, before the engine's prediction is due;
+// rrr-infer sleeps once its predictions are out, before rrr-risk's intent is due. No stage that
+// only polls takes the core from one that has its input.
 struct Setup {
   bool realtime = false;
   bool poll_idle_cores = false;
+  bool pinned = false;
 };
+
+std::string cpuList(int first, int last) {
+  std::string listed;
+  for (int cpu = first; cpu <= last; ++cpu) listed += (listed.empty() ? "" : ", ") + std::to_string(cpu);
+  return "[" + listed + "]";
+}
 
 std::string configText(const std::string& pace, const Setup& setup) {
   const auto priority = [&](int value) { return setup.realtime ? ", realtime_priority: " + std::to_string(value) : std::string(); };
+  const int last_cpu = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
+  const auto cpus = [&](bool engine) {
+    if (!setup.pinned) return std::string();
+    return ", cpus: " + (engine ? cpuList(last_cpu, last_cpu) : cpuList(0, last_cpu - 1));
+  };
   return R"(paths: {root: ".", run: run, logs: logs, data: data}
 supervisor: {idle_cores: )" + std::string(setup.poll_idle_cores ? "poll" : "halt") + R"(}
 rings:
@@ -54,13 +72,13 @@ rings:
   decision: {slot_bytes: 512, capacity: 65536, producer: risk,   durable: [engine, store], lossy: [monitor]}
   exec:     {slot_bytes: 1024, capacity: 65536, producer: engine, durable: [store], lossy: [monitor, risk]}
 processes:
-  store: {binary: rrr-store}
-  ingest: {binary: rrr-ingest, depends_on: [store])" + priority(10) + R"(, settings: {pace: )" + pace + R"(, aggregate: []}}
-  infer: {binary: rrr-infer, depends_on: [ingest])" + priority(10) + R"(}
-  risk: {binary: rrr-risk, depends_on: [store])" + priority(10) + R"(, settings: {limits: {max_position: {default: 1}}}}
-  engine: {binary: rrr-engine, depends_on: [infer, risk])" + priority(10) + R"(,
+  store: {binary: rrr-store)" + cpus(false) + R"(}
+  ingest: {binary: rrr-ingest, depends_on: [store])" + priority(10) + cpus(true) + R"(, settings: {pace: )" + pace + R"(, aggregate: []}}
+  infer: {binary: rrr-infer, depends_on: [ingest])" + priority(10) + cpus(false) + R"(}
+  risk: {binary: rrr-risk, depends_on: [store])" + priority(10) + cpus(false) + R"(, settings: {limits: {max_position: {default: 1}}}}
+  engine: {binary: rrr-engine, depends_on: [infer, risk])" + priority(10) + cpus(true) + R"(,
            settings: {strategies: [{id: model, type: ml_signal, symbols: [BTCUSDT, ETHUSDT], enter: 0.0, exit: 0.0, quantity: 0.001}]}}
-  monitor: {binary: rrr-monitor, depends_on: [store]}
+  monitor: {binary: rrr-monitor, depends_on: [store])" + cpus(false) + R"(}
 )";
 }
 
@@ -209,13 +227,21 @@ int main(int argc, char** argv) {
   std::string pace = "600x";
   std::string schedules = "both";
   std::string idle_cores = "both";
+  std::string cpus = "both";
   app.add_option("--seconds", seconds, "how long the paced feed runs for the latency figures, per schedule")->check(CLI::Range(5, 3600));
   app.add_option("--pace", pace, "rrr-ingest's pace for the latency figures (600x: a bar per symbol every 100 ms)");
   app.add_option("--throughput-seconds", throughput_seconds, "how long the unpaced feed runs, per schedule")->check(CLI::Range(2, 600));
   app.add_option("--schedules", schedules, "which schedules to measure")->check(CLI::IsMember({"both", "normal", "realtime"}));
   app.add_option("--idle-cores", idle_cores, "supervisor.idle_cores for the runs: poll needs root")
       ->check(CLI::IsMember({"both", "halt", "poll"}));
+  app.add_option("--cpus", cpus, "shared: every process on any CPU (the default config); pinned: rrr-engine and rrr-ingest on the last CPU, the rest on the others")
+      ->check(CLI::IsMember({"both", "shared", "pinned"}));
   CLI11_PARSE(app, argc, argv);
+  if (cpus != "shared" && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+    std::fprintf(stderr, "pinned: not measured (one CPU online)\n");
+    if (cpus == "pinned") return 1;
+    cpus = "shared";
+  }
 
   System system{fs::temp_directory_path() / ("rrr-bench-latency-" + std::to_string(getpid())),
                 fs::read_symlink("/proc/self/exe").parent_path() / "rrr-supervisor"};
@@ -240,14 +266,18 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::pair<std::string, std::optional<Run>>> runs;
-  for (const bool poll : {false, true}) {
-    if (idle_cores != "both" && poll != (idle_cores == "poll")) continue;
-    for (const bool realtime : {false, true}) {
-      if (schedules != "both" && realtime != (schedules == "realtime")) continue;
-      if (!runs.empty() && !runs.back().second) break;
-      std::string title = realtime ? "realtime_priority: ingest, infer, engine, risk 10" : "normal scheduler (the default)";
-      title += poll ? "; idle cores polling (supervisor.idle_cores: poll)" : "";
-      runs.emplace_back(title, measure(system, pace, Setup{realtime, poll}, seconds, throughput_seconds));
+  for (const bool pinned : {false, true}) {
+    if (cpus != "both" && pinned != (cpus == "pinned")) continue;
+    for (const bool poll : {false, true}) {
+      if (idle_cores != "both" && poll != (idle_cores == "poll")) continue;
+      for (const bool realtime : {false, true}) {
+        if (schedules != "both" && realtime != (schedules == "realtime")) continue;
+        if (!runs.empty() && !runs.back().second) break;
+        std::string title = realtime ? "realtime_priority: ingest, infer, engine, risk 10" : "normal scheduler (the default)";
+        title += poll ? "; idle cores polling (supervisor.idle_cores: poll)" : "";
+        title += pinned ? "; pinned (cpus): engine and ingest on the last CPU, the rest on the others" : "";
+        runs.emplace_back(title, measure(system, pace, Setup{realtime, poll, pinned}, seconds, throughput_seconds));
+      }
     }
   }
   fs::remove_all(system.root);

@@ -36,13 +36,20 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-// The realtime request and what the child says if it is refused, prepared before fork.
+// The realtime and CPU requests and what the child says if one is refused, prepared before fork
+// (between fork and exec nothing allocates).
 struct Realtime {
   int priority = 0;
   std::string refused;
 };
+struct Affinity {
+  bool requested = false;
+  cpu_set_t set{};
+  std::string refused;
+};
 
-[[noreturn]] void execChild(int output_fd, pid_t supervisor, const Realtime& realtime, char* const argv[], char* const envp[]) {
+[[noreturn]] void execChild(int output_fd, pid_t supervisor, const Realtime& realtime, const Affinity& affinity, char* const argv[],
+                            char* const envp[]) {
   setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != supervisor) _exit(126);
@@ -62,6 +69,9 @@ struct Realtime {
       (void)!write(STDERR_FILENO, realtime.refused.data(), realtime.refused.size());
     }
   }
+  if (affinity.requested && sched_setaffinity(0, sizeof(affinity.set), &affinity.set) != 0) {
+    (void)!write(STDERR_FILENO, affinity.refused.data(), affinity.refused.size());
+  }
   execve(argv[0], argv, envp);
   static const char kMessage[] = "rrr-supervisor: exec failed\n";
   (void)!write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
@@ -71,12 +81,24 @@ struct Realtime {
 }  // namespace
 
 Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const std::vector<std::string>& args,
-                                               const std::map<std::string, std::string>& extra_env, int realtime_priority) {
+                                               const std::map<std::string, std::string>& extra_env, int realtime_priority,
+                                               const std::vector<int>& cpus) {
   Realtime realtime{realtime_priority, {}};
   if (realtime_priority > 0) {
     realtime.refused = "rrr-supervisor: realtime_priority " + std::to_string(realtime_priority) +
                        " was refused (it needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least that); this process runs under the "
                        "normal scheduler\n";
+  }
+  Affinity affinity;
+  if (!cpus.empty()) {
+    affinity.requested = true;
+    CPU_ZERO(&affinity.set);
+    std::string listed;
+    for (const int cpu : cpus) {
+      CPU_SET(cpu, &affinity.set);
+      listed += (listed.empty() ? "" : ", ") + std::to_string(cpu);
+    }
+    affinity.refused = "rrr-supervisor: cpus [" + listed + "] was refused (none of them is online here); this process runs on every CPU\n";
   }
   std::vector<std::string> argv_strings{binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
@@ -95,7 +117,7 @@ Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const 
     close(pipe_fds[1]);
     return makeError(LaunchError::kFork, std::string("fork failed: ") + std::strerror(errno));
   }
-  if (pid == 0) execChild(pipe_fds[1], supervisor, realtime, argv.data(), envp.data());
+  if (pid == 0) execChild(pipe_fds[1], supervisor, realtime, affinity, argv.data(), envp.data());
   setpgid(pid, pid);  // also here, so the group exists before we ever signal it
   close(pipe_fds[1]);
   fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);

@@ -11,6 +11,10 @@
 // SCHED_RESET_ON_FORK so that the threads it starts (ZeroMQ's, the log flusher) stay under the
 // normal scheduler. If the kernel refuses (no CAP_SYS_NICE, RLIMIT_RTPRIO too low), the child
 // says so on its output (the process log) and runs under the normal scheduler.
+//
+// cpus not empty: the child and every thread it starts run only on those CPUs
+// (sched_setaffinity). If the kernel refuses (none of them is online), the child says so on its
+// output and runs on every CPU.
 
 #include <sys/types.h>
 
@@ -30,6 +34,7 @@ struct LaunchedChild {
 enum class LaunchError { kPipe, kFork };
 
 Result<LaunchedChild, LaunchError> launchChild(const std::string& binary, const std::vector<std::string>& args,
-                                               const std::map<std::string, std::string>& extra_env, int realtime_priority = 0);
+                                               const std::map<std::string, std::string>& extra_env, int realtime_priority = 0,
+                                               const std::vector<int>& cpus = {});
 
 }  // namespace rrr::supervisor

@@ -1,5 +1,7 @@
 #include "supervisor/config.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <functional>
 #include <sstream>
@@ -101,7 +103,7 @@ Status<ConfigError> readProcess(const YamlReader& reader, const std::string& nam
   const std::string path = "processes." + name;
   RRR_RETURN_IF_ERROR(reader.onlyKeys(node, path, {"binary", "args", "env", "depends_on", "restart", "backoff_initial_ms",
                                                    "backoff_max_ms", "max_restarts", "restart_window_s",
-                                                   "ready_timeout_ms", "stop_timeout_ms", "realtime_priority", "settings"}));
+                                                   "ready_timeout_ms", "stop_timeout_ms", "realtime_priority", "cpus", "settings"}));
   ProcessSpec spec;
   spec.name = name;
   RRR_ASSIGN_OR_RETURN(const auto binary, reader.text(node, path, "binary", ""));
@@ -125,6 +127,7 @@ Status<ConfigError> readProcess(const YamlReader& reader, const std::string& nam
   RRR_ASSIGN_OR_RETURN(const auto stop_timeout, reader.integer(node, path, "stop_timeout_ms", 3000, 10, 600'000));
   RRR_ASSIGN_OR_RETURN(const auto realtime_priority, reader.integer(node, path, "realtime_priority", 0, 0, 99));
   spec.realtime_priority = static_cast<int>(realtime_priority);
+  RRR_ASSIGN_OR_RETURN(spec.cpus, reader.integerList(node, path, "cpus", 0, CPU_SETSIZE - 1));
   spec.backoff_initial = std::chrono::milliseconds(backoff_initial);
   spec.backoff_max = std::chrono::milliseconds(std::max(backoff_max, backoff_initial));
   spec.max_restarts = static_cast<int>(max_restarts);

@@ -1,4 +1,5 @@
 #include <sched.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include "ring_setup.h"
@@ -25,8 +26,7 @@ std::vector<std::byte> textReply(const std::string& text) {
   return finishReply(builder, msg::CreateControlReply(fbb, true, 0, 0, fbb.CreateString(text)));
 }
 
-// Whether realtime_priority took: the kernel may have refused it (see child_launch.h).
-std::string schedulingOf(pid_t pid) {
+std::string policyOf(pid_t pid) {
   const int policy = sched_getscheduler(pid);
   if (policy < 0) return "-";
   sched_param param{};
@@ -38,6 +38,26 @@ std::string schedulingOf(pid_t pid) {
     case SCHED_IDLE: return "idle";
     default: return "normal";
   }
+}
+
+// " cpus 0,2" when the process may run on fewer CPUs than are online, else nothing.
+std::string affinityOf(pid_t pid) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(pid, sizeof(set), &set) != 0) return {};
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  if (online > 0 && CPU_COUNT(&set) >= online) return {};
+  std::string listed;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) listed += (listed.empty() ? "" : ",") + std::to_string(cpu);
+  }
+  return " cpus " + listed;
+}
+
+// Whether realtime_priority and cpus took: the kernel may have refused them (see child_launch.h).
+std::string schedulingOf(pid_t pid) {
+  const auto policy = policyOf(pid);
+  return policy == "-" ? policy : policy + affinityOf(pid);
 }
 
 }  // namespace

@@ -116,7 +116,8 @@ bool Supervisor::State::drained(Clock::time_point now) {
 }
 
 void Supervisor::State::launch(ManagedProcess& process, Clock::time_point now) {
-  auto child = launchChild(process.spec.binary.string(), process.spec.args, childEnvironment(process), process.spec.realtime_priority);
+  auto child = launchChild(process.spec.binary.string(), process.spec.args, childEnvironment(process), process.spec.realtime_priority,
+                           process.spec.cpus);
   if (!child.ok()) {
     process.last_exit = child.error().message;
     process.phase = ProcessPhase::kBackingOff;

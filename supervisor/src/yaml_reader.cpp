@@ -1,5 +1,7 @@
 #include "yaml_reader.h"
 
+#include <algorithm>
+
 namespace rrr::supervisor::detail {
 
 std::string YamlReader::at(const YAML::Node& node, const std::string& message) const {
@@ -51,6 +53,27 @@ Result<std::int64_t, ConfigError> YamlReader::integer(const YAML::Node& map, con
                      std::to_string(min) + " to " + std::to_string(max));
   }
   return value;
+}
+
+Result<std::vector<int>, ConfigError> YamlReader::integerList(const YAML::Node& map, const std::string& path,
+                                                              const char* key, int min, int max) const {
+  const auto node = map[key];
+  std::vector<int> values;
+  if (!node || node.IsNull()) return values;
+  if (!node.IsSequence()) return error(ConfigError::kBadValue, node, path + "." + key + " must be a list of whole numbers");
+  for (const auto& item : node) {
+    int value = 0;
+    if (!item.IsScalar() || !YAML::convert<int>::decode(item, value) || value < min || value > max) {
+      return error(ConfigError::kBadValue, item,
+                   path + "." + key + " entry '" + (item.IsScalar() ? item.Scalar() : "...") + "' must be a whole number from " +
+                       std::to_string(min) + " to " + std::to_string(max));
+    }
+    if (std::find(values.begin(), values.end(), value) != values.end()) {
+      return error(ConfigError::kBadValue, item, path + "." + key + " lists " + std::to_string(value) + " twice");
+    }
+    values.push_back(value);
+  }
+  return values;
 }
 
 Result<std::vector<std::string>, ConfigError> YamlReader::list(const YAML::Node& map, const std::string& path,

@@ -32,6 +32,9 @@ class YamlReader {
                                         const std::string& fallback) const;
   Result<std::int64_t, ConfigError> integer(const YAML::Node& map, const std::string& path, const char* key,
                                             std::int64_t fallback, std::int64_t min, std::int64_t max) const;
+  // A list of whole numbers, each from min to max, none twice.
+  Result<std::vector<int>, ConfigError> integerList(const YAML::Node& map, const std::string& path, const char* key,
+                                                    int min, int max) const;
   Result<std::vector<std::string>, ConfigError> list(const YAML::Node& map, const std::string& path,
                                                      const char* key) const;
   Result<std::map<std::string, std::string>, ConfigError> stringMap(const YAML::Node& map, const std::string& path,

@@ -120,6 +120,30 @@ TEST_F(RingWakeTest, ABatchingReaderIsWokenWhenTheProducerCloses) {
   EXPECT_TRUE(reader.wokeWithin(std::chrono::seconds(5)));
 }
 
+// A stage done with its part of a burst sleeps quietly: its put-off work (the hook: the tap's
+// copies; the wake-up held for a batching reader) waits for its next ordinary sleep.
+TEST_F(RingWakeTest, AQuietSleepLeavesTheThreadsPutOffWorkForItsNextSleep) {
+  open(64);
+  auto engine = RingConsumer::attach(ringName(), "engine", ConsumerKind::kDurable);
+  ASSERT_TRUE(engine.ok());
+  int hook_runs = 0;
+  setBeforeBlocking([&] { ++hook_runs; });
+  BatchingReader lazy(*store_);
+  ASSERT_TRUE(producer_->offer(payloadOf(1)).ok());   // the store's wake-up is held
+  ASSERT_TRUE(engine->peek().has_value());
+  engine->commit();
+
+  EXPECT_FALSE(engine->waitForMessage(std::chrono::milliseconds(20), IdlePolicy::blockingQuietly()));
+  EXPECT_EQ(hook_runs, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(lazy.done()) << "the held wake-up was given";
+
+  EXPECT_FALSE(engine->waitForMessage(std::chrono::milliseconds(20), IdlePolicy::blocking()));
+  EXPECT_GE(hook_runs, 1);
+  EXPECT_TRUE(lazy.wokeWithin(std::chrono::seconds(5)));
+  setBeforeBlocking({});
+}
+
 TEST_F(RingWakeTest, AReaderThatWantsEveryMessageIsWokenAtOnceBesideABatchingOne) {
   open(64);
   auto prompt = RingConsumer::attach(ringName(), "engine", ConsumerKind::kDurable);

@@ -1,5 +1,6 @@
-// launchChild's realtime request where the kernel refuses it (as for a user without CAP_SYS_NICE):
-// the child says so on its output and runs on. Where it is granted: supervisor_process_test.
+// launchChild's realtime and CPU requests where the kernel refuses them (a user without
+// CAP_SYS_NICE; CPUs that are not online): the child says so on its output and runs on. Where they
+// are granted: supervisor_process_test.
 #include <gtest/gtest.h>
 #include <linux/capability.h>
 #include <poll.h>
@@ -62,6 +63,19 @@ TEST(ChildLaunch, RefusedRealtimePriorityIsReportedAndTheChildRunsOn) {
   ASSERT_EQ(waitpid(helper, &status, 0), helper);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// The last CPU number there can be: not online on any machine this runs on.
+TEST(ChildLaunch, RefusedCpusAreReportedAndTheChildRunsOnEveryCpu) {
+  ASSERT_LT(sysconf(_SC_NPROCESSORS_CONF), CPU_SETSIZE);
+  auto child = supervisor::launchChild("/bin/sh", {"-c", "echo child ran on $(nproc)"}, {}, 0, {CPU_SETSIZE - 1});
+  ASSERT_TRUE(child.ok());
+  const auto output = outputOf(child->output_fd);
+  close(child->output_fd);
+  waitpid(child->pid, nullptr, 0);
+  EXPECT_NE(output.find("cpus [" + std::to_string(CPU_SETSIZE - 1) + "] was refused (none of them is online here)"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("child ran on " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN))), std::string::npos) << output;
 }
 
 }  // namespace

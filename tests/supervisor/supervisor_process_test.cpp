@@ -303,6 +303,39 @@ TEST(SupervisorProcess, RealtimePriorityRaisesTheMainThreadOnlyAndSurvivesAResta
   EXPECT_EQ(schedulingOf(sut.pidOf("engine")), std::pair(SCHED_FIFO, 7));
 }
 
+std::vector<int> cpusOf(pid_t tid) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(tid, sizeof set, &set) != 0) return cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+  }
+  return cpus;
+}
+
+TEST(SupervisorProcess, CpusKeepAProcessAndEveryThreadOfItOnThoseCpusAcrossARestart) {
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  if (online < 2) GTEST_SKIP() << "one CPU online: pinning cannot be told from running anywhere";
+  auto config = pipelineConfig();
+  replaceOnce(config, "engine: {binary: rrr-engine,", "engine: {binary: rrr-engine, cpus: [1],");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const pid_t engine = sut.pidOf("engine");
+  ASSERT_GT(engine, 0);
+  const auto threads = threadsOf(engine);
+  EXPECT_GT(threads.size(), 1u) << "ZeroMQ's threads are expected";
+  for (const pid_t thread : threads) EXPECT_EQ(cpusOf(thread), std::vector<int>{1}) << "thread " << thread;
+  EXPECT_EQ(cpusOf(sut.pidOf("risk")).size(), static_cast<std::size_t>(online)) << "a process without cpus";
+  const auto status = sut.status();
+  EXPECT_EQ(status.at("engine")["scheduling"], "normal cpus 1") << "the status says whether it took";
+  EXPECT_EQ(status.at("risk")["scheduling"], "normal");
+
+  ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine; }, 5s));
+  EXPECT_EQ(cpusOf(sut.pidOf("engine")), std::vector<int>{1});
+}
+
 // The kernel's aggregate CPU latency request (the lowest one held), or nothing if it cannot be read.
 std::optional<std::int32_t> cpuLatencyTarget() {
   const int fd = open("/dev/cpu_dma_latency", O_RDONLY | O_CLOEXEC);

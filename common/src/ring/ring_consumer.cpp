@@ -136,8 +136,8 @@ void RingConsumer::storeCursor(std::uint64_t cursor) {
 
 // Dekker pairing with RingProducer::commit(): set our sleeping bit, then read `published`; the
 // producer stores `published`, then reads the sleeping bits.
-RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy) {
-  runBeforeBlocking();
+RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy, bool defer_chores) {
+  if (!defer_chores) runBeforeBlocking();
   auto& header = segment_.header();
   const std::uint64_t bit = lazy ? detail::lazySleeperBit(index_) : detail::promptSleeperBit(index_);
   const std::uint32_t heads_up = header.heads_up_signal.load();
@@ -147,7 +147,7 @@ RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std
     header.sleeping_consumers.fetch_and(~bit);
     return Wake::kMessage;
   }
-  prefaultAhead();
+  if (!defer_chores) prefaultAhead();
   os::futexWaitFor(header.data_signal, signal, timeout, lazy ? wake_classes | os::kWakeBatch : wake_classes);
   header.sleeping_consumers.fetch_and(~bit);
   if (available()) return Wake::kMessage;
@@ -166,7 +166,7 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return false;
     if (!backoff.shouldBlock()) continue;
-    const auto woke = blockOnce(std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now), classes, policy.lazy_wake);
+    const auto woke = blockOnce(std::min<std::chrono::nanoseconds>(policy.block_timeout, deadline - now), classes, policy.lazy_wake, policy.defer_chores);
     if (woke == Wake::kMessage) return true;
     // Woken by a heads-up, not timed out: spin again, the message is close.
     if (woke == Wake::kHeadsUp) backoff = Backoff(policy, /*woken=*/true);

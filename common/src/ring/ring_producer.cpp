@@ -116,7 +116,9 @@ std::optional<std::vector<std::byte>> RingProducer::lastPublished() const {
 
 void headsUp(const RingSegment& segment) {
   auto& header = segment.header();
-  if (header.sleeping_consumers.load(std::memory_order_seq_cst) == 0) return;
+  // Only a prompt sleeper can take a heads-up; a batching one (rrr-store) waits for data alone, and
+  // a futex call for it would cost the stage giving the heads-up a system call on the hot path.
+  if ((header.sleeping_consumers.load(std::memory_order_seq_cst) & detail::kPromptSleepers) == 0) return;
   header.heads_up_signal.fetch_add(1, std::memory_order_seq_cst);
   header.data_signal.fetch_add(1, std::memory_order_seq_cst);
   os::futexWakeClass(header.data_signal, os::kWakeHeadsUp);

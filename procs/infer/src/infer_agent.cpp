@@ -271,7 +271,13 @@ process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& b
 // Blocks on md; on rrr-ingest's heads-up that a bar is due (1 ms ahead), rehearses the bar
 // (warmUp): after a quiet spell the code and data are cold, and the bar itself would pay for that.
 // Then it polls until the bar comes.
+// Right after a bar it sleeps quietly first: the tap's copies (a ZeroMQ send each, which wakes
+// ZeroMQ's thread), the store's held wake-up and the next burst's pages would take a core while
+// rrr-engine and rrr-risk still work on the bar's order.
 void InferAgent::idle(std::chrono::milliseconds max_wait) {
+  if (const auto since_bar = std::chrono::steady_clock::now() - last_bar_at_; since_bar < kQuietAfterBar) {
+    if (input().waitForMessage(kQuietAfterBar - since_bar, ring::IdlePolicy::blockingQuietly())) return;
+  }
   if (input().waitForMessageOrHeadsUp(std::min<std::chrono::milliseconds>(max_wait, 1s)) != ring::RingConsumer::Wake::kHeadsUp) return;
   checkActiveModel();   // if due: the bar is ~1 ms away
   warmUp();

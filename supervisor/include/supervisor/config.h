@@ -31,6 +31,7 @@ struct ProcessSpec {
   std::chrono::milliseconds ready_timeout{5000};
   std::chrono::milliseconds stop_timeout{3000};
   int realtime_priority = 0;               // SCHED_FIFO priority of its main thread; 0: normal scheduler
+  std::vector<int> cpus;                   // the CPUs it and its threads may run on; empty: any
   std::string settings_yaml;               // processes.NAME.settings, for comparing on reload
 
   bool operator==(const ProcessSpec&) const = default;

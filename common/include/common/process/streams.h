@@ -88,7 +88,7 @@ class InputStream {
   };
   std::optional<Copy> copyNewest() const;
 
-  bool waitForMessage(std::chrono::milliseconds timeout, const ring::IdlePolicy& policy = {}) {
+  bool waitForMessage(std::chrono::nanoseconds timeout, const ring::IdlePolicy& policy = {}) {
     return consumer_.waitForMessage(timeout, policy);
   }
   ring::RingConsumer::Wake waitForMessageOrHeadsUp(std::chrono::milliseconds timeout) { return consumer_.waitForMessageOrHeadsUp(timeout); }

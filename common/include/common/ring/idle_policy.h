@@ -25,6 +25,10 @@ struct IdlePolicy {
   // block (ring/before_blocking.h), or until 64 messages wait, instead of paying a futex wake
   // per message in the middle of a burst. For a reader that writes in batches anyway (rrr-store).
   bool lazy_wake = false;
+  // Sleep without doing the thread's put-off work first (ring/before_blocking.h: the tap's copies,
+  // held wake-ups, the next burst's pages): for a stage that has done its part of a burst while the
+  // stages after it still work on the cores that this work would take.
+  bool defer_chores = false;
 
   // Never blocks: lowest latency, one full core while waiting.
   static IdlePolicy hot() {
@@ -36,6 +40,12 @@ struct IdlePolicy {
   static IdlePolicy batching() {
     IdlePolicy policy = blocking();
     policy.lazy_wake = true;
+    return policy;
+  }
+  // Blocks at once, leaving the put-off work for a later sleep (see `defer_chores`).
+  static IdlePolicy blockingQuietly() {
+    IdlePolicy policy = blocking();
+    policy.defer_chores = true;
     return policy;
   }
   // Spins for `window`, then blocks: for a reply due within microseconds.

@@ -101,7 +101,7 @@ class RingConsumer {
   RingConsumer(RingSegment segment, os::ByteLock lock, std::uint32_t index, ConsumerKind kind);
   // Blocks once on the data signal (accepting `wake_classes`) unless a message is available: what
   // ended the wait. lazy: as a batching reader (IdlePolicy::batching).
-  Wake blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy = false);
+  Wake blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy = false, bool defer_chores = false);
   std::optional<RingMessage> peekDurable();
   std::optional<RingMessage> peekLossy();
   void storeCursor(std::uint64_t cursor);

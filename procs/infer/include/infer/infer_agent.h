@@ -53,6 +53,7 @@ class InferAgent : public process::TransformAgent {
   // The check (~100-150 us) waits this long after a bar: the path the bar started (engine, risk)
   // would otherwise wait for this process's core (README, Benchmarks).
   static constexpr auto kCheckClearOfBar = std::chrono::milliseconds(2);
+  static constexpr auto kQuietAfterBar = std::chrono::microseconds(500);
   struct Series {
     std::deque<features::Ohlcv> history;
     std::optional<features::FeatureStream> features;
