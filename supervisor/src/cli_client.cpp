@@ -108,11 +108,11 @@ int statusCommand(const CommandOptions& options, const std::string& name, bool j
     std::printf("%s\n", document.dump(2).c_str());
     return 0;
   }
-  std::printf("%-10s %-9s %8s %8s %8s %9s %-8s  %-28s %s\n", "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEARTBEAT", "SCHED", "LAG",
+  std::printf("%-10s %-9s %8s %8s %8s %9s %-16s %-28s %s\n", "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEARTBEAT", "SCHED", "LAG",
               "LAST EXIT");
   if (processes == nullptr) return 0;
   for (const auto* status : *processes) {
-    std::printf("%-10s %-9s %8d %8s %8u %9s %-8s  %-28s %s\n", status->name()->c_str(), msg::EnumNameProcessState(status->state()),
+    std::printf("%-10s %-9s %8d %8s %8u %9s %-16s %-28s %s\n", status->name()->c_str(), msg::EnumNameProcessState(status->state()),
                 status->pid(), duration(status->uptime_ms()).c_str(), status->restarts(),
                 duration(status->heartbeat_age_ms()).c_str(), status->scheduling() ? status->scheduling()->c_str() : "-",
                 lagsText(*status).c_str(),

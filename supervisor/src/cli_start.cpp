@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 
+#include "config_checks.h"
 #include "supervisor/commands.h"
 #include "supervisor/supervisor.h"
 
@@ -89,6 +90,7 @@ int startCommand(const CommandOptions& options, bool foreground) {
     std::fprintf(stderr, "rrr-supervisor: %s\n", config.error().message.c_str());
     return 2;
   }
+  for (const auto& warning : detail::starvationWarnings(*config)) std::fprintf(stderr, "rrr-supervisor: warning: %s\n", warning.c_str());
   std::error_code ignored;
   std::filesystem::create_directories(config->log_dir / "system", ignored);
   if (foreground) {

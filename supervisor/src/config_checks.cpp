@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -87,6 +88,30 @@ Status<ConfigError> orderByDependencies(const YamlReader& reader, const YAML::No
   for (const auto& spec : config.processes) RRR_RETURN_IF_ERROR(visit(spec));
   config.processes = std::move(ordered);
   return {};
+}
+
+std::vector<std::string> starvationWarnings(const SupervisorConfig& config) {
+  std::vector<std::string> warnings;
+  for (const auto& process : config.processes) {
+    if (process.realtime_priority > 0 || process.cpus.empty()) continue;
+    std::vector<std::string> realtime_peers;
+    bool every_cpu_taken = true;
+    for (const int cpu : process.cpus) {
+      bool taken = false;
+      for (const auto& peer : config.processes) {
+        if (peer.realtime_priority == 0 || std::find(peer.cpus.begin(), peer.cpus.end(), cpu) == peer.cpus.end()) continue;
+        taken = true;
+        if (std::find(realtime_peers.begin(), realtime_peers.end(), peer.name) == realtime_peers.end()) realtime_peers.push_back(peer.name);
+      }
+      every_cpu_taken = every_cpu_taken && taken;
+    }
+    if (!every_cpu_taken) continue;
+    std::string peers;
+    for (const auto& name : realtime_peers) peers += (peers.empty() ? "" : ", ") + name;
+    warnings.push_back("processes." + process.name + " runs under the normal scheduler only on CPUs that realtime processes (" + peers +
+                       ") are pinned to: while they always have work (an unpaced feed) it gets no CPU time");
+  }
+  return warnings;
 }
 
 }  // namespace rrr::supervisor::detail

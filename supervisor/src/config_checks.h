@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "yaml_reader.h"
 
@@ -19,5 +20,11 @@ Status<ConfigError> checkReferences(const YamlReader& reader, const YAML::Node& 
 
 // Sorts config.processes so that each comes after its dependencies; a cycle is an error naming it.
 Status<ConfigError> orderByDependencies(const YamlReader& reader, const YAML::Node& root, SupervisorConfig& config);
+
+// A warning per process under the normal scheduler that is pinned (cpus) only to CPUs that
+// realtime processes are pinned to: under a steady load those never leave it the CPU (an unpaced
+// feed, rrr-store pinned with realtime rrr-infer and rrr-risk: no intent through in 10 s). A
+// config for a paced feed may mean it, so this warns and does not refuse.
+std::vector<std::string> starvationWarnings(const SupervisorConfig& config);
 
 }  // namespace rrr::supervisor::detail

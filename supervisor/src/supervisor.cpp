@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/bus/endpoints.h"
+#include "config_checks.h"
 #include "ring_setup.h"
 #include "supervisor_state.h"
 
@@ -139,6 +140,7 @@ int Supervisor::run(const std::function<void(const std::string&)>& on_ready,
       spdlog::warn("supervisor.idle_cores: poll could not be applied ({}); idle cores halt as usual", state.idle_polling->error());
     }
   }
+  for (const auto& warning : detail::starvationWarnings(state.config)) spdlog::warn("{}", warning);
   state.tick(Clock::now());   // launch what can start now; later ticks follow each wake-up
   for (;;) {
     std::vector<zmq::pollitem_t> items{{state.control->socket().handle(), 0, ZMQ_POLLIN, 0},

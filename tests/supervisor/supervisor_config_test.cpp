@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "../../supervisor/src/config_checks.h"
 #include "../../supervisor/src/restart_policy.h"
 #include "../../supervisor/src/rotating_log.h"
 #include "support/file_text.h"
@@ -65,6 +66,27 @@ TEST(SupervisorConfig, DefaultConfigOfTheRepositoryLoads) {
   ASSERT_EQ(config->processes.size(), 6u);
   EXPECT_EQ(config->processes.front().name, "store");  // dependency order
   EXPECT_EQ(config->processes.back().name == "engine" || config->processes.back().name == "monitor", true);
+}
+
+// rrr-store pinned with realtime stages got no intent through an unpaced feed (README, Pinned).
+TEST(SupervisorConfig, ANormalProcessPinnedOnlyToCpusOfRealtimeProcessesIsWarnedAbout) {
+  const auto warningsFor = [](const std::string& store_cpus) {
+    auto text = pipelineConfig();
+    text.replace(text.find("store: {binary: rrr-store,"), 26, "store: {binary: rrr-store, cpus: " + store_cpus + ",");
+    text.replace(text.find("infer: {binary: rrr-infer,"), 26, "infer: {binary: rrr-infer, realtime_priority: 10, cpus: [0],");
+    text.replace(text.find("risk: {binary: rrr-risk,"), 24, "risk: {binary: rrr-risk, realtime_priority: 10, cpus: [0, 1],");
+    RrrSystem sut(text);
+    const auto config = supervisor::loadConfig(sut.configPath(), binDirectory());
+    EXPECT_TRUE(config.ok()) << config.error().message;
+    return config.ok() ? supervisor::detail::starvationWarnings(*config) : std::vector<std::string>{};
+  };
+  const auto warnings = warningsFor("[0]");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("processes.store runs under the normal scheduler only on CPUs that realtime processes (infer, risk)"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_EQ(warningsFor("[1]").size(), 1u) << "risk is realtime on CPU 1 too";
+  EXPECT_TRUE(warningsFor("[1, 2]").empty()) << "CPU 2 is no realtime process's";
 }
 
 TEST(SupervisorConfig, InstallServiceWritesAUserUnitThatStartsInTheForeground) {
