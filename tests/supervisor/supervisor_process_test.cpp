@@ -1,13 +1,10 @@
 // rrr-supervisor with the real binaries in a temporary folder: start, crash, hang, crash loop,
 // supervisor death, a second supervisor, live restart and reload.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include <optional>
 #include <thread>
 
 #include "rrr_system.h"
@@ -262,117 +259,6 @@ TEST(SupervisorProcess, RestartIsLiveAndReloadRestartsOnlyWhatChanged) {
   EXPECT_NE(reloaded.output.find("restarting engine"), std::string::npos) << reloaded.output;
   ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != mid.at("engine")["pid"]; }, 5s));
   for (const auto& name : {"store", "ingest", "infer", "risk", "monitor"}) EXPECT_EQ(sut.pidOf(name), mid.at(name)["pid"]) << name;
-}
-
-// (policy without SCHED_RESET_ON_FORK, priority) of one thread.
-std::pair<int, int> schedulingOf(pid_t tid) {
-  sched_param param{};
-  sched_getparam(tid, &param);
-  return {sched_getscheduler(tid) & ~SCHED_RESET_ON_FORK, param.sched_priority};
-}
-
-std::vector<pid_t> threadsOf(pid_t pid) {
-  std::vector<pid_t> threads;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-    threads.push_back(std::stoi(entry.path().filename().string()));
-  }
-  return threads;
-}
-
-TEST(SupervisorProcess, RealtimePriorityRaisesTheMainThreadOnlyAndSurvivesARestart) {
-  auto config = pipelineConfig();
-  replaceOnce(config, "engine: {binary: rrr-engine,", "engine: {binary: rrr-engine, realtime_priority: 7,");
-  RrrSystem sut(config);
-  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
-  const pid_t engine = sut.pidOf("engine");
-  ASSERT_GT(engine, 0);
-  EXPECT_EQ(schedulingOf(engine), std::pair(SCHED_FIFO, 7));
-  const auto threads = threadsOf(engine);
-  EXPECT_GT(threads.size(), 1u) << "ZeroMQ's threads are expected";
-  for (const pid_t thread : threads) {
-    if (thread == engine) continue;
-    EXPECT_EQ(schedulingOf(thread), std::pair(SCHED_OTHER, 0)) << "thread " << thread;
-  }
-  EXPECT_EQ(schedulingOf(sut.pidOf("risk")), std::pair(SCHED_OTHER, 0)) << "a process without realtime_priority";
-  const auto status = sut.status();
-  EXPECT_EQ(status.at("engine")["scheduling"], "fifo 7") << "the status says whether it took";
-  EXPECT_EQ(status.at("risk")["scheduling"], "normal");
-
-  ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);
-  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine; }, 5s));
-  EXPECT_EQ(schedulingOf(sut.pidOf("engine")), std::pair(SCHED_FIFO, 7));
-}
-
-std::vector<int> cpusOf(pid_t tid) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(tid, sizeof set, &set) != 0) return cpus;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
-  }
-  return cpus;
-}
-
-TEST(SupervisorProcess, CpusKeepAProcessAndEveryThreadOfItOnThoseCpusAcrossARestart) {
-  const long online = sysconf(_SC_NPROCESSORS_ONLN);
-  if (online < 2) GTEST_SKIP() << "one CPU online: pinning cannot be told from running anywhere";
-  auto config = pipelineConfig();
-  replaceOnce(config, "engine: {binary: rrr-engine,", "engine: {binary: rrr-engine, cpus: [1],");
-  RrrSystem sut(config);
-  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
-  const pid_t engine = sut.pidOf("engine");
-  ASSERT_GT(engine, 0);
-  const auto threads = threadsOf(engine);
-  EXPECT_GT(threads.size(), 1u) << "ZeroMQ's threads are expected";
-  for (const pid_t thread : threads) EXPECT_EQ(cpusOf(thread), std::vector<int>{1}) << "thread " << thread;
-  EXPECT_EQ(cpusOf(sut.pidOf("risk")).size(), static_cast<std::size_t>(online)) << "a process without cpus";
-  const auto status = sut.status();
-  EXPECT_EQ(status.at("engine")["scheduling"], "normal cpus 1") << "the status says whether it took";
-  EXPECT_EQ(status.at("risk")["scheduling"], "normal");
-
-  ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);
-  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && s.at("engine")["pid"] != engine; }, 5s));
-  EXPECT_EQ(cpusOf(sut.pidOf("engine")), std::vector<int>{1});
-}
-
-// The kernel's aggregate CPU latency request (the lowest one held), or nothing if it cannot be read.
-std::optional<std::int32_t> cpuLatencyTarget() {
-  const int fd = open("/dev/cpu_dma_latency", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::int32_t value = -1;
-  const auto got = read(fd, &value, sizeof value);
-  close(fd);
-  if (got != static_cast<ssize_t>(sizeof value)) return std::nullopt;
-  return value;
-}
-
-// Where the request can be made (root), the kernel's value shows it held while a `poll` system
-// runs and dropped after; where it cannot, the status says poll was refused and why. Either way
-// `halt`, the default, asks for nothing.
-TEST(SupervisorProcess, IdleCoresPollHoldsACpuLatencyRequestOfZeroWhileTheSupervisorRunsOrSaysWhyNot) {
-  const auto before = cpuLatencyTarget();
-  {
-    RrrSystem halting(pipelineConfig());
-    ASSERT_EQ(halting.supervisor({"start"}).exit_code, 0);
-    EXPECT_EQ(cpuLatencyTarget(), before) << "idle_cores: halt, the default, asks for nothing";
-    EXPECT_NE(halting.supervisor({"status"}).output.find("idle cores: halt\n"), std::string::npos);
-    ASSERT_EQ(halting.supervisor({"stop"}).exit_code, 0);
-  }
-  const bool can_request = access("/dev/cpu_dma_latency", W_OK) == 0;
-  RrrSystem polling(pipelineConfig("", "  idle_cores: poll\n"));
-  ASSERT_EQ(polling.supervisor({"start"}).exit_code, 0);
-  const auto status = polling.supervisor({"status"}).output;
-  if (can_request) {
-    EXPECT_NE(status.find("idle cores: poll\n"), std::string::npos) << status;
-    ASSERT_TRUE(before.has_value()) << "a writable request file that cannot be read";
-    EXPECT_EQ(cpuLatencyTarget(), 0);
-  } else {
-    EXPECT_NE(status.find("idle cores: halt (poll refused: /dev/cpu_dma_latency: "), std::string::npos) << status;
-    EXPECT_EQ(cpuLatencyTarget(), before);
-  }
-  ASSERT_EQ(polling.supervisor({"stop"}).exit_code, 0);
-  EXPECT_EQ(cpuLatencyTarget(), before) << "the request ends with the supervisor";
 }
 
 TEST(SupervisorProcess, StopStopsOneProcessOrEverything) {
