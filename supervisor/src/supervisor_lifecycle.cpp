@@ -99,6 +99,7 @@ bool Supervisor::State::isSource(const ManagedProcess& process) const {
 
 bool Supervisor::State::drained(Clock::time_point now) {
   if (!drain_deadline) drain_deadline = now + kDrainTimeout;
+  if (*drain_deadline == Clock::time_point::min()) return true;   // given up on and reported
   std::string left;
   for (const auto& segment : rings) {
     if (segment.name() == config.ringPrefix() + kSystemRing) continue;

@@ -155,8 +155,8 @@ TEST(EngineProcess, AHaltThatCannotBeWrittenStaysInForce) {
 
 // The engine commits its inputs only at checkpoints. Its status lag is what it has not read (its
 // last heartbeat), and what it read and has not committed is reported apart: with a checkpoint a
-// minute away, it keeps up with md while the uncommitted part grows.
-TEST(EngineProcess, StatusLagIsWhatTheEngineHasNotReadAndUncommittedIsApart) {
+// minute away, it keeps up with md while the uncommitted part grows. A stop commits it at once.
+TEST(EngineProcess, StatusLagIsWhatTheEngineHasNotReadAndUncommittedIsApartUntilAStopCommitsIt) {
   auto config = pipelineConfig();
   replaceOnce(config, kPipelineStrategies, std::string("settings: {checkpoint_every_ms: 60000, ") + (kPipelineStrategies + 11));
   RrrSystem sut(config);
@@ -169,6 +169,14 @@ TEST(EngineProcess, StatusLagIsWhatTheEngineHasNotReadAndUncommittedIsApart) {
   };
   EXPECT_TRUE(sut.waitFor([&](const Status& s) { return ringLag(s, "engine", "md") == 0 && uncommitted(s) >= 20; }, 30s))
       << sut.status().at("engine").dump();
+
+  // A stop does not wait for that checkpoint: once rrr-ingest has stopped, the engine writes one
+  // as soon as it has read what is left. Otherwise the stop would wait out the supervisor's drain
+  // limit (5 s) and leave md uncommitted, to be read again at the next start.
+  const auto stopped = sut.supervisor({"stop"});
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.output;
+  EXPECT_FALSE(logHas(sut, "supervisor", "not yet committed")) << logText(sut, "supervisor");
+  EXPECT_TRUE(logHas(sut, "engine", "the feed stopped: checkpoint written")) << logText(sut, "engine");
 }
 
 }  // namespace

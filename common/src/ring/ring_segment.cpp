@@ -213,12 +213,14 @@ std::optional<std::uint64_t> RingSegment::consumerCursor(std::string_view consum
   return std::nullopt;
 }
 
+bool RingSegment::producerAlive() const { return os::isByteLockedByOther(fd(), detail::kProducerLockByte); }
+
 RingInfo RingSegment::info() const {
   RingInfo info;
   info.name = name_;
   info.config = config();
   info.published = published();
-  info.producer_alive = os::isByteLockedByOther(fd(), detail::kProducerLockByte);
+  info.producer_alive = producerAlive();
   info.producer_pid = header_->producer_pid.load(std::memory_order_relaxed);
   for (std::uint32_t i = 0; i < kMaxConsumers; ++i) {
     const auto& slot = header_->consumers[i];

@@ -31,6 +31,7 @@ constexpr auto kBurstQuiet = 5ms;
 // A checkpoint does not start this close to a paced feed's next heads-up (bursts up to
 // kSteadyBurstsWithin apart count as paced).
 constexpr auto kCheckpointLead = 5ms;
+constexpr auto kFeedCheckEvery = 10ms;   // how often an idle engine looks whether rrr-ingest has gone
 constexpr auto kSteadyBurstsWithin = 10s;
 constexpr auto kRoomCheckpointRetry = 100ms;   // after a checkpoint for room failed
 

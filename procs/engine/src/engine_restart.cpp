@@ -133,11 +133,14 @@ bool EngineAgent::checkpoint(bool force) {
   force = force || force_checkpoint_;
   if (inputs_since_checkpoint_ == 0 && !force) return true;
   const auto now = Clock::now();
-  if (!force && now - last_checkpoint_ < checkpoint_every_) return true;
+  const bool feed_stopped = !force && feedStopped(now);
+  if (!force && !feed_stopped && now - last_checkpoint_ < checkpoint_every_) return true;
   // A checkpoint takes 0.5-1 ms plus its disk flushes (~1 ms here): not from rrr-ingest's heads-up
   // to the end of its burst, nor just before the next heads-up of a paced feed, unless it is a
   // whole interval late (the inputs' commits wait for it).
-  if (!force && (now - heads_up_at_ < kBurstQuiet || burstDueSoon(now)) && now - last_checkpoint_ < 2 * checkpoint_every_) return true;
+  if (!force && !feed_stopped && (now - heads_up_at_ < kBurstQuiet || burstDueSoon(now)) && now - last_checkpoint_ < 2 * checkpoint_every_) {
+    return true;
+  }
   EngineCheckpoint checkpoint;
   checkpoint.core = core_->save();
   checkpoint.decisions_applied = decisions_applied_;
@@ -154,10 +157,24 @@ bool EngineAgent::checkpoint(bool force) {
   for (auto* input : {&market_, &predictions_, &decisions_}) {
     if (input->consumer().cursor() > 0) input->commitThrough(input->consumer().cursor() - 1);
   }
+  if (feed_stopped) spdlog::info("the feed stopped: checkpoint written ({} inputs since the last)", inputs_since_checkpoint_);
   inputs_since_checkpoint_ = 0;
   force_checkpoint_ = false;
   last_checkpoint_ = Clock::now();
   return true;
+}
+
+// rrr-ingest has gone (a stop drains it first) and everything it published, and every prediction
+// of it, has been read: nothing more is coming, so the checkpoint need not wait for its interval.
+// A stop waits for the engine's commits; it would otherwise wait up to checkpoint_every_ms.
+// Looked at once per kFeedCheckEvery, outside bursts: the producer check is a system call.
+bool EngineAgent::feedStopped(Clock::time_point now) {
+  if (now - feed_checked_at_ < kFeedCheckEvery || now - heads_up_at_ < kBurstQuiet) return false;
+  feed_checked_at_ = now;
+  if (market_.consumer().available() || predictions_.consumer().available()) return false;
+  const auto& md = market_.consumer().segment();
+  if (needs_predictions_ && !inferHasRead(md.published())) return false;
+  return !md.producerAlive();
 }
 
 // A paced feed's bursts come one period apart: whether the next is due within kCheckpointLead

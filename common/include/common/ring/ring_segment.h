@@ -48,6 +48,9 @@ class RingSegment {
   // or nothing if no such consumer is registered. Cheap: no locks, no allocation.
   std::optional<std::uint64_t> consumerCursor(std::string_view consumer_name) const;
 
+  // True while a live process holds the producer's lock (one fcntl call).
+  bool producerAlive() const;
+
   // A consistent-enough view for status and monitoring (each field read atomically).
   RingInfo info() const;
 

@@ -84,6 +84,7 @@ class EngineAgent : public process::Agent {
   bool checkpoint(bool force);
   void checkpointForRoom();
   bool burstDueSoon(std::chrono::steady_clock::time_point now) const;
+  bool feedStopped(std::chrono::steady_clock::time_point now);
   void rehearse();
   void pollInputs(std::chrono::steady_clock::time_point until);
   void reportSkipped();
@@ -105,6 +106,7 @@ class EngineAgent : public process::Agent {
   bool force_checkpoint_ = false;
   std::uint64_t inputs_since_checkpoint_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;
+  std::chrono::steady_clock::time_point feed_checked_at_{};
   std::chrono::steady_clock::time_point room_retry_at_{};
   std::optional<std::chrono::steady_clock::time_point> awaiting_since_;
   std::optional<std::chrono::steady_clock::time_point> gated_since_;
