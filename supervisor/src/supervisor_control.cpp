@@ -1,5 +1,8 @@
 #include <sched.h>
 #include <unistd.h>
+
+#include <charconv>
+#include <filesystem>
 #include <spdlog/spdlog.h>
 
 #include "ring_setup.h"
@@ -40,11 +43,22 @@ std::string policyOf(pid_t pid) {
   }
 }
 
-// " cpus 0,2" when the process may run on fewer CPUs than are online, else nothing.
+// " cpus 0,2" when the process may run on fewer CPUs than are online, else nothing. The CPUs of
+// all its threads together: a stage of the hot path keeps its main thread to some of them during
+// a paced burst (os/burst_cpu.h), which is not where the process may run.
 std::string affinityOf(pid_t pid) {
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(pid, sizeof(set), &set) != 0) return {};
+  std::error_code error;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/task", error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    pid_t tid = 0;
+    if (std::from_chars(name.data(), name.data() + name.size(), tid).ec != std::errc{}) continue;
+    cpu_set_t thread_set;
+    CPU_ZERO(&thread_set);
+    if (sched_getaffinity(tid, sizeof(thread_set), &thread_set) == 0) CPU_OR(&set, &set, &thread_set);
+  }
+  if (CPU_COUNT(&set) == 0) return {};
   const long online = sysconf(_SC_NPROCESSORS_ONLN);
   if (online > 0 && CPU_COUNT(&set) >= online) return {};
   std::string listed;

@@ -1,3 +1,4 @@
+#include "common/os/burst_cpu.h"
 #include "common/os/deadline_timer.h"
 #include "common/os/scheduling.h"
 
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 namespace rrr::os {
 namespace {
@@ -125,6 +127,70 @@ TEST(Scheduling, FifoIsSeenWithAndWithoutResetOnFork) {
   if (!permitted) GTEST_SKIP() << "no permission for SCHED_FIFO (root or RLIMIT_RTPRIO)";
   EXPECT_TRUE(fifo_reset);
   EXPECT_TRUE(fifo);
+}
+
+std::vector<int> cpusOfThisThread() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+  }
+  return cpus;
+}
+
+std::vector<int> cpuRange(int first, int last) {
+  std::vector<int> cpus;
+  for (int cpu = first; cpu <= last; ++cpu) cpus.push_back(cpu);
+  return cpus;
+}
+
+// Each case on a thread of its own: the test's thread keeps every CPU.
+TEST(BurstCpu, KeepsTheThreadToItsSideDuringABurstAndToEveryCpuOutside) {
+  const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
+  if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
+  if (cpusOfThisThread() != cpuRange(0, last)) GTEST_SKIP() << "this test runs on some CPUs only";
+  for (const auto side : {BurstCpu::Side::kLast, BurstCpu::Side::kOthers}) {
+    std::vector<int> inside, outside, inside_again;
+    std::thread stage([&] {
+      BurstCpu placement(side);
+      EXPECT_TRUE(placement.enabled());
+      placement.enter();
+      inside = cpusOfThisThread();
+      placement.leave();
+      outside = cpusOfThisThread();
+      placement.enter();
+      placement.enter();   // a second heads-up within the burst changes nothing
+      inside_again = cpusOfThisThread();
+      placement.leave();
+    });
+    stage.join();
+    const auto burst = side == BurstCpu::Side::kLast ? cpuRange(last, last) : cpuRange(0, last - 1);
+    EXPECT_EQ(inside, burst);
+    EXPECT_EQ(outside, cpuRange(0, last));
+    EXPECT_EQ(inside_again, burst);
+  }
+}
+
+TEST(BurstCpu, AThreadStartedOnSomeCpusOnlyIsLeftWhereItIs) {
+  const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
+  if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
+  std::vector<int> inside;
+  bool enabled = true;
+  std::thread stage([&] {
+    cpu_set_t first;
+    CPU_ZERO(&first);
+    CPU_SET(0, &first);
+    ASSERT_EQ(sched_setaffinity(0, sizeof first, &first), 0);
+    BurstCpu placement(BurstCpu::Side::kLast);   // as a process with processes.NAME.cpus
+    enabled = placement.enabled();
+    placement.enter();
+    inside = cpusOfThisThread();
+  });
+  stage.join();
+  EXPECT_FALSE(enabled);
+  EXPECT_EQ(inside, std::vector<int>{0});
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
+#include <thread>
 
 #include "rrr_system.h"
 
@@ -73,6 +76,16 @@ std::vector<int> cpusOf(pid_t tid) {
   return cpus;
 }
 
+// Where any thread of the process may run: a stage of the hot path keeps its main thread to its
+// side during a paced burst (os/burst_cpu.h).
+std::vector<int> processCpusOf(pid_t pid) {
+  std::set<int> cpus;
+  for (const pid_t thread : threadsOf(pid)) {
+    for (const int cpu : cpusOf(thread)) cpus.insert(cpu);
+  }
+  return {cpus.begin(), cpus.end()};
+}
+
 TEST(SupervisorProcess, CpusKeepAProcessAndEveryThreadOfItOnThoseCpusAcrossARestart) {
   const long online = sysconf(_SC_NPROCESSORS_ONLN);
   if (online < 2) GTEST_SKIP() << "one CPU online: pinning cannot be told from running anywhere";
@@ -85,7 +98,7 @@ TEST(SupervisorProcess, CpusKeepAProcessAndEveryThreadOfItOnThoseCpusAcrossARest
   const auto threads = threadsOf(engine);
   EXPECT_GT(threads.size(), 1u) << "ZeroMQ's threads are expected";
   for (const pid_t thread : threads) EXPECT_EQ(cpusOf(thread), std::vector<int>{1}) << "thread " << thread;
-  EXPECT_EQ(cpusOf(sut.pidOf("risk")).size(), static_cast<std::size_t>(online)) << "a process without cpus";
+  EXPECT_EQ(processCpusOf(sut.pidOf("risk")).size(), static_cast<std::size_t>(online)) << "a process without cpus";
   const auto status = sut.status();
   EXPECT_EQ(status.at("engine")["scheduling"], "normal cpus 1") << "the status says whether it took";
   EXPECT_EQ(status.at("risk")["scheduling"], "normal");
@@ -93,6 +106,43 @@ TEST(SupervisorProcess, CpusKeepAProcessAndEveryThreadOfItOnThoseCpusAcrossARest
   const pid_t restarted = restartedPid(sut, "engine", engine);
   ASSERT_GT(restarted, 0);
   EXPECT_EQ(cpusOf(restarted), std::vector<int>{1});
+}
+
+// Without cpus in its config, rrr-engine's main thread keeps to the last CPU during each paced
+// burst (from rrr-ingest's heads-up until it sleeps again) and may run on every CPU between them;
+// rrr-risk keeps to the others. Sampled while the pipeline's paced feed runs (a bar every 10 ms).
+TEST(SupervisorProcess, StagesOfTheHotPathKeepToTheirSideDuringAPacedBurstOnly) {
+  const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
+  if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const pid_t engine = sut.pidOf("engine");
+  const pid_t risk = sut.pidOf("risk");
+  ASSERT_GT(engine, 0);
+  ASSERT_GT(risk, 0);
+  std::vector<int> every, others;
+  for (int cpu = 0; cpu <= last; ++cpu) every.push_back(cpu);
+  others.assign(every.begin(), every.end() - 1);
+  std::map<std::vector<int>, int> engine_seen, risk_seen;
+  const auto until = std::chrono::steady_clock::now() + 3s;
+  while (std::chrono::steady_clock::now() < until) {
+    ++engine_seen[cpusOf(engine)];
+    ++risk_seen[cpusOf(risk)];
+    std::this_thread::sleep_for(100us);
+  }
+  const auto seen = [](const std::map<std::vector<int>, int>& counts) {
+    std::string text;
+    for (const auto& [cpus, count] : counts) text += " " + ::testing::PrintToString(cpus) + " x" + std::to_string(count);
+    return text;
+  };
+  EXPECT_GT(engine_seen[std::vector<int>{last}], 0) << "engine:" << seen(engine_seen);
+  EXPECT_GT(engine_seen[every], 0) << "engine:" << seen(engine_seen);
+  EXPECT_EQ(engine_seen.size(), 2u) << "engine:" << seen(engine_seen);
+  EXPECT_GT(risk_seen[others], 0) << "risk:" << seen(risk_seen);
+  EXPECT_GT(risk_seen[every], 0) << "risk:" << seen(risk_seen);
+  EXPECT_EQ(risk_seen.size(), 2u) << "risk:" << seen(risk_seen);
+  EXPECT_EQ(processCpusOf(engine), every) << "its other threads (ZeroMQ's) keep every CPU";
+  EXPECT_EQ(sut.status().at("engine")["scheduling"], "normal") << "the status shows where the process may run";
 }
 
 // The kernel's aggregate CPU latency request (the lowest one held), or nothing if it cannot be read.

@@ -103,6 +103,14 @@ std::uint64_t RingProducer::commit() {
   return sequence;
 }
 
+void RingProducer::warmNext(std::uint32_t bytes, std::uint64_t ahead) const {
+  constexpr std::size_t kLine = 64;
+  __builtin_prefetch(&segment_.slot(next_ + ahead), /*write=*/1);
+  const std::byte* payload = segment_.payload(next_ + ahead);
+  const std::size_t end = std::min(bytes, payload_capacity_);
+  for (std::size_t offset = 0; offset < end; offset += kLine) __builtin_prefetch(payload + offset, /*write=*/1);
+}
+
 std::optional<std::vector<std::byte>> RingProducer::lastPublished() const {
   if (next_ == 0) return std::nullopt;
   const std::uint64_t sequence = next_ - 1;

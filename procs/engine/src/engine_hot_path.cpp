@@ -31,10 +31,12 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
       pollInputs(last_input_ + kBurstPoll);
       return;
     }
+    burst_cpu_.leave();
     const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
     if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
     const auto now = Clock::now();
     if (now - heads_up_at_ >= kBurstQuiet) {   // the first of a burst
+      burst_cpu_.enter();
       burst_period_ = now - burst_at_;
       burst_at_ = now;
     }
@@ -70,7 +72,7 @@ void EngineAgent::rehearse() {
   CoreOutput out;
   rehearsal_core_->onBar(bar, out);
   rehearsal_core_->onPrediction(prediction, out);
-  (void)encodeForRehearsal(out, rehearsal_builder_);
+  rehearseOutput(out, intents_.stream, exec_.stream);
 }
 
 }  // namespace rrr::engine

@@ -81,18 +81,15 @@ ring::PublishStatus publishExec(process::OutputStream& out, const ExecRecord& re
                     [&](auto body, std::int64_t time_ns) { return out.publish(body, time_ns); });
 }
 
-std::size_t encodeForRehearsal(const CoreOutput& output, messages::EnvelopeBuilder& builder) {
-  std::size_t bytes = 0;
-  const auto finish = [&](auto body, std::int64_t time_ns) { bytes += builder.finish(messages::EnvelopeHeader{"rehearsal", 0, time_ns}, body).size(); };
+void rehearseOutput(const CoreOutput& output, process::OutputStream& intents, process::OutputStream& exec) {
+  std::uint64_t ahead = 0;
   for (const auto& record : output.exec) {
-    builder.reset();
-    encodeExec(builder.fbb(), record, std::nullopt, finish);
+    encodeExec(exec.startMessage(), record, std::nullopt, [&](auto body, std::int64_t time_ns) { exec.rehearse(body, time_ns, ahead++); });
   }
+  ahead = 0;
   for (const auto& intent : output.intents) {
-    builder.reset();
-    encodeIntent(builder.fbb(), intent, finish);
+    encodeIntent(intents.startMessage(), intent, [&](auto body, std::int64_t time_ns) { intents.rehearse(body, time_ns, ahead++); });
   }
-  return bytes;
 }
 
 std::string replayKey(const IntentOut& intent) { return key("OrderIntent", intent.client_order_id, intent.decision_time_ns); }

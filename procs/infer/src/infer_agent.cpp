@@ -278,7 +278,9 @@ void InferAgent::idle(std::chrono::milliseconds max_wait) {
   if (const auto since_bar = std::chrono::steady_clock::now() - last_bar_at_; since_bar < kQuietAfterBar) {
     if (input().waitForMessage(kQuietAfterBar - since_bar, ring::IdlePolicy::blockingQuietly())) return;
   }
+  burst_cpu_.leave();
   if (input().waitForMessageOrHeadsUp(std::min<std::chrono::milliseconds>(max_wait, 1s)) != ring::RingConsumer::Wake::kHeadsUp) return;
+  burst_cpu_.enter();
   checkActiveModel();   // if due: the bar is ~1 ms away
   warmUp();
   // Yielding, not spinning: rrr-ingest, about to publish the bar, may need this core.
@@ -305,9 +307,7 @@ void InferAgent::warmUp() {
   }
   const auto last = input().copyNewest();
   if (!logit || !last || last->envelope->body_as_Bar() == nullptr) return;
-  rehearsal_builder_.reset();
-  const auto prediction = buildPrediction(rehearsal_builder_.fbb(), *last->envelope->body_as_Bar(), *logit);
-  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last->envelope->event_time_ns()}, prediction);
+  output().rehearse(buildPrediction(output().startMessage(), *last->envelope->body_as_Bar(), *logit), last->envelope->event_time_ns());
 }
 
 }  // namespace rrr::infer

@@ -186,8 +186,10 @@ void RiskAgent::idle(std::chrono::milliseconds max_wait) {
     pollForIntent(last_work_ + kPollAfterDecision - now);
     return;
   }
+  burst_cpu_.leave();
   if (input().waitForMessageOrHeadsUp(max_wait) != ring::RingConsumer::Wake::kHeadsUp) return;
   if (const auto now = Clock::now(); now - last_work_ >= kIdleBeforeBurst) {
+    burst_cpu_.enter();
     burst_heads_up_at_ = now;   // rrr-ingest's, ahead of a bar
     if (!rehearsed_) rehearse();
   }
@@ -237,11 +239,10 @@ void RiskAgent::rehearse() {
   AccountView account = account_;
   tracker_.fill(account);
   const auto verdict = gate.check(*last_intent_, account);
-  rehearsal_builder_.reset();
-  auto& fbb = rehearsal_builder_.fbb();
+  auto& fbb = output().startMessage();
   const auto decision = msg::CreateRiskDecision(fbb, fbb.CreateString(last_intent_->client_order_id), verdict.approved, verdict.rule,
                                                 verdict.limit, verdict.observed, fbb.CreateString(verdict.detail.substr(0, 512)));
-  (void)rehearsal_builder_.finish(messages::EnvelopeHeader{"rehearsal", 0, last_intent_->time_ns}, decision);
+  output().rehearse(decision, last_intent_->time_ns);
 }
 
 std::vector<process::RingLagReport> RiskAgent::ringLags() const {

@@ -68,6 +68,11 @@ class RingProducer {
   // Maps the pages of the next slots into this process; call while idle (see PrefaultWindow).
   void prefaultAhead() { prefault_.ahead(segment_, next_); }
 
+  // Brings the first `bytes` of payload and the header of the slot `ahead` past the next one into
+  // this core's cache, ready to be written, without writing: for a producer that knows a message
+  // is due shortly.
+  void warmNext(std::uint32_t bytes, std::uint64_t ahead = 0) const;
+
   std::uint64_t nextSequence() const { return next_; }
   // A copy of the last published message, or nothing if none was. A restarted producer of a
   // derived stream reads it to learn which input it had got to (Envelope.cause_sequence).

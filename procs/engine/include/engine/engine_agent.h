@@ -32,6 +32,7 @@
 #include <variant>
 
 #include "common/messages/envelope.h"
+#include "common/os/burst_cpu.h"
 #include "common/process/agent.h"
 #include "common/process/streams.h"
 #include "engine/engine_checkpoint.h"
@@ -117,8 +118,8 @@ class EngineAgent : public process::Agent {
   std::unique_ptr<TradingCore> rehearsal_core_;
   std::optional<BarEvent> last_bar_;
   std::optional<PredictionEvent> last_prediction_;
-  messages::EnvelopeBuilder rehearsal_builder_;
   bool rehearsed_ = false;   // since the last input taken: one rehearsal per burst
+  os::BurstCpu burst_cpu_{os::BurstCpu::Side::kLast};   // the core it shares with rrr-ingest in a paced burst
   std::chrono::steady_clock::time_point last_input_;
   std::chrono::steady_clock::time_point heads_up_at_;   // the last heads-up on pred
   std::chrono::steady_clock::time_point burst_at_;      // the first heads-up of the last burst

@@ -15,9 +15,10 @@ ring::PublishStatus publishIntent(process::OutputStream& out, const IntentOut& i
 // decisions_applied goes into snapshots (rrr-risk counts its decisions after it as pending).
 ring::PublishStatus publishExec(process::OutputStream& out, const ExecRecord& record, std::optional<std::uint64_t> decisions_applied);
 
-// Encodes every message of output (envelopes finished in builder, published nowhere) and returns
-// their total size: the encoding code and data are warm when the real output comes.
-std::size_t encodeForRehearsal(const CoreOutput& output, messages::EnvelopeBuilder& builder);
+// Encodes every message of output with the streams' own builders and warms the ring slots they
+// would go to, publishing nothing (OutputStream::rehearse): the encoding code, the builders and
+// the slots are warm when the real output comes.
+void rehearseOutput(const CoreOutput& output, process::OutputStream& intents, process::OutputStream& exec);
 
 std::string replayKey(const IntentOut& intent);
 std::string replayKey(const ExecRecord& record);

@@ -26,6 +26,7 @@
 #include <optional>
 #include <variant>
 
+#include "common/os/burst_cpu.h"
 #include "common/process/transform_agent.h"
 #include "features/feature_set.h"
 #include "infer/model.h"
@@ -90,6 +91,7 @@ class InferAgent : public process::TransformAgent {
   std::optional<std::filesystem::file_time_type> active_stamp_;   // the pointer's time then
   std::chrono::steady_clock::time_point next_check_{};
   std::chrono::steady_clock::time_point last_bar_at_{};   // when handle() last took a bar
+  os::BurstCpu burst_cpu_{os::BurstCpu::Side::kOthers};    // the cores it shares with rrr-risk in a paced burst
   std::optional<std::string> pending_alert_;
   struct ActiveRef {
     std::string name;   // empty: none
@@ -98,7 +100,6 @@ class InferAgent : public process::TransformAgent {
   ModelFolderScan folders_;
   std::deque<std::variant<ModelPackage, ActiveRef>> registry_updates_;   // for ml_models, in order
   std::string problem_;   // why nothing is predicted; empty while predicting
-  messages::EnvelopeBuilder rehearsal_builder_;   // warmUp() encodes a prediction here
 };
 
 }  // namespace rrr::infer

@@ -27,6 +27,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/os/burst_cpu.h"
 #include "common/os/deadline_timer.h"
 #include "common/process/streams.h"
 #include "ingest/ingest_config.h"
@@ -65,6 +66,8 @@ class IngestAgent : public process::Agent {
   // The source is not the one whose messages are on the ring: a new feed, published in full.
   void startSourceAgain(const char* why);
   bool publish(const OutMessage& message);
+  bool buildAndSend(const OutMessage& message, bool send);
+  void rehearseNextBurst();
   // Whether the messages due next (those of the first pending one's event time) include a bar.
   bool nextBurstHasBar() const;
   // Whether message (regenerated at the ring's last published place) is the one published there.
@@ -97,6 +100,7 @@ class IngestAgent : public process::Agent {
   Pacer::Clock::time_point wait_until_{};
   bool back_pressured_ = false;
   std::optional<Pacer::Clock::time_point> quiet_until_;   // after a paced bar: see kQuietAfterBar
+  os::BurstCpu burst_cpu_{os::BurstCpu::Side::kLast};     // the core it shares with rrr-engine in a paced burst
   os::DeadlineTimer quiet_timer_;                         // for quiet_until_, armed ahead when it can be
 };
 

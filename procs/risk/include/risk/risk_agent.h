@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/os/burst_cpu.h"
 #include "common/process/transform_agent.h"
 #include "risk/account_tracker.h"
 #include "risk/prior_decisions.h"
@@ -86,7 +87,6 @@ class RiskAgent : public process::TransformAgent {
   std::optional<std::pair<std::uint64_t, Verdict>> decided_;   // kept while its decision is held back
   std::optional<IntentView> last_intent_;
   PriorDecisions prior_;   // from the start until the first intent the store holds no decision for
-  messages::EnvelopeBuilder rehearsal_builder_;
   // A heads-up after this long without work is rrr-ingest's, ahead of a bar.
   static constexpr auto kIdleBeforeBurst = std::chrono::milliseconds(5);
   // From rrr-ingest's heads-up: covers its lead (~1 ms) and the close's intents.
@@ -99,6 +99,7 @@ class RiskAgent : public process::TransformAgent {
   static constexpr auto kHaltRetry = std::chrono::seconds(1);
 
   bool rehearsed_ = false;   // since the last work done: one rehearsal per burst
+  os::BurstCpu burst_cpu_{os::BurstCpu::Side::kOthers};   // the cores it shares with rrr-infer in a paced burst
   std::chrono::steady_clock::time_point last_work_;
   std::chrono::steady_clock::time_point burst_heads_up_at_;
 };
