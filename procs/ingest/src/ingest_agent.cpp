@@ -355,7 +355,8 @@ void IngestAgent::idle(std::chrono::milliseconds max_wait) {
     // its input comes instead of paying a futex wake-up and cold caches each.
     if (until == wait_until_ && wait_until_ - now > kRehearsalLead) {
       std::this_thread::sleep_until(wait_until_ - kRehearsalLead);
-      if (pacer_.pacing().paced()) burst_cpu_.enter();
+      // Only for a burst with a bar: the quiet after its bar is where rrr-ingest leaves its side.
+      if (pacer_.pacing().paced() && nextBurstHasBar()) burst_cpu_.enter();
       md_.producer().headsUp();
       if (pred_) ring::headsUp(*pred_);
       if (intent_) ring::headsUp(*intent_);
