@@ -185,7 +185,7 @@ void EngineAgent::handleMarket(const msg::Envelope& envelope) {
                        bar->high_e8(), bar->low_e8(), bar->close_e8(), bar->volume_e8()};
   // Without an ml strategy an intent may follow this bar within microseconds: wake rrr-risk now.
   if (!needs_predictions_) intents_.stream.producer().headsUp();
-  last_bar_ = event;
+  rememberLast(last_bars_, event, [&](const BarEvent& last) { return last.symbol == event.symbol && last.interval_s == event.interval_s; });
   CoreOutput out;
   core_->onBar(event, out);
   queue(std::move(out));
@@ -195,7 +195,7 @@ void EngineAgent::handlePrediction(const msg::Envelope& envelope) {
   const auto* prediction = envelope.body_as_Prediction();
   const PredictionEvent event{prediction->symbol()->str(), envelope.event_time_ns(), prediction->score(), prediction->confidence()};
   intents_.stream.producer().headsUp();   // an intent may follow within microseconds: wake rrr-risk now
-  last_prediction_ = event;
+  rememberLast(last_predictions_, event, [&](const PredictionEvent& last) { return last.symbol == event.symbol; });
   CoreOutput out;
   core_->onPrediction(event, out);
   queue(std::move(out));

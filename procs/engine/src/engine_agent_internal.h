@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <vector>
 
 #include "common/process/streams.h"
 
@@ -34,6 +35,19 @@ constexpr auto kCheckpointLead = 5ms;
 constexpr auto kFeedCheckEvery = 10ms;   // how often an idle engine looks whether rrr-ingest has gone
 constexpr auto kSteadyBurstsWithin = 10s;
 constexpr auto kRoomCheckpointRetry = 100ms;   // after a checkpoint for room failed
+
+// Replaces the entry `same` picks, or adds one: a handful of series, no allocation once each has
+// been seen (symbols fit the string's small buffer).
+template <class Event, class Same>
+void rememberLast(std::vector<Event>& last, const Event& event, Same same) {
+  for (auto& each : last) {
+    if (same(each)) {
+      each = event;
+      return;
+    }
+  }
+  last.push_back(event);
+}
 
 inline std::uint64_t instanceOf(const process::InputStream& input) { return input.consumer().segment().instanceId(); }
 inline std::uint64_t instanceOf(const process::OutputStream& output) { return output.producer().segment().instanceId(); }

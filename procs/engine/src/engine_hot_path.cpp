@@ -56,23 +56,36 @@ void EngineAgent::pollInputs(Clock::time_point until) {
   }
 }
 
-// Decodes the last message of md and pred again, then runs the next bar of the last series and a
-// prediction of the opposite sign (so that a signal strategy acts) through a copy of the state,
-// and encodes the output. Nothing is published and core_ is untouched.
+// Decodes the last message of md and pred again, then runs the next bar of every series and, for
+// every symbol, a prediction of the opposite sign (so that a signal strategy acts) through a copy
+// of the state, and encodes the output. Nothing is published and core_ is untouched. Every series,
+// not only the last: a close's first bar is another symbol's, and its fills (the order from the
+// close before) took ~9 us cold against ~5 us once a bar with fills had been rehearsed.
 void EngineAgent::rehearse() {
   rehearsed_ = true;
   for (const auto* input : {&market_, &predictions_}) (void)input->copyNewest();
-  if (!last_bar_ || !last_prediction_ || !rehearsal_core_->restore(core_->save()).ok()) return;
-  const std::int64_t step_ns = last_bar_->interval_s * 1'000'000'000;
-  auto bar = *last_bar_;
-  bar.open_time_ns += step_ns;
-  auto prediction = *last_prediction_;
-  prediction.time_ns += step_ns;
-  prediction.score = -prediction.score;
+  if (last_bars_.empty() || last_predictions_.empty() || !rehearsal_core_->restore(core_->save()).ok()) return;
   CoreOutput out;
-  rehearsal_core_->onBar(bar, out);
-  rehearsal_core_->onPrediction(prediction, out);
+  for (auto bar : last_bars_) {
+    bar.open_time_ns += bar.interval_s * 1'000'000'000;
+    rehearsal_core_->onBar(bar, out);
+  }
+  for (auto prediction : last_predictions_) {
+    prediction.time_ns += shortestIntervalNs(prediction.symbol);
+    prediction.score = -prediction.score;
+    rehearsal_core_->onPrediction(prediction, out);
+  }
   rehearseOutput(out, intents_.stream, exec_.stream);
+}
+
+// A prediction is made at a bar's close: the next is one interval of the symbol's shortest series
+// later (a minute when none of its bars was seen).
+std::int64_t EngineAgent::shortestIntervalNs(const std::string& symbol) const {
+  std::int64_t shortest_s = 0;
+  for (const auto& bar : last_bars_) {
+    if (bar.symbol == symbol && (shortest_s == 0 || bar.interval_s < shortest_s)) shortest_s = bar.interval_s;
+  }
+  return (shortest_s > 0 ? shortest_s : 60) * 1'000'000'000;
 }
 
 }  // namespace rrr::engine

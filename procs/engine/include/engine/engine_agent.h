@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <variant>
+#include <vector>
 
 #include "common/messages/envelope.h"
 #include "common/os/burst_cpu.h"
@@ -87,6 +88,7 @@ class EngineAgent : public process::Agent {
   bool burstDueSoon(std::chrono::steady_clock::time_point now) const;
   bool feedStopped(std::chrono::steady_clock::time_point now);
   void rehearse();
+  std::int64_t shortestIntervalNs(const std::string& symbol) const;
   void pollInputs(std::chrono::steady_clock::time_point until);
   void reportSkipped();
 
@@ -116,8 +118,8 @@ class EngineAgent : public process::Agent {
   std::chrono::steady_clock::time_point skipped_reported_at_{};
   // Rehearsal: a core with the same config and strategies, restored from core_ each time.
   std::unique_ptr<TradingCore> rehearsal_core_;
-  std::optional<BarEvent> last_bar_;
-  std::optional<PredictionEvent> last_prediction_;
+  std::vector<BarEvent> last_bars_;                  // the last bar of each series
+  std::vector<PredictionEvent> last_predictions_;    // the last prediction of each symbol
   bool rehearsed_ = false;   // since the last input taken: one rehearsal per burst
   os::BurstCpu burst_cpu_{os::BurstCpu::Side::kLast};   // the core it shares with rrr-ingest in a paced burst
   std::chrono::steady_clock::time_point last_input_;
