@@ -1,5 +1,7 @@
 #include "common/process/streams.h"
 
+#include <algorithm>
+
 namespace rrr::process {
 
 ring::RingResult<OutputStream> OutputStream::open(ProcessRuntime& runtime, const std::string& ring) {
@@ -52,16 +54,25 @@ const msg::Envelope* InputStream::peek(std::uint64_t& sequence) {
 }
 
 std::optional<InputStream::Copy> InputStream::copyNewest() const {
+  auto copies = copyNewest(1);
+  if (copies.empty()) return std::nullopt;
+  return std::move(copies.back());
+}
+
+std::vector<InputStream::Copy> InputStream::copyNewest(std::size_t count) const {
   const auto& segment = consumer_.segment();
   const auto published = segment.published();
-  if (published == 0) return std::nullopt;
-  auto bytes = segment.copyPublished(published - 1);
-  if (!bytes) return std::nullopt;
-  Copy copy{std::move(*bytes)};
-  const auto decoded = messages::decode(copy.bytes);
-  if (!decoded.ok()) return std::nullopt;
-  copy.envelope = decoded.value();
-  return copy;
+  std::vector<Copy> copies;
+  for (auto sequence = published - std::min<std::uint64_t>(published, count); sequence < published; ++sequence) {
+    auto bytes = segment.copyPublished(sequence);
+    if (!bytes) continue;
+    Copy copy{std::move(*bytes)};
+    const auto decoded = messages::decode(copy.bytes);
+    if (!decoded.ok()) continue;
+    copy.envelope = decoded.value();
+    copies.push_back(std::move(copy));
+  }
+  return copies;
 }
 
 void InputStream::take() {

@@ -233,11 +233,17 @@ std::optional<PriorDecision> RiskAgent::priorDecision(const IntentView& intent) 
 
 void RiskAgent::rehearse() {
   rehearsed_ = true;
-  for (const auto* stream : {&input(), &market_, &exec_}) (void)stream->copyNewest();
+  for (const auto* stream : {&input(), &market_}) (void)stream->copyNewest();
+  // The engine's records of a close (fills, order updates, orders, a snapshot) come just before its
+  // intent, and each is verified and the snapshot applied before the intent is decided.
+  AccountTracker tracker = tracker_;
+  for (const auto& copy : exec_.copyNewest(kExecRehearsed)) {
+    if (const auto* snapshot = copy.envelope->body_as_PortfolioSnapshot()) tracker.onSnapshot(*snapshot);
+  }
   if (!last_intent_) return;
   RiskGate gate = gate_;
   AccountView account = account_;
-  tracker_.fill(account);
+  tracker.fill(account);
   const auto verdict = gate.check(*last_intent_, account);
   auto& fbb = output().startMessage();
   const auto decision = msg::CreateRiskDecision(fbb, fbb.CreateString(last_intent_->client_order_id), verdict.approved, verdict.rule,

@@ -97,6 +97,9 @@ class InputStream {
     const msg::Envelope* envelope = nullptr;   // into bytes
   };
   std::optional<Copy> copyNewest() const;
+  // The newest `count` messages (fewer if the ring holds fewer), oldest first, each decoded again;
+  // one that does not decode is left out.
+  std::vector<Copy> copyNewest(std::size_t count) const;
 
   bool waitForMessage(std::chrono::nanoseconds timeout, const ring::IdlePolicy& policy = {}) {
     return consumer_.waitForMessage(timeout, policy);

@@ -92,6 +92,9 @@ class RiskAgent : public process::TransformAgent {
   // From rrr-ingest's heads-up: covers its lead (~1 ms) and the close's intents.
   static constexpr auto kBurstWindow = std::chrono::milliseconds(2);
   static constexpr auto kPollAfterDecision = std::chrono::microseconds(300);
+  // How many of exec's newest messages a rehearsal verifies again: a close's records of both
+  // symbols (fills, updates, orders, snapshots) and the accepted orders' after them.
+  static constexpr std::size_t kExecRehearsed = 12;
 
   std::optional<std::string> unwritten_halt_;   // the breach, while data/risk/halt does not hold it
   std::string unwritten_error_;
