@@ -79,7 +79,7 @@ void EngineAgent::rehearse() {
     rehearsal_core_->onPrediction(prediction, out);
   }
   // Each intent approved, as rrr-risk's answer would be: the acceptance (paper venue submit, its
-  // records) took ~8-10 us cold at p50 against ~5.5-7 us rehearsed.
+  // records) took 7.7-9.6 us at p50 against 5.4-7.0 us rehearsed (five 20 s pairs).
   std::vector<std::string> approved;
   for (const auto& intent : out.intents) approved.push_back(intent.client_order_id);
   for (const auto& id : approved) rehearsal_core_->onDecision(id, true, "", out);

@@ -14,8 +14,9 @@
 // (prior_decisions.h).
 //
 // The hot path (docs/ARCHITECTURE.md): on rrr-ingest's heads-up ~1 ms before a bar, rrr-risk
-// rehearses: it decodes the last message of each input again, checks its last intent against a
-// copy of the gate and encodes the decision, publishing nothing, so that the bar's intent finds
+// rehearses: it decodes the last message of each input again (of exec, the last few, the newest
+// snapshot applied to a copy of its account), checks its last intent against a copy of the gate
+// and encodes the decision, publishing nothing, so that the bar's intent finds
 // the code and data warm. Then it polls for the intent, yielding the core, and within that burst it
 // polls again for 300 us after each decision (the close's next symbol's intent is near).
 
