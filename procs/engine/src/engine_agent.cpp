@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <utility>
-
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
 
@@ -66,7 +64,6 @@ int EngineAgent::doWork() {
   work += readDecisions();
   if (!flush()) return work;
   work += handleInputs();
-  if (!held_exec_.empty() && !std::exchange(hold_fresh_, false)) releaseHeld();   // no prediction came after all
   flush();
   reportSkipped();
   if (core_->awaitingDecisions() > 0) {
@@ -156,8 +153,7 @@ int EngineAgent::handleInputs() {
       if (predictions_.peek(prediction_sequence) != nullptr) continue;
     }
     gated_since_.reset();
-    const bool prediction_waiting = prediction != nullptr && cause && *cause == market_sequence;
-    handleMarket(*bar, prediction_waiting);
+    handleMarket(*bar);
     market_.take();
     ++handled;
   }
@@ -182,7 +178,7 @@ void EngineAgent::reportSkipped() {
   skipped_reported_at_ = Clock::now();
 }
 
-void EngineAgent::handleMarket(const msg::Envelope& envelope, bool prediction_waiting) {
+void EngineAgent::handleMarket(const msg::Envelope& envelope) {
   const auto* bar = envelope.body_as_Bar();
   if (bar == nullptr) return;   // trades: the venue fills on bars
   const BarEvent event{bar->symbol()->str(), static_cast<std::int64_t>(bar->interval_s()), bar->open_time_ns(), bar->open_e8(),
@@ -192,7 +188,7 @@ void EngineAgent::handleMarket(const msg::Envelope& envelope, bool prediction_wa
   rememberLast(last_bars_, event, [&](const BarEvent& last) { return last.symbol == event.symbol && last.interval_s == event.interval_s; });
   CoreOutput out;
   core_->onBar(event, out);
-  queueBar(std::move(out), prediction_waiting);
+  queue(std::move(out));
 }
 
 void EngineAgent::handlePrediction(const msg::Envelope& envelope) {
@@ -229,7 +225,6 @@ std::string EngineAgent::degradedReason() const {
 }
 
 void EngineAgent::onStop() {
-  releaseHeld();
   flush();
   if (core_->awaitingDecisions() == 0 && pending_.empty()) checkpoint(true);
 }

@@ -4,9 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <iterator>
-
 #include "engine/engine_messages.h"
 #include "engine_agent_internal.h"
 
@@ -69,47 +66,15 @@ Status<std::string> EngineAgent::restore() {
   return {};
 }
 // The intents go out right after the last snapshot (which rrr-risk must see before them) and
-// before the rest of the exec records (new orders' records), which no one waits for. Records held
-// back from a bar (queueBar) go on the exec ring before this output's own.
+// before the rest of the exec records (new orders' records), which no one waits for.
 void EngineAgent::queue(CoreOutput output) {
   std::size_t through_snapshot = 0;
   for (std::size_t i = 0; i < output.exec.size(); ++i) {
     if (std::holds_alternative<SnapshotRecord>(output.exec[i])) through_snapshot = i + 1;
   }
-  if (through_snapshot > 0) releaseHeld();
   for (std::size_t i = 0; i < through_snapshot; ++i) pending_.emplace_back(std::move(output.exec[i]));
   for (auto& intent : output.intents) pending_.emplace_back(std::move(intent));
-  releaseHeld();
   for (std::size_t i = through_snapshot; i < output.exec.size(); ++i) pending_.emplace_back(std::move(output.exec[i]));
-}
-
-// A bar's records go out snapshot first, then its intents (rrr-risk reads the snapshot before
-// them), then the fills and order records the snapshot reflects. The order on the exec ring is the
-// same whatever the timing (a restart's replay checks it). With no intent of its own and its
-// prediction already waiting, the bar's records after the snapshot are held until the
-// prediction's intents are out: no one waits for them, and the intent does.
-void EngineAgent::queueBar(CoreOutput output, bool prediction_waiting) {
-  auto& exec = output.exec;
-  if (exec.size() < 2 || !std::holds_alternative<SnapshotRecord>(exec.back())) {
-    queue(std::move(output));
-    return;
-  }
-  std::rotate(exec.begin(), exec.end() - 1, exec.end());
-  if (!output.intents.empty() || !prediction_waiting) {
-    queue(std::move(output));
-    return;
-  }
-  CoreOutput snapshot;
-  snapshot.exec.push_back(std::move(exec.front()));
-  queue(std::move(snapshot));
-  held_exec_.insert(held_exec_.end(), std::make_move_iterator(exec.begin() + 1), std::make_move_iterator(exec.end()));
-  hold_fresh_ = true;
-}
-
-void EngineAgent::releaseHeld() {
-  for (auto& record : held_exec_) pending_.emplace_back(std::move(record));
-  held_exec_.clear();
-  hold_fresh_ = false;
 }
 
 bool EngineAgent::flush() {
@@ -165,9 +130,6 @@ void EngineAgent::checkpointForRoom() {
 }
 
 bool EngineAgent::checkpoint(bool force) {
-  // The state already reflects the held records: a checkpoint now would cover them unpublished,
-  // and a restart from it would never publish them. The next call writes it.
-  if (!held_exec_.empty()) return true;
   force = force || force_checkpoint_;
   if (inputs_since_checkpoint_ == 0 && !force) return true;
   const auto now = Clock::now();

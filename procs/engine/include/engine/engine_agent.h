@@ -76,12 +76,10 @@ class EngineAgent : public process::Agent {
 
   int readDecisions();
   int handleInputs();
-  void handleMarket(const msg::Envelope& envelope, bool prediction_waiting);
+  void handleMarket(const msg::Envelope& envelope);
   void handlePrediction(const msg::Envelope& envelope);
   bool inferHasRead(std::uint64_t market_sequence) const;
   void queue(CoreOutput output);
-  void queueBar(CoreOutput output, bool prediction_waiting);
-  void releaseHeld();
   bool flush();
   bool publish(const Pending& item);
   // False if a checkpoint was due and could not be written.
@@ -105,10 +103,6 @@ class EngineAgent : public process::Agent {
   std::filesystem::path checkpoint_path_;
   bool needs_predictions_ = false;
   std::deque<Pending> pending_;
-  // A bar's records after its snapshot, held while its prediction is handled (queueBar); released
-  // by the next queue() or, at the latest, at the end of the next doWork().
-  std::vector<ExecRecord> held_exec_;
-  bool hold_fresh_ = false;   // held in this doWork()
   std::optional<std::uint64_t> decisions_applied_;
   bool kill_switch_ = false;
   bool halted_ = false;        // rrr-risk halted trading (a daily-loss or drawdown breach)
