@@ -130,6 +130,9 @@ struct Hops {
 struct TickToOrder {
   Hops all;
   std::map<std::string, Hops> by_symbol;   // the engine takes one symbol's order at a time
+  // By place in its close: an order alone in it, or the first or a later one of several (a later
+  // one waits for the earlier ones' round trips through rrr-risk).
+  std::map<std::string, Hops> by_place;
 };
 
 // From each bar's publication to the venue's acceptance of the order decided at its close, and
@@ -154,7 +157,11 @@ TickToOrder tickToOrderNs(const System& system) {
   eachMessage(system.ring("decision"), [&](const rrr::msg::Envelope& envelope) {
     if (const auto* d = envelope.body_as_RiskDecision()) decision_at[d->client_order_id()->str()] = envelope.publish_time_ns();
   });
-  TickToOrder hops;
+  struct Order {
+    std::string symbol;
+    std::int64_t bar, prediction, intent, decision, accepted;
+  };
+  std::map<std::int64_t, std::vector<Order>> by_close;   // in the order they were accepted
   eachMessage(system.ring("exec"), [&](const rrr::msg::Envelope& envelope) {
     const auto* update = envelope.body_as_OrderUpdate();
     if (update == nullptr || update->status() != rrr::msg::OrderStatus::Accepted) return;
@@ -168,10 +175,18 @@ TickToOrder tickToOrderNs(const System& system) {
     const auto bar = bar_published.find({symbol, decided});
     const auto prediction = predicted.find({symbol, decided});
     if (bar == bar_published.end() || prediction == predicted.end() || !intent_at.contains(id) || !decision_at.contains(id)) return;
-    for (auto* hop : {&hops.all, &hops.by_symbol[symbol]}) {
-      hop->add(bar->second, prediction->second, intent_at[id], decision_at[id], envelope.publish_time_ns());
-    }
+    by_close[decided].push_back({symbol, bar->second, prediction->second, intent_at[id], decision_at[id], envelope.publish_time_ns()});
   });
+  TickToOrder hops;
+  for (const auto& [close, orders] : by_close) {
+    for (std::size_t i = 0; i < orders.size(); ++i) {
+      const auto& o = orders[i];
+      const char* place = orders.size() == 1 ? " alone in its close" : i == 0 ? " first of its close" : " later in its close";
+      for (auto* hop : {&hops.all, &hops.by_symbol[o.symbol], &hops.by_place[place]}) {
+        hop->add(o.bar, o.prediction, o.intent, o.decision, o.accepted);
+      }
+    }
+  }
   return hops;
 }
 
@@ -317,6 +332,7 @@ int main(int argc, char** argv) {
     std::printf("\n%s\n%-46s %9s %9s %9s %9s %8s\n", title.c_str(), "latency (us)", "p50", "p99", "p99.9", "max", "samples");
     printHops("", run->hops.all);
     for (const auto& [symbol, symbol_hops] : run->hops.by_symbol) printHops(" " + symbol, symbol_hops);
+    for (const auto& [place, place_hops] : run->hops.by_place) printHops(place, place_hops);
     std::printf("intents per second through engine + risk (feed unpaced): %.0f\n", run->intents_per_second);
   }
   std::printf("\n");

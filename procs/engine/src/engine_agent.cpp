@@ -122,9 +122,12 @@ bool EngineAgent::inferHasRead(std::uint64_t market_sequence) const {
   return !infer || *infer >= market_sequence;
 }
 
+// Each input's output goes out before the next input is looked at: in a burst the prediction is
+// usually on its ring by the time the bar's records are out, and a pass through the run loop
+// between them cost ~3 us on the path (cold code).
 int EngineAgent::handleInputs() {
   int handled = 0;
-  while (handled < kMaxInputsPerCall && core_->awaitingDecisions() == 0 && pending_.empty()) {
+  while (handled < kMaxInputsPerCall && core_->awaitingDecisions() == 0 && flush()) {
     checkpointForRoom();
     std::uint64_t market_sequence = 0, prediction_sequence = 0;
     const auto* bar = market_.peek(market_sequence);

@@ -29,9 +29,15 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     // latest 50 ms later, as is the kill switch.
     // Only in a paced burst: with an unpaced feed no heads-up comes, and the engine blocks between
     // inputs (under realtime_priority a poll would keep rrr-store off the core).
-    if (const auto now = Clock::now(); now - last_input_ < kBurstPoll && now - heads_up_at_ < kRehearsalPoll) {
-      pollInputs(last_input_ + kBurstPoll);
-      return;
+    // The poll returns to the run loop every kPollSlice, so that doWork's own code and data (the
+    // ring peeks, the decision ring, the loop) are warm when the bar comes: left for the whole
+    // millisecond, that part took ~5 us from the poll seeing the bar to the bar's handling.
+    if (const auto now = Clock::now(); now - heads_up_at_ < kRehearsalPoll) {
+      const auto poll_until = last_input_ >= heads_up_at_ ? last_input_ + kBurstPoll : heads_up_at_ + kRehearsalPoll;
+      if (now < poll_until) {
+        pollInputs(std::min(poll_until, now + kPollSlice));
+        return;
+      }
     }
     burst_cpu_.leave();
     const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
@@ -44,7 +50,7 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     }
     heads_up_at_ = now;
     if (!rehearsed_ && Clock::now() - last_input_ >= kRehearseAfterIdle) rehearse();
-    pollInputs(Clock::now() + kRehearsalPoll);
+    pollInputs(Clock::now() + kPollSlice);
   } else {
     market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kMarketSpin));
   }
