@@ -18,8 +18,8 @@ constexpr auto kInferWaitReported = 2s;
 // and one stage's work, short enough to cost little between bursts.
 constexpr auto kDecisionSpin = 300us;
 constexpr auto kPredictionSpin = 300us;
-constexpr auto kRehearsalPoll = 2ms;
-constexpr auto kPollSlice = 20us;   // a burst's poll, between passes through doWork   // after a heads-up: covers rrr-ingest's lead and rrr-infer's work
+constexpr auto kRehearsalPoll = 2ms;   // after a heads-up: covers rrr-ingest's lead and rrr-infer's work
+constexpr auto kPollSlice = 20us;      // a burst's poll, between passes through doWork
 // After an input of the hot path, the next is near: a bar's prediction follows it within ~15 us,
 // the next symbol's bar and prediction within tens of microseconds.
 constexpr auto kBurstPoll = 300us;
