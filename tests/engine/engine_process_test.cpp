@@ -128,6 +128,10 @@ TEST(EngineProcess, AHaltThatCannotBeWrittenStaysInForce) {
   }, 60s)) << query(sut, "SELECT * FROM risk_events");
   EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt"));
   ASSERT_EQ(sut.supervisor({"killswitch", "on"}).exit_code, 0);
+  // rrr-risk applies the switch folder as it finds it: an on turned off before it looked would
+  // never be seen (a gap of its own, not what this test is about), so the on is awaited first.
+  const std::string on = "SELECT count(*) FROM risk_events WHERE kill_switch_active = 1";
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, on) > 0; }, 30s)) << query(sut, "SELECT * FROM risk_events");
   ASSERT_EQ(sut.supervisor({"killswitch", "off"}).exit_code, 0);
   const std::string off = "SELECT count(*) FROM risk_events WHERE kill_switch_active = 0 AND detail LIKE 'kill switch off%'";
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, off) > 0; }, 10s)) << query(sut, "SELECT * FROM risk_events");
