@@ -49,7 +49,8 @@ RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisio
       exec_(std::move(exec)),
       gate_(std::move(limits)),
       switches_(std::move(switches)),
-      switch_watch_(switches_.dir()) {}
+      switch_watch_(switches_.dir()),
+      turns_applied_(switches_.appliedTurns()) {}
 
 int RiskAgent::readPrices() {
   return market_.poll([this](const msg::Envelope& envelope, std::uint64_t) {
@@ -84,6 +85,8 @@ bool RiskAgent::refreshSwitches() {
   // Called on every poll: nothing is read or copied unless the folder changed.
   if (switch_watch_.changed()) {
     if (auto state = switches_.read(); state != applied_) {
+      // Turned on and off again unseen (risk_switches.h): announced as an on before the off.
+      if (!state.kill_switch && !applied_.kill_switch && state.kill_switch_turns != turns_applied_) unseen_on_pending_ = true;
       gate_.setKillSwitch(state.kill_switch.has_value());
       if (state.halt) {
         gate_.halt(*state.halt);
@@ -96,6 +99,14 @@ bool RiskAgent::refreshSwitches() {
       event_pending_ = true;
     }
   }
+  if (unseen_on_pending_) {
+    auto& fbb = output().startMessage();
+    const auto event = msg::CreateRiskEvent(fbb, msg::RiskRule::KillSwitch, msg::Severity::Critical, 0, 0, 0, 0, true, gate_.halted(),
+                                            fbb.CreateString("kill switch on, and off again before rrr-risk looked"));
+    if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
+    spdlog::warn("the kill switch was turned on and off again before this process looked: applied as an on and an off");
+    unseen_on_pending_ = false;
+  }
   if (!event_pending_) return true;
   // The gate's state: a halt rrr-risk could not write to data/risk still holds in this process.
   auto& fbb = output().startMessage();
@@ -107,7 +118,18 @@ bool RiskAgent::refreshSwitches() {
                                           fbb.CreateString(detail.substr(0, 512)));
   if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
   event_pending_ = false;
+  recordAppliedTurns();
   return true;
+}
+
+// Not written, the count is acted on once more after a restart: open orders are cancelled again.
+void RiskAgent::recordAppliedTurns() {
+  if (applied_.kill_switch_turns == turns_applied_) return;
+  turns_applied_ = applied_.kill_switch_turns;
+  if (auto status = switches_.recordAppliedTurns(turns_applied_); !status.ok()) {
+    spdlog::error("the kill switch's turns applied are not on disk ({}): after a restart, rrr-risk applies the last on again",
+                  status.error().message);
+  }
 }
 
 // Before any waiting intent (doWork) and again as each intent is decided (handle, for a snapshot

@@ -61,6 +61,7 @@ class RiskAgent : public process::TransformAgent {
   bool publishLimits();
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
+  void recordAppliedTurns();
   // Checks daily loss and drawdown on a new account record, halts on a breach and publishes it;
   // false if the RiskEvent is held back (retried).
   bool haltOnAccountBreach();
@@ -82,6 +83,8 @@ class RiskAgent : public process::TransformAgent {
   SwitchWatch switch_watch_;   // of switches_.dir(); applied_ is read again after it saw a change
   SwitchState applied_;
   bool event_pending_ = false;
+  std::uint64_t turns_applied_;      // the kill switch's turns acted on (data/risk/kill_switch_applied)
+  bool unseen_on_pending_ = false;   // a turn on and off again not announced yet
   bool account_read_ = false;                        // a snapshot came since the account rules ran
   std::optional<Verdict> breach_pending_;            // a halting breach whose RiskEvent is not out yet
   AccountView account_;
