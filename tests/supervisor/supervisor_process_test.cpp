@@ -301,6 +301,31 @@ TEST(SupervisorProcess, ReusedRingsForgetConsumersTheConfigDropped) {
   EXPECT_TRUE(logHas(sut, "supervisor", "forgot consumer monitor"));
 }
 
+// A stop lets the durable readers commit what the stopped sources published. One that does not
+// (rrr-store, frozen by SIGSTOP) is waited for 5 s; what it left is said once in the supervisor's
+// log, and read again at the next start.
+TEST(SupervisorProcess, AStopSaysOnceWhatADurableReaderLeftUnreadAndTheNextStartReadsIt) {
+  auto config = pipelineConfig();
+  replaceOnce(config, "watchdog_ms: 1000", "watchdog_ms: 60000");   // frozen, not killed for it
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Ready"; }, 20s));
+  const pid_t store = sut.pidOf("store");
+  ASSERT_EQ(kill(store, SIGSTOP), 0);
+  std::this_thread::sleep_for(500ms);   // md piles up unread
+  const auto stop_began = std::chrono::steady_clock::now();
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  EXPECT_GE(std::chrono::steady_clock::now() - stop_began, 5s) << "the readers are given 5 s to catch up";
+  const std::string unread = "stopping with messages not yet committed by their readers after 5000 ms: ";
+  EXPECT_EQ(logCount(sut, "supervisor", unread), 1u) << logText(sut, "supervisor");
+  EXPECT_TRUE(logHas(sut, "supervisor", "-md for store")) << logText(sut, "supervisor");
+  EXPECT_TRUE(processGone(store));
+
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  EXPECT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "store", "md") == 0; }, 20s)) << "what was left is read";
+  EXPECT_EQ(logCount(sut, "supervisor", unread), 1u);
+}
+
 // `stop` keeps the rings for the next start; `remove-rings` frees them, but not while the system
 // runs, and not while a durable reader has not committed what they hold (unless told to discard).
 TEST(SupervisorProcess, RemoveRingsFreesAStoppedRunOnlyWhenNothingIsLeftUnread) {

@@ -134,12 +134,13 @@ bool EngineAgent::checkpoint(bool force) {
   if (inputs_since_checkpoint_ == 0 && !force) return true;
   const auto now = Clock::now();
   const bool feed_stopped = !force && feedStopped(now);
-  if (!force && !feed_stopped && now - last_checkpoint_ < checkpoint_every_) return true;
-  // A checkpoint takes 0.5-1 ms plus its disk flushes (~1 ms here): not from rrr-ingest's heads-up
-  // to the end of its burst, nor just before the next heads-up of a paced feed, unless it is a
-  // whole interval late (the inputs' commits wait for it).
-  if (!force && !feed_stopped && (now - heads_up_at_ < kBurstQuiet || burstDueSoon(now)) && now - last_checkpoint_ < 2 * checkpoint_every_) {
-    return true;
+  if (!force && !feed_stopped) {
+    if (now - last_checkpoint_ < checkpoint_every_) return true;
+    // A checkpoint takes 0.5-1 ms plus its disk flushes (~1 ms here): not from rrr-ingest's heads-up
+    // to the end of its burst, nor just before the next heads-up of a paced feed, unless it is a
+    // whole interval late (the inputs' commits wait for it).
+    const bool in_or_near_burst = now - heads_up_at_ < kBurstQuiet || burstDueSoon(now);
+    if (in_or_near_burst && now - last_checkpoint_ < 2 * checkpoint_every_) return true;
   }
   EngineCheckpoint checkpoint;
   checkpoint.core = core_->save();
