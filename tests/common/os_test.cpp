@@ -9,6 +9,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -146,8 +149,35 @@ std::vector<int> cpuRange(int first, int last) {
   return cpus;
 }
 
+// RRR_BURST_CPU as a test sets it, and as it was again after the test.
+class BurstCpuSwitch {
+ public:
+  explicit BurstCpuSwitch(const char* value) {
+    if (const char* was = std::getenv(kName)) was_ = was;
+    if (value != nullptr) {
+      ::setenv(kName, value, 1);
+    } else {
+      ::unsetenv(kName);
+    }
+  }
+  ~BurstCpuSwitch() {
+    if (was_) {
+      ::setenv(kName, was_->c_str(), 1);
+    } else {
+      ::unsetenv(kName);
+    }
+  }
+  BurstCpuSwitch(const BurstCpuSwitch&) = delete;
+  BurstCpuSwitch& operator=(const BurstCpuSwitch&) = delete;
+
+ private:
+  static constexpr const char* kName = "RRR_BURST_CPU";
+  std::optional<std::string> was_;
+};
+
 // Each case on a thread of its own: the test's thread keeps every CPU.
 TEST(BurstCpu, KeepsTheThreadToItsSideDuringABurstAndToEveryCpuOutside) {
+  const BurstCpuSwitch unset(nullptr);
   const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
   if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
   if (cpusOfThisThread() != cpuRange(0, last)) GTEST_SKIP() << "this test runs on some CPUs only";
@@ -174,6 +204,7 @@ TEST(BurstCpu, KeepsTheThreadToItsSideDuringABurstAndToEveryCpuOutside) {
 }
 
 TEST(BurstCpu, AThreadStartedOnSomeCpusOnlyIsLeftWhereItIs) {
+  const BurstCpuSwitch unset(nullptr);
   const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
   if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
   std::vector<int> inside;
@@ -191,6 +222,24 @@ TEST(BurstCpu, AThreadStartedOnSomeCpusOnlyIsLeftWhereItIs) {
   stage.join();
   EXPECT_FALSE(enabled);
   EXPECT_EQ(inside, std::vector<int>{0});
+}
+
+TEST(BurstCpu, RrrBurstCpuZeroLeavesTheThreadOnEveryCpu) {
+  const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
+  if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
+  if (cpusOfThisThread() != cpuRange(0, last)) GTEST_SKIP() << "this test runs on some CPUs only";
+  const BurstCpuSwitch off("0");
+  std::vector<int> inside;
+  bool enabled = true;
+  std::thread stage([&] {
+    BurstCpu placement(BurstCpu::Side::kLast);
+    enabled = placement.enabled();
+    placement.enter();
+    inside = cpusOfThisThread();
+  });
+  stage.join();
+  EXPECT_FALSE(enabled);
+  EXPECT_EQ(inside, cpuRange(0, last));
 }
 
 }  // namespace
