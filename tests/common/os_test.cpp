@@ -149,6 +149,14 @@ std::vector<int> cpuRange(int first, int last) {
   return cpus;
 }
 
+// Why the burst placement cannot be seen here (one CPU, or this test held to some CPUs), if so.
+std::optional<std::string> noSidesHere() {
+  const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
+  if (last < 1) return "one CPU online: no side to keep to";
+  if (cpusOfThisThread() != cpuRange(0, last)) return "this test runs on some CPUs only";
+  return std::nullopt;
+}
+
 // RRR_BURST_CPU as a test sets it, and as it was again after the test.
 class BurstCpuSwitch {
  public:
@@ -177,10 +185,9 @@ class BurstCpuSwitch {
 
 // Each case on a thread of its own: the test's thread keeps every CPU.
 TEST(BurstCpu, KeepsTheThreadToItsSideDuringABurstAndToEveryCpuOutside) {
+  if (const auto why = noSidesHere()) GTEST_SKIP() << *why;
   const BurstCpuSwitch unset(nullptr);
   const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
-  if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
-  if (cpusOfThisThread() != cpuRange(0, last)) GTEST_SKIP() << "this test runs on some CPUs only";
   for (const auto side : {BurstCpu::Side::kLast, BurstCpu::Side::kOthers}) {
     std::vector<int> inside, outside, inside_again;
     std::thread stage([&] {
@@ -225,10 +232,9 @@ TEST(BurstCpu, AThreadStartedOnSomeCpusOnlyIsLeftWhereItIs) {
 }
 
 TEST(BurstCpu, RrrBurstCpuZeroLeavesTheThreadOnEveryCpu) {
-  const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
-  if (last < 1) GTEST_SKIP() << "one CPU online: no side to keep to";
-  if (cpusOfThisThread() != cpuRange(0, last)) GTEST_SKIP() << "this test runs on some CPUs only";
+  if (const auto why = noSidesHere()) GTEST_SKIP() << *why;
   const BurstCpuSwitch off("0");
+  const int last = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - 1;
   std::vector<int> inside;
   bool enabled = true;
   std::thread stage([&] {

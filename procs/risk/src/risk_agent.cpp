@@ -100,26 +100,34 @@ bool RiskAgent::refreshSwitches() {
     }
   }
   if (unseen_on_pending_) {
-    auto& fbb = output().startMessage();
-    const auto event = msg::CreateRiskEvent(fbb, msg::RiskRule::KillSwitch, msg::Severity::Critical, 0, 0, 0, 0, true, gate_.halted(),
-                                            fbb.CreateString("kill switch on, and off again before rrr-risk looked"));
-    if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
+    if (!publishEvent(msg::RiskRule::KillSwitch, msg::Severity::Critical, 0, 0, true, gate_.halted(),
+                      "kill switch on, and off again before rrr-risk looked")) {
+      return false;
+    }
     spdlog::warn("the kill switch was turned on and off again before this process looked: applied as an on and an off");
     unseen_on_pending_ = false;
   }
   if (!event_pending_) return true;
   // The gate's state: a halt rrr-risk could not write to data/risk still holds in this process.
-  auto& fbb = output().startMessage();
   const bool killed = gate_.killSwitch(), halted = gate_.halted();
   const std::string detail = (killed ? "kill switch on: " + applied_.kill_switch.value_or("") : std::string("kill switch off")) +
                              (halted ? "; halted: " + gate_.haltReason() : std::string(""));
-  const auto event = msg::CreateRiskEvent(fbb, halted && !killed ? msg::RiskRule::TradingHalted : msg::RiskRule::KillSwitch,
-                                          killed || halted ? msg::Severity::Critical : msg::Severity::Warning, 0, 0, 0, 0, killed, halted,
-                                          fbb.CreateString(detail.substr(0, 512)));
-  if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
+  if (!publishEvent(halted && !killed ? msg::RiskRule::TradingHalted : msg::RiskRule::KillSwitch,
+                    killed || halted ? msg::Severity::Critical : msg::Severity::Warning, 0, 0, killed, halted, detail)) {
+    return false;
+  }
   event_pending_ = false;
   recordAppliedTurns();
   return true;
+}
+
+// An account-wide RiskEvent (no symbol, no order id); false if the ring held it back.
+bool RiskAgent::publishEvent(msg::RiskRule rule, msg::Severity severity, double limit, double observed, bool killed, bool halted,
+                             std::string_view detail) {
+  auto& fbb = output().startMessage();
+  const auto event = msg::CreateRiskEvent(fbb, rule, severity, 0, 0, limit, observed, killed, halted,
+                                          fbb.CreateString(detail.substr(0, 512)));
+  return output().publish(event, messages::wallClockNs(), lastCause()) == ring::PublishStatus::kOk;
 }
 
 // Not written, the count is acted on once more after a restart: open orders are cancelled again.
@@ -148,11 +156,10 @@ bool RiskAgent::haltOnAccountBreach() {
     }
   }
   if (!breach_pending_) return true;
-  auto& fbb = output().startMessage();
   const auto& breach = *breach_pending_;
-  const auto event = msg::CreateRiskEvent(fbb, breach.rule, msg::Severity::Critical, 0, 0, breach.limit, breach.observed,
-                                          gate_.killSwitch(), true, fbb.CreateString(breach.detail.substr(0, 512)));
-  if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
+  if (!publishEvent(breach.rule, msg::Severity::Critical, breach.limit, breach.observed, gate_.killSwitch(), true, breach.detail)) {
+    return false;
+  }
   breach_pending_.reset();
   return true;
 }

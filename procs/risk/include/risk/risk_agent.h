@@ -23,6 +23,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "common/os/burst_cpu.h"
 #include "common/process/transform_agent.h"
@@ -62,6 +63,8 @@ class RiskAgent : public process::TransformAgent {
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
   void recordAppliedTurns();
+  bool publishEvent(msg::RiskRule rule, msg::Severity severity, double limit, double observed, bool killed, bool halted,
+                    std::string_view detail);
   // Checks daily loss and drawdown on a new account record, halts on a breach and publishes it;
   // false if the RiskEvent is held back (retried).
   bool haltOnAccountBreach();
