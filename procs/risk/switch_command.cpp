@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "risk/risk_switches.h"
+#include "risk/switch_confirmation.h"
 #include "supervisor/config.h"
 
 namespace rrr::risk {
@@ -33,6 +34,10 @@ int runSwitchCommand(int argc, char** argv) {
   auto* killswitch = app.add_subcommand("killswitch", "turn the kill switch on (no new orders are approved) or off");
   killswitch->add_option("state", state)->required()->check(CLI::IsMember({"on", "off"}));
   killswitch->add_option("--reason", reason, "why, kept with the switch")->capture_default_str();
+  double wait_s = 5;
+  killswitch->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
   auto* rearm = app.add_subcommand("rearm", "lift a halt set by a daily-loss or drawdown breach");
   auto* status = app.add_subcommand("status", "the kill switch and the halt");
   CLI11_PARSE(app, argc, argv);
@@ -55,7 +60,8 @@ int runSwitchCommand(int argc, char** argv) {
   std::printf("kill switch: %s\nhalt: %s\n", now.kill_switch ? ("on, " + *now.kill_switch).c_str() : "off",
               now.halt ? now.halt->c_str() : "none");
   (void)status;
-  return 0;
+  if (!killswitch->parsed()) return 0;
+  return awaitKillSwitch(switches, state == "on", std::chrono::milliseconds(static_cast<long long>(wait_s * 1000)));
 }
 
 }  // namespace rrr::risk

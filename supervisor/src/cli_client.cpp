@@ -6,6 +6,7 @@
 #include "common/bus/endpoints.h"
 #include "common/messages/envelope.h"
 #include "supervisor/commands.h"
+#include "risk/switch_confirmation.h"
 #include "supervisor/config.h"
 #include "run_lock.h"
 
@@ -128,8 +129,6 @@ int controlCommand(const CommandOptions& options, const std::string& verb, const
   const auto command = verb == "restart"        ? msg::ControlCommand::Restart
                        : verb == "stop"           ? msg::ControlCommand::Stop
                        : verb == "reset"          ? msg::ControlCommand::Reset
-                       : verb == "killswitch-on"  ? msg::ControlCommand::KillSwitchOn
-                       : verb == "killswitch-off" ? msg::ControlCommand::KillSwitchOff
                                                   : msg::ControlCommand::Reload;
   const auto config = loadOrSay(options);
   const auto reply = request(config, command, name);
@@ -150,6 +149,15 @@ int controlCommand(const CommandOptions& options, const std::string& verb, const
     std::printf("stopped\n");
   }
   return 0;
+}
+
+int killSwitchCommand(const CommandOptions& options, bool on, std::chrono::milliseconds wait) {
+  const auto config = loadOrSay(options);
+  const auto reply = request(config, on ? msg::ControlCommand::KillSwitchOn : msg::ControlCommand::KillSwitchOff, "");
+  if (!reply) return 1;
+  if (reply->body->text() != nullptr) std::printf("%s\n", reply->body->text()->c_str());
+  std::fflush(stdout);
+  return risk::awaitKillSwitch(risk::RiskSwitches(config->data_dir / "risk"), on, wait);
 }
 
 }  // namespace rrr::supervisor

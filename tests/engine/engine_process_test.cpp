@@ -70,8 +70,14 @@ TEST(EngineProcess, TheKillSwitchTurnedOnAndOffWhileRiskIsDownStillCancelsRestin
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 3; }, 30s)) << query(sut, "SELECT * FROM orders");
 
   ASSERT_EQ(sut.supervisor({"stop", "risk"}).exit_code, 0);
-  ASSERT_EQ(sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test"}).exit_code, 0);
-  ASSERT_EQ(sut.tool("rrr-risk", "killswitch", {"off"}).exit_code, 0);
+  // With rrr-risk down the command says the switch is not applied yet, and leaves it on disk.
+  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test", "--wait", "1"});
+  ASSERT_EQ(on.exit_code, 3) << on.output;
+  EXPECT_NE(on.output.find("rrr-risk has not applied it within 1000 ms"), std::string::npos) << on.output;
+  EXPECT_TRUE(std::filesystem::exists(sut.root() / "data/risk/kill_switch"));
+  const auto off = sut.tool("rrr-risk", "killswitch", {"off", "--wait", "0"});
+  ASSERT_EQ(off.exit_code, 0) << off.output;
+  EXPECT_NE(off.output.find("not waiting for rrr-risk"), std::string::npos) << off.output;
   // New orders rest again once the off is applied: those placed before are the ones to cancel.
   const auto last_placed = std::to_string(count(sut, "SELECT max(created_ns) FROM orders"));
   const std::string placed_before = " AND created_ns <= " + last_placed, placed_after = " AND created_ns > " + last_placed;
@@ -110,9 +116,9 @@ TEST(EngineProcess, AnApprovalHeldBackByAFullRingIsRefusedOnceTheKillSwitchIsOn)
   ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
   std::this_thread::sleep_for(300ms);   // several polls of a full ring
-  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test"});
-  ASSERT_EQ(on.exit_code, 0) << on.output;
-  std::this_thread::sleep_for(500ms);
+  // rrr-risk cannot announce the switch while its ring is full: the command says it is not applied.
+  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test", "--wait", "0.5"});
+  ASSERT_EQ(on.exit_code, 3) << on.output;
   ASSERT_EQ(sut.supervisor({"restart", "store"}).exit_code, 0);
 
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kRefusedByTheKillSwitch) > 0; }, 30s)) << "new intents are refused";

@@ -31,6 +31,7 @@ TEST(RiskProcess, KillSwitchBlocksNewOrdersAndSurvivesRestartsUntilTurnedOff) {
   const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test"});
   ASSERT_EQ(on.exit_code, 0) << on.output;
   EXPECT_NE(on.output.find("kill switch: on, test (by "), std::string::npos) << on.output;
+  EXPECT_NE(on.output.find("applied by rrr-risk: it approves no new order"), std::string::npos) << on.output;
   ASSERT_TRUE(grows(sut, kKilled, 20s)) << "intents are refused once the switch is on";
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM risk_events WHERE kill_switch_active = 1 AND detail LIKE 'kill switch on: test%'") > 0; }, 10s));
   EXPECT_GT(count(sut, "SELECT count(*) FROM risk_events WHERE rule = 'KillSwitch' AND client_order_id != ''"), 0) << "each rejection is a risk event";
@@ -48,6 +49,7 @@ TEST(RiskProcess, KillSwitchBlocksNewOrdersAndSurvivesRestartsUntilTurnedOff) {
 
   const auto off = sut.supervisor({"killswitch", "off"});
   ASSERT_EQ(off.exit_code, 0) << off.output;
+  EXPECT_NE(off.output.find("applied by rrr-risk: orders are approved again"), std::string::npos) << off.output;
   EXPECT_TRUE(grows(sut, kApproved, 20s)) << "approvals resume once the switch is off";
   const auto again = sut.supervisor({"killswitch", "on"});
   ASSERT_EQ(again.exit_code, 0) << again.output;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "risk/risk_switches.h"
 #include "support/unique_name.h"
@@ -34,13 +35,52 @@ TEST_F(RiskSwitchesTest, EachTurnOnIsCountedAndTheCountOutlivesTheSwitch) {
   EXPECT_EQ(switches_.read().kill_switch_turns, 3) << "a halt is not a turn of the kill switch";
 }
 
-TEST_F(RiskSwitchesTest, TheTurnsAppliedAreKeptApartFromTheTurns) {
-  EXPECT_EQ(switches_.appliedTurns(), 0);
+TEST_F(RiskSwitchesTest, WhatRiskAppliedIsKeptApartFromTheSwitch) {
+  EXPECT_EQ(switches_.applied(), AppliedSwitch{});
   ASSERT_TRUE(switches_.setKillSwitch(true, "on").ok());
-  EXPECT_EQ(switches_.appliedTurns(), 0) << "only rrr-risk records what it applied";
-  ASSERT_TRUE(switches_.recordAppliedTurns(1).ok());
-  EXPECT_EQ(switches_.appliedTurns(), 1);
+  EXPECT_EQ(switches_.applied(), AppliedSwitch{}) << "only rrr-risk records what it applied";
+  ASSERT_TRUE(switches_.recordApplied({1, true}).ok());
+  EXPECT_EQ(switches_.applied(), (AppliedSwitch{1, true}));
   EXPECT_EQ(switches_.read().kill_switch_turns, 1);
+}
+
+TEST_F(RiskSwitchesTest, ACountAloneFromAnEarlierVersionReadsWithoutAState) {
+  ASSERT_TRUE(switches_.setKillSwitch(true, "on").ok());   // makes the folder
+  std::ofstream(root_ / "risk" / "kill_switch_applied") << "4";
+  EXPECT_EQ(switches_.applied(), (AppliedSwitch{4, std::nullopt}));
+  std::ofstream(root_ / "risk" / "kill_switch_applied") << "4 sideways";
+  EXPECT_EQ(switches_.applied(), (AppliedSwitch{4, std::nullopt}));
+  std::ofstream(root_ / "risk" / "kill_switch_applied") << "garbage";
+  EXPECT_EQ(switches_.applied(), AppliedSwitch{});
+}
+
+TEST(KillSwitchApplied, AnOnIsAppliedOnceItsTurnIsActedOnAndSaidOn) {
+  EXPECT_FALSE(isApplied({2, true}, true, 3, true)) << "an earlier turn";
+  EXPECT_TRUE(isApplied({3, true}, true, 3, true));
+  EXPECT_TRUE(isApplied({4, true}, true, 3, true)) << "a later turn on supersedes it";
+  EXPECT_FALSE(isApplied({3, std::nullopt}, true, 3, true)) << "no state recorded";
+  EXPECT_FALSE(isApplied({5, false}, true, 3, true)) << "a count from before a reset of the turns, the switch still on";
+  EXPECT_TRUE(isApplied({3, false}, true, 3, false)) << "turned off since: rrr-risk announced the on before the off";
+}
+
+TEST(KillSwitchApplied, AnOffIsAppliedOnceEveryTurnBeforeItIsActedOnAndSaidOff) {
+  EXPECT_TRUE(isApplied({3, false}, false, 3, false));
+  EXPECT_FALSE(isApplied({2, false}, false, 3, false)) << "an on not acted on yet is announced before the off";
+  EXPECT_FALSE(isApplied({3, true}, false, 3, false));
+  EXPECT_FALSE(isApplied({0, std::nullopt}, false, 0, false)) << "rrr-risk never recorded a state";
+}
+
+TEST_F(RiskSwitchesTest, AwaitingGivesUpAfterTheWaitAndSeesARecordThatComesWithinIt) {
+  ASSERT_TRUE(switches_.setKillSwitch(true, "on").ok());
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(awaitApplied(switches_, true, 1, std::chrono::milliseconds(100)));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(100));
+  std::thread risk([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    (void)switches_.recordApplied({1, true});
+  });
+  EXPECT_TRUE(awaitApplied(switches_, true, 1, std::chrono::seconds(30)));
+  risk.join();
 }
 
 TEST_F(RiskSwitchesTest, AnUnreadableCountIsZeroAndTheNextTurnCountsFromThere) {

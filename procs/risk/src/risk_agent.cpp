@@ -39,6 +39,7 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
     agent->prior_ = std::move(prior).value();
   }
   agent->refreshSwitches();   // before the first intent, and before this process says it is ready
+  agent->recordApplied();     // the state found at start is applied too, changed or not
   return agent;
 }
 
@@ -50,7 +51,8 @@ RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisio
       gate_(std::move(limits)),
       switches_(std::move(switches)),
       switch_watch_(switches_.dir()),
-      turns_applied_(switches_.appliedTurns()) {}
+      recorded_(switches_.applied()),
+      turns_applied_(recorded_.kill_switch_turns) {}
 
 int RiskAgent::readPrices() {
   return market_.poll([this](const msg::Envelope& envelope, std::uint64_t) {
@@ -117,7 +119,7 @@ bool RiskAgent::refreshSwitches() {
     return false;
   }
   event_pending_ = false;
-  recordAppliedTurns();
+  recordApplied();
   return true;
 }
 
@@ -130,14 +132,19 @@ bool RiskAgent::publishEvent(msg::RiskRule rule, msg::Severity severity, double 
   return output().publish(event, messages::wallClockNs(), lastCause()) == ring::PublishStatus::kOk;
 }
 
-// Not written, the count is acted on once more after a restart: open orders are cancelled again.
-void RiskAgent::recordAppliedTurns() {
-  if (applied_.kill_switch_turns == turns_applied_) return;
+// Not written, the count is acted on once more after a restart (open orders are cancelled again),
+// and the command that turned the switch is not told it took effect.
+void RiskAgent::recordApplied() {
+  if (event_pending_ || unseen_on_pending_) return;
   turns_applied_ = applied_.kill_switch_turns;
-  if (auto status = switches_.recordAppliedTurns(turns_applied_); !status.ok()) {
-    spdlog::error("the kill switch's turns applied are not on disk ({}): after a restart, rrr-risk applies the last on again",
+  const AppliedSwitch now{turns_applied_, gate_.killSwitch()};
+  if (now == recorded_) return;
+  if (auto status = switches_.recordApplied(now); !status.ok()) {
+    spdlog::error("the kill switch state applied is not on disk ({}): after a restart, rrr-risk applies the last on again",
                   status.error().message);
+    return;
   }
+  recorded_ = now;
 }
 
 // Before any waiting intent (doWork) and again as each intent is decided (handle, for a snapshot

@@ -1,6 +1,7 @@
 #include "risk/risk_switches.h"
 
 #include <fstream>
+#include <thread>
 
 #include "common/os/durable_file.h"
 
@@ -43,10 +44,33 @@ Status<std::string> RiskSwitches::recordHalt(const std::string& breach) const {
 
 Status<std::string> RiskSwitches::rearm() const { return os::removeFileDurably(dir_ / "halt"); }
 
-std::uint64_t RiskSwitches::appliedTurns() const { return countIn(dir_ / "kill_switch_applied"); }
+AppliedSwitch RiskSwitches::applied() const {
+  std::ifstream in(dir_ / "kill_switch_applied");
+  AppliedSwitch applied;
+  if (!(in >> applied.kill_switch_turns)) return {};
+  if (std::string state; in >> state && (state == "on" || state == "off")) applied.kill_switch = state == "on";
+  return applied;
+}
 
-Status<std::string> RiskSwitches::recordAppliedTurns(std::uint64_t turns) const {
-  return os::replaceFileDurably(dir_ / "kill_switch_applied", std::to_string(turns));
+// The count first, so that a reader of the count alone (an earlier version) still reads it.
+Status<std::string> RiskSwitches::recordApplied(const AppliedSwitch& applied) const {
+  std::string text = std::to_string(applied.kill_switch_turns);
+  if (applied.kill_switch) text += *applied.kill_switch ? " on" : " off";
+  return os::replaceFileDurably(dir_ / "kill_switch_applied", text);
+}
+
+bool isApplied(const AppliedSwitch& applied, bool on, std::uint64_t turns, bool on_now) {
+  if (applied.kill_switch_turns < turns || !applied.kill_switch) return false;
+  return *applied.kill_switch == on || (on && !on_now);
+}
+
+bool awaitApplied(const RiskSwitches& switches, bool on, std::uint64_t turns, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (isApplied(switches.applied(), on, turns, switches.read().kill_switch.has_value())) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace rrr::risk

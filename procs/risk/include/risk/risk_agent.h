@@ -62,7 +62,9 @@ class RiskAgent : public process::TransformAgent {
   bool publishLimits();
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
-  void recordAppliedTurns();
+  // Writes the switch state announced last to data/risk (the commands that turn the switch wait for
+  // it), once nothing of it is held back and only when it changed.
+  void recordApplied();
   bool publishEvent(msg::RiskRule rule, msg::Severity severity, double limit, double observed, bool killed, bool halted,
                     std::string_view detail);
   // Checks daily loss and drawdown on a new account record, halts on a breach and publishes it;
@@ -86,7 +88,8 @@ class RiskAgent : public process::TransformAgent {
   SwitchWatch switch_watch_;   // of switches_.dir(); applied_ is read again after it saw a change
   SwitchState applied_;
   bool event_pending_ = false;
-  std::uint64_t turns_applied_;      // the kill switch's turns acted on (data/risk/kill_switch_applied)
+  AppliedSwitch recorded_;           // data/risk/kill_switch_applied as this process last read or wrote it
+  std::uint64_t turns_applied_;      // the kill switch's turns acted on
   bool unseen_on_pending_ = false;   // a turn on and off again not announced yet
   bool account_read_ = false;                        // a snapshot came since the account rules ran
   std::optional<Verdict> breach_pending_;            // a halting breach whose RiskEvent is not out yet

@@ -6,15 +6,18 @@
 //   halt          present: trading halted by a daily-loss or drawdown breach. Written by rrr-risk,
 //                 removed by `rrr-risk rearm`.
 //   kill_switch_turns    how many times the kill switch was turned on, written before kill_switch.
-//   kill_switch_applied  written by rrr-risk: the count it has acted on. A count it has not acted
-//                 on while the switch is off is a switch turned on and off again before rrr-risk
-//                 looked (or while it was down): it is applied as an on and an off, so that open
-//                 orders are cancelled for it and both are recorded.
+//   kill_switch_applied  written by rrr-risk once it has announced a state (its RiskEvent is out):
+//                 the count it has acted on and the switch's state, "7 on". A count it has not
+//                 acted on while the switch is off is a switch turned on and off again before
+//                 rrr-risk looked (or while it was down): it is applied as an on and an off, so
+//                 that open orders are cancelled for it and both are recorded. The commands that
+//                 turn the switch wait for it (awaitApplied).
 //   A missing or unreadable count is 0.
 // Files are replaced atomically and durably (common/os/durable_file.h). rrr-risk watches the
 // folder (switch_watch.h) and re-reads the files only after a change in it, so a change takes
 // effect before the next intent is decided without reading files on the decision path.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -31,6 +34,14 @@ struct SwitchState {
   bool operator==(const SwitchState&) const = default;
 };
 
+// What rrr-risk last recorded as applied: nullopt state before it recorded one (or from a file of
+// an earlier version, which held the count alone).
+struct AppliedSwitch {
+  std::uint64_t kill_switch_turns = 0;
+  std::optional<bool> kill_switch;
+  bool operator==(const AppliedSwitch&) const = default;
+};
+
 class RiskSwitches {
  public:
   explicit RiskSwitches(std::filesystem::path dir) : dir_(std::move(dir)) {}
@@ -42,13 +53,22 @@ class RiskSwitches {
   Status<std::string> recordHalt(const std::string& breach) const;
   Status<std::string> rearm() const;
 
-  std::uint64_t appliedTurns() const;
-  Status<std::string> recordAppliedTurns(std::uint64_t turns) const;
+  AppliedSwitch applied() const;
+  Status<std::string> recordApplied(const AppliedSwitch& applied) const;
 
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
   std::filesystem::path dir_;
 };
+
+// Whether rrr-risk has applied a turn of the kill switch: an on once it has acted on that turn (the
+// count written with it) and says on, or off if the switch is off again now (then it announced the
+// on before the off); an off once it has acted on every turn before it and says off.
+bool isApplied(const AppliedSwitch& applied, bool on, std::uint64_t turns, bool on_now);
+
+// Waits up to `timeout` for rrr-risk to record the turn as applied (isApplied), looking every
+// 20 ms; false if it has not by then (rrr-risk down, or held back by a full ring).
+bool awaitApplied(const RiskSwitches& switches, bool on, std::uint64_t turns, std::chrono::milliseconds timeout);
 
 }  // namespace rrr::risk
