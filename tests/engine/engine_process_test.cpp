@@ -70,6 +70,7 @@ TEST(EngineProcess, TheKillSwitchTurnedOnAndOffWhileRiskIsDownStillCancelsRestin
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 3; }, 30s)) << query(sut, "SELECT * FROM orders");
 
   ASSERT_EQ(sut.supervisor({"stop", "risk"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("risk")["state"] == "Stopped"; }, 20s)) << "a stop returns before the exit";
   // With rrr-risk down the command says the switch is not applied yet, and leaves it on disk.
   const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test", "--wait", "1"});
   ASSERT_EQ(on.exit_code, 3) << on.output;
