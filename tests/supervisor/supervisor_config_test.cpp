@@ -68,7 +68,7 @@ TEST(SupervisorConfig, DefaultConfigOfTheRepositoryLoads) {
   EXPECT_EQ(config->processes.back().name == "engine" || config->processes.back().name == "monitor", true);
 }
 
-// rrr-store pinned with realtime stages got no intent through an unpaced feed (README, Pinned).
+// rrr-store pinned with realtime stages got no intent through an unpaced feed (docs/LATENCY.md, Pinned).
 TEST(SupervisorConfig, ANormalProcessPinnedOnlyToCpusOfRealtimeProcessesIsWarnedAbout) {
   const auto warningsFor = [](const std::string& store_cpus) {
     auto text = pipelineConfig();

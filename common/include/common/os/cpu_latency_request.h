@@ -6,7 +6,7 @@
 // on it (the wake-up goes through the host); its caches are also colder when it comes back.
 // While a request of 0 us is held the cpuidle governor keeps idle cores in the polling state, so a
 // wake-up costs ~3 us, at the price of a core's worth of host CPU for every idle core, all the
-// time (supervisor.idle_cores: poll; README, Benchmarks; docs/ARCHITECTURE.md, the hot path).
+// time (supervisor.idle_cores: poll; docs/LATENCY.md; docs/ARCHITECTURE.md, the hot path).
 //
 // The request is system-wide; the kernel drops it when the file is closed, also when the process
 // dies. Opening the file needs root (or a udev rule): without it nothing is held and error() says

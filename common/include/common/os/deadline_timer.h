@@ -6,7 +6,7 @@
 // timer device, ~10 us (a VM exit). A nanosleep arms its timer as it blocks, so the core it
 // leaves is held that long before the next thread runs on it. A DeadlineTimer armed earlier,
 // off the hot path, blocks without arming anything: the core changes hands in ~1.2 us
-// (README, Benchmarks).
+// (docs/LATENCY.md).
 //
 // Thread safety: one thread at a time.
 

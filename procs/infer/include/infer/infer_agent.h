@@ -52,7 +52,7 @@ class InferAgent : public process::TransformAgent {
   // How often the models folder is looked at for new packages and a changed `active` pointer.
   static constexpr auto kModelCheckEvery = std::chrono::seconds(1);
   // The check (~100-150 us) waits this long after a bar: the path the bar started (engine, risk)
-  // would otherwise wait for this process's core (README, Benchmarks).
+  // would otherwise wait for this process's core (docs/LATENCY.md).
   static constexpr auto kCheckClearOfBar = std::chrono::milliseconds(2);
   static constexpr auto kQuietAfterBar = std::chrono::microseconds(500);
   struct Series {
