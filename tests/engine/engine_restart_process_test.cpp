@@ -180,7 +180,8 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
   }
   if (power_cut) {
     EXPECT_TRUE(logHas(sut, "ingest", "series resume where rrr-engine's checkpoint stands")) << "the cut left the store ahead of the checkpoint";
-    EXPECT_TRUE(logHas(sut, "risk", "regenerated intents got their stored decisions again"));
+    EXPECT_TRUE(logHas(sut, "risk", "regenerated intents got their stored decisions again"))
+        << "rrr-risk's log:\n" << logText(sut, "risk") << "rrr-engine's log:\n" << logText(sut, "engine");
   }
   // What the engine did with each order is what the store says rrr-risk decided for it.
   EXPECT_EQ(query(sut, "SELECT d.client_order_id, d.approved, d.detail FROM risk_decisions d JOIN order_intents i USING (client_order_id) "
