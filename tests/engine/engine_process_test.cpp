@@ -126,6 +126,33 @@ TEST(EngineProcess, AnApprovalHeldBackByAFullRingIsRefusedOnceTheKillSwitchIsOn)
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) == 0; }, 10s)) << query(sut, "SELECT * FROM orders");
 }
 
+// The kill switch turned on and off while rrr-risk cannot announce anything (its decision ring is
+// full): the on read while held back is still announced once the ring drains, before the off, so
+// the orders that rested before it are cancelled.
+TEST(EngineProcess, AKillSwitchTurnedOnAndOffWhileRiskIsHeldBackIsStillAnnounced) {
+  auto config = restingOrdersConfig();
+  replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
+
+  ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
+  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test", "--wait", "0.5"});
+  ASSERT_EQ(on.exit_code, 3) << on.output;   // not announced
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "risk", "kill switch on: test"); }, 20s)) << "read by rrr-risk";
+  ASSERT_EQ(sut.tool("rrr-risk", "killswitch", {"off", "--wait", "0.5"}).exit_code, 3);
+  ASSERT_EQ(sut.supervisor({"restart", "store"}).exit_code, 0);
+
+  const std::string events = "SELECT detail FROM risk_events WHERE rule = 'KillSwitch' AND COALESCE(client_order_id, '') = '' ORDER BY rowid";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return count(sut, "SELECT count(*) FROM risk_events WHERE kill_switch_active = 1 AND detail LIKE 'kill switch on, and off again%'") == 1;
+  }, 30s)) << query(sut, events);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return count(sut, "SELECT count(*) FROM order_updates WHERE status = 'Cancelled' AND reason LIKE 'kill switch%'") >= 1;
+  }, 20s)) << query(sut, "SELECT * FROM orders");
+}
+
 // A drawdown is caught on the snapshot that shows it, not at the next intent: rrr-risk halts (a
 // RiskEvent with the rule and the numbers, no order id), and the engine cancels what rests.
 TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {

@@ -87,8 +87,9 @@ bool RiskAgent::refreshSwitches() {
   // Called on every poll: nothing is read or copied unless the folder changed.
   if (switch_watch_.changed()) {
     if (auto state = switches_.read(); state != applied_) {
-      // Turned on and off again unseen (risk_switches.h): announced as an on before the off.
-      if (!state.kill_switch && !applied_.kill_switch && state.kill_switch_turns != turns_applied_) unseen_on_pending_ = true;
+      // Off, with a turn on never announced (risk_switches.h): turned on and off again unseen, or an
+      // on read while its RiskEvent was held back by a full ring. Announced as an on before the off.
+      if (!state.kill_switch && state.kill_switch_turns != turns_applied_) unseen_on_pending_ = true;
       gate_.setKillSwitch(state.kill_switch.has_value());
       if (state.halt) {
         gate_.halt(*state.halt);

@@ -89,7 +89,7 @@ class RiskAgent : public process::TransformAgent {
   SwitchState applied_;
   bool event_pending_ = false;
   AppliedSwitch recorded_;           // data/risk/kill_switch_applied as this process last read or wrote it
-  std::uint64_t turns_applied_;      // the kill switch's turns acted on
+  std::uint64_t turns_applied_;      // the kill switch's turns announced (their RiskEvent out)
   bool unseen_on_pending_ = false;   // a turn on and off again not announced yet
   bool account_read_ = false;                        // a snapshot came since the account rules ran
   std::optional<Verdict> breach_pending_;            // a halting breach whose RiskEvent is not out yet
