@@ -103,19 +103,29 @@ TEST(EngineProcess, TheKillSwitchTurnedOnAndOffWhileRiskIsDownStillCancelsRestin
       << "a turn applied is not applied again after a restart: " << query(sut, events);
 }
 
+// Resting orders on a 16-slot decision ring: with rrr-store stopped, rrr-risk soon cannot publish.
+std::string smallDecisionRingConfig() {
+  auto config = restingOrdersConfig();
+  replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
+  return config;
+}
+
+// Starts the system, lets an order rest, then stops rrr-store until rrr-risk is held back.
+void holdRiskBack(RrrSystem& sut) {
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
+  ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
+}
+
 // rrr-store stopped fills a small decision ring, so rrr-risk holds its next approval back. The
 // kill switch comes on meanwhile; once the store drains the ring, its RiskEvent goes out first,
 // and the held-back intent is refused, not approved after it (the engine would place it after
 // cancelling everything, and it would rest).
 TEST(EngineProcess, AnApprovalHeldBackByAFullRingIsRefusedOnceTheKillSwitchIsOn) {
-  auto config = restingOrdersConfig();
-  replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
-  RrrSystem sut(config);
-  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
-  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
-
-  ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
-  ASSERT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
+  RrrSystem sut(smallDecisionRingConfig());
+  holdRiskBack(sut);
+  if (HasFatalFailure()) return;
   std::this_thread::sleep_for(300ms);   // several polls of a full ring
   // rrr-risk cannot announce the switch while its ring is full: the command says it is not applied.
   const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test", "--wait", "0.5"});
@@ -130,14 +140,9 @@ TEST(EngineProcess, AnApprovalHeldBackByAFullRingIsRefusedOnceTheKillSwitchIsOn)
 // full): the on read while held back is still announced once the ring drains, before the off, so
 // the orders that rested before it are cancelled.
 TEST(EngineProcess, AKillSwitchTurnedOnAndOffWhileRiskIsHeldBackIsStillAnnounced) {
-  auto config = restingOrdersConfig();
-  replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
-  RrrSystem sut(config);
-  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
-  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
-
-  ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
-  ASSERT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
+  RrrSystem sut(smallDecisionRingConfig());
+  holdRiskBack(sut);
+  if (HasFatalFailure()) return;
   const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--reason", "test", "--wait", "0.5"});
   ASSERT_EQ(on.exit_code, 3) << on.output;   // not announced
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return logHas(sut, "risk", "kill switch on: test"); }, 20s)) << "read by rrr-risk";
