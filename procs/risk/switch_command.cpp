@@ -38,7 +38,10 @@ int runSwitchCommand(int argc, char** argv) {
   killswitch->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
-  auto* rearm = app.add_subcommand("rearm", "lift a halt set by a daily-loss or drawdown breach");
+  auto* rearm = app.add_subcommand("rearm", "lift a halt set by a daily-loss or drawdown breach; both are measured afresh from the equity then");
+  rearm->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
   auto* status = app.add_subcommand("status", "the kill switch and the halt");
   CLI11_PARSE(app, argc, argv);
 
@@ -51,7 +54,13 @@ int runSwitchCommand(int argc, char** argv) {
   const RiskSwitches switches(config->data_dir / "risk");
   Status<std::string> done;
   if (killswitch->parsed()) done = switches.setKillSwitch(state == "on", stamp(reason));
-  if (rearm->parsed()) done = switches.rearm();
+  if (rearm->parsed()) {
+    if (!switches.read().halt) {
+      std::printf("trading is not halted: nothing to re-arm\n");
+      return 0;
+    }
+    done = switches.rearm();
+  }
   if (!done.ok()) {
     std::fprintf(stderr, "rrr-risk: %s\n", done.error().message.c_str());
     return 1;
@@ -60,8 +69,10 @@ int runSwitchCommand(int argc, char** argv) {
   std::printf("kill switch: %s\nhalt: %s\n", now.kill_switch ? ("on, " + *now.kill_switch).c_str() : "off",
               now.halt ? now.halt->c_str() : "none");
   (void)status;
+  const std::chrono::milliseconds wait(static_cast<long long>(wait_s * 1000));
+  if (rearm->parsed()) return awaitRearm(switches, now.rearms, wait);
   if (!killswitch->parsed()) return 0;
-  return awaitKillSwitch(switches, state == "on", std::chrono::milliseconds(static_cast<long long>(wait_s * 1000)));
+  return awaitKillSwitch(switches, state == "on", wait);
 }
 
 }  // namespace rrr::risk

@@ -158,21 +158,26 @@ TEST(EngineProcess, AKillSwitchTurnedOnAndOffWhileRiskIsHeldBackIsStillAnnounced
   }, 20s)) << query(sut, "SELECT * FROM orders");
 }
 
-// A drawdown is caught on the snapshot that shows it, not at the next intent: rrr-risk halts (a
-// RiskEvent with the rule and the numbers, no order id), and the engine cancels what rests.
-TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
+// Resting limit orders 3% away on ETHUSDT, and market orders on BTCUSDT whose fees and marks take
+// the equity more than 0.01 (1e-7 of 100,000) under its peak within seconds, between two intents.
+std::string drawdownConfig() {
   auto config = pipelineConfig();
-  // Resting limit orders 3% away on ETHUSDT, and market orders on BTCUSDT whose fees and marks take
-  // the equity more than 0.01 (1e-7 of 100,000) under its peak within seconds, between two intents.
   replaceOnce(config, kPipelineStrategies,
               "settings: {strategies: [{id: far, type: ma_cross, symbols: [ETHUSDT], fast: 2, slow: 3, quantity: 0.001, "
               "order: limit, limit_offset_bps: 300}, {id: taker, type: ma_cross, symbols: [BTCUSDT], fast: 5, slow: 20, quantity: 0.01}]}");
   replaceOnce(config, "settings: {limits: {max_position: {default: 0.05}}}", "settings: {limits: {max_position: {default: 0.05}, max_drawdown: 0.0000001}}");
-  RrrSystem sut(config);
+  return config;
+}
+constexpr const char* kDrawdownBreach =
+    "SELECT count(*) FROM risk_events WHERE rule = 'MaxDrawdown' AND trading_halted = 1 AND COALESCE(client_order_id, '') = '' "
+    "AND limit_value > 0 AND observed_value > limit_value";
+
+// A drawdown is caught on the snapshot that shows it, not at the next intent: rrr-risk halts (a
+// RiskEvent with the rule and the numbers, no order id), and the engine cancels what rests.
+TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
+  RrrSystem sut(drawdownConfig());
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
-  const std::string breach =
-      "SELECT count(*) FROM risk_events WHERE rule = 'MaxDrawdown' AND trading_halted = 1 AND COALESCE(client_order_id, '') = '' "
-      "AND limit_value > 0 AND observed_value > limit_value";
+  const std::string breach = kDrawdownBreach;
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, breach) > 0; }, 60s)) << query(sut, "SELECT * FROM risk_events") << query(sut, "SELECT client_order_id, approved, rule, detail FROM risk_decisions LIMIT 10") << query(sut, "SELECT count(*) FROM fills") << query(sut, "SELECT * FROM portfolio_snapshots LIMIT 5");
   EXPECT_TRUE(std::filesystem::exists(sut.root() / "data/risk/halt")) << "the halt is durable";
   EXPECT_TRUE(sut.waitFor([&](const Status&) {
@@ -184,6 +189,42 @@ TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_events WHERE trading_halted = 1 AND COALESCE(client_order_id, '') = ''"), 1)
       << query(sut, "SELECT * FROM risk_events WHERE COALESCE(client_order_id, '') = ''");
+}
+
+// `rrr-risk rearm` lifts the halt and waits for rrr-risk to say so; the engine starts its peak and
+// the day's equity again from the equity then (the latest snapshot shows no drawdown), so the
+// breach that halted does not halt again at the next snapshot. The feed is stopped first, so
+// that no bar moves the equity while the test looks.
+TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
+  RrrSystem sut(drawdownConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kDrawdownBreach) > 0; }, 60s)) << query(sut, "SELECT * FROM risk_events");
+  ASSERT_EQ(sut.supervisor({"stop", "ingest"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("ingest")["state"] == "Stopped"; }, 20s));
+  const std::string rearmed = "SELECT count(*) FROM risk_events WHERE rule = 'Rearmed' AND trading_halted = 0 AND kill_switch_active = 0";
+  EXPECT_EQ(count(sut, rearmed), 0);
+
+  const auto rearm = sut.tool("rrr-risk", "rearm", {});
+  ASSERT_EQ(rearm.exit_code, 0) << rearm.output;
+  EXPECT_NE(rearm.output.find("applied by rrr-risk"), std::string::npos) << rearm.output;
+  EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt"));
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, rearmed) == 1; }, 10s)) << query(sut, "SELECT * FROM risk_events");
+  EXPECT_TRUE(sut.waitFor([&](const Status&) {
+    return count(sut, "SELECT count(*) FROM audit_log WHERE kind = 'trading_halt' AND detail LIKE 're-armed: re-armed by hand%'") == 1;
+  }, 10s)) << query(sut, "SELECT kind, detail FROM audit_log WHERE subject = 'risk'");
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return logText(sut, "engine").find("re-armed by hand in rrr-risk (re-arm 1)") != std::string::npos; }, 10s))
+      << logText(sut, "engine");
+  const std::string latest = "SELECT count(*) FROM portfolio_snapshots WHERE time_ns = (SELECT max(time_ns) FROM portfolio_snapshots) "
+                             "AND peak_equity_e8 = equity_e8";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, latest) == 1; }, 10s))
+      << query(sut, "SELECT time_ns, equity_e8, peak_equity_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 3");
+  std::this_thread::sleep_for(500ms);
+  EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt")) << "not halted again by the old peak";
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_events WHERE trading_halted = 1 AND COALESCE(client_order_id, '') = ''"), 1);
+
+  const auto again = sut.tool("rrr-risk", "rearm", {});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("nothing to re-arm"), std::string::npos) << again.output;
 }
 
 // A halt rrr-risk cannot write to data/risk (here a folder stands where it writes the new file)

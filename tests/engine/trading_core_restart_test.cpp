@@ -2,6 +2,7 @@
 // anywhere, written as JSON and restored, continues exactly as the undisturbed run, and a
 // rehearsal on a scratch core changes nothing.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/engine_checkpoint.h"
@@ -150,6 +151,29 @@ TEST(TradingCore, ARestoredCheckpointContinuesExactlyAsTheUndisturbedRun) {
   EXPECT_EQ(run(*resumed, 150, 400), after);
   EXPECT_EQ(resumed->portfolio().equity(), undisturbed->portfolio().equity());
   EXPECT_EQ(resumed->portfolio().position("BTCUSDT").quantity_e8, undisturbed->portfolio().position("BTCUSDT").quantity_e8);
+}
+
+TEST(TradingCore, ReArmsAppliedSurviveACheckpoint) {
+  auto sut = crossCore();
+  (void)run(*sut, 0, 50);
+  CoreOutput out;
+  ASSERT_TRUE(sut->rearm(2, out));
+  EngineCheckpoint checkpoint;
+  checkpoint.core = sut->save();
+  auto text = checkpointToJson(checkpoint);
+  auto resumed = crossCore();
+  ASSERT_TRUE(resumed->restore(checkpointFromJson(text).value().core).ok());
+  EXPECT_EQ(resumed->rearmsApplied(), 2u);
+  EXPECT_EQ(resumed->portfolio().peakEquity(), sut->portfolio().equity());
+  EXPECT_FALSE(resumed->rearm(2, out)) << "not applied twice across a restart";
+
+  // A checkpoint of a build before re-arms were counted: none applied.
+  auto json = nlohmann::json::parse(text);
+  ASSERT_EQ(json.at("core").erase("rearms_applied"), 1u) << text;
+  text = json.dump();
+  auto earlier = crossCore();
+  ASSERT_TRUE(earlier->restore(checkpointFromJson(text).value().core).ok());
+  EXPECT_EQ(earlier->rearmsApplied(), 0u);
 }
 
 // rrr-engine's rehearsal (engine_agent.h): before each input, a scratch core restored from the real

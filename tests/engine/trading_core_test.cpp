@@ -207,6 +207,39 @@ TEST(TradingCore, TheKillSwitchCancelsEveryRestingOrder) {
   EXPECT_EQ(recordsOf<SnapshotRecord>(killed).back().open_orders, 0u);
 }
 
+// A re-arm by hand in rrr-risk: the drawdown and the day's loss are measured afresh from the equity
+// then, once per re-arm (the count comes again in every later RiskEvent), and the snapshot says
+// which re-arm the baselines reflect.
+TEST(TradingCore, AReArmStartsThePeakAndTheDaysEquityAgainFromTheEquityThen) {
+  auto sut = coreWith(std::make_unique<BuyOnce>(OrderRequest{"BTCUSDT", Side::kBuy, msg::OrderType::Market, msg::TimeInForce::GTC, toFixed(1)}));
+  CoreOutput first, decided, filled, fallen;
+  sut->onBar(bar(0, 100, 101, 99, 100), first);
+  sut->onDecision(first.intents[0].client_order_id, true, "", decided);
+  sut->onBar(bar(1, 100, 101, 99, 100), filled);
+  sut->onBar(bar(2, 100, 100, 89, 90), fallen);
+  const auto before = recordsOf<SnapshotRecord>(fallen).back();
+  ASSERT_LT(before.equity_e8, before.state.peak_equity_e8 - toFixed(9)) << "a 10-a-coin fall on one coin";
+  EXPECT_EQ(before.day_start_equity_e8, toFixed(100'000));
+  EXPECT_EQ(before.rearms_applied, 0u);
+
+  CoreOutput rearmed;
+  ASSERT_TRUE(sut->rearm(1, rearmed));
+  const auto snapshots = recordsOf<SnapshotRecord>(rearmed);
+  ASSERT_EQ(snapshots.size(), 1u) << "a snapshot says so at once";
+  EXPECT_EQ(snapshots[0].state.peak_equity_e8, before.equity_e8);
+  EXPECT_EQ(snapshots[0].day_start_equity_e8, before.equity_e8);
+  EXPECT_EQ(snapshots[0].rearms_applied, 1u);
+  CoreOutput again;
+  EXPECT_FALSE(sut->rearm(1, again)) << "the same re-arm in a later RiskEvent";
+  EXPECT_TRUE(again.empty());
+
+  CoreOutput risen;
+  sut->onBar(bar(3, 90, 96, 90, 95), risen);
+  EXPECT_EQ(recordsOf<SnapshotRecord>(risen).back().state.peak_equity_e8, recordsOf<SnapshotRecord>(risen).back().equity_e8)
+      << "the peak follows the equity up again";
+  EXPECT_EQ(recordsOf<SnapshotRecord>(risen).back().rearms_applied, 1u);
+}
+
 // The kill switch right after an approval at the same close: the order was accepted a latency
 // after that close, and its cancel comes no earlier, so its last record is the cancel.
 TEST(TradingCore, AKillSwitchRightAfterAnApprovalCancelsNoEarlierThanTheAcceptance) {

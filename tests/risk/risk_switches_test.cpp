@@ -83,6 +83,38 @@ TEST_F(RiskSwitchesTest, AwaitingGivesUpAfterTheWaitAndSeesARecordThatComesWithi
   risk.join();
 }
 
+TEST_F(RiskSwitchesTest, EachReArmIsCountedBeforeTheHaltGoes) {
+  ASSERT_TRUE(switches_.recordHalt("drawdown").ok());
+  EXPECT_EQ(switches_.read(), (SwitchState{std::nullopt, "drawdown", 0, 0}));
+  ASSERT_TRUE(switches_.rearm().ok());
+  EXPECT_EQ(switches_.read(), (SwitchState{std::nullopt, std::nullopt, 0, 1}));
+  ASSERT_TRUE(switches_.recordHalt("daily loss").ok());
+  ASSERT_TRUE(switches_.rearm().ok());
+  EXPECT_EQ(switches_.read().rearms, 2u);
+  EXPECT_EQ(switches_.read().kill_switch_turns, 0u) << "a re-arm is not a turn of the kill switch";
+}
+
+TEST_F(RiskSwitchesTest, TheReArmsAppliedAndTheirEquityAreRecordedBesideTheSwitch) {
+  ASSERT_TRUE(switches_.recordApplied({3, false, 2, 9'950'000'000'000}).ok());
+  EXPECT_EQ(switches_.applied(), (AppliedSwitch{3, false, 2, 9'950'000'000'000}));
+  ASSERT_TRUE(switches_.recordApplied({3, true, 2, std::nullopt}).ok());
+  EXPECT_EQ(switches_.applied(), (AppliedSwitch{3, true, 2, std::nullopt})) << "re-armed before any snapshot";
+  std::ofstream(root_ / "risk" / "kill_switch_applied") << "4 on";
+  EXPECT_EQ(switches_.applied(), (AppliedSwitch{4, true, 0, std::nullopt})) << "a record from before re-arms were counted";
+}
+
+TEST_F(RiskSwitchesTest, AwaitingAReArmWaitsForItsCount) {
+  ASSERT_TRUE(switches_.recordApplied({0, false, 1}).ok());
+  EXPECT_TRUE(awaitRearmApplied(switches_, 1, std::chrono::milliseconds(0)));
+  EXPECT_FALSE(awaitRearmApplied(switches_, 2, std::chrono::milliseconds(60)));
+  std::thread risk([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    (void)switches_.recordApplied({0, false, 2});
+  });
+  EXPECT_TRUE(awaitRearmApplied(switches_, 2, std::chrono::seconds(30)));
+  risk.join();
+}
+
 TEST_F(RiskSwitchesTest, AnUnreadableCountIsZeroAndTheNextTurnCountsFromThere) {
   ASSERT_TRUE(switches_.setKillSwitch(true, "on").ok());
   std::ofstream(root_ / "risk" / "kill_switch_turns") << "not a number";

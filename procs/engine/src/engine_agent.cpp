@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/fixed_point.h"
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
 
@@ -107,6 +108,12 @@ int EngineAgent::readDecisions() {
       }
       kill_switch_ = event->kill_switch_active();
       halted_ = event->trading_halted();
+      if (CoreOutput out; core_->rearm(event->rearms(), out)) {
+        spdlog::warn("re-armed by hand in rrr-risk (re-arm {}): peak and day-start equity start again from {}", event->rearms(),
+                     formatFixed(core_->portfolio().equity()));
+        queue(std::move(out));
+        force_checkpoint_ = true;
+      }
     }
     decisions_.take();
     ++inputs_since_checkpoint_;

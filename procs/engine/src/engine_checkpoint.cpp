@@ -97,7 +97,7 @@ json coreJson(const TradingCore::State& core) {
           {"runner", runnerJson(core.runner)}, {"last_bar_close", core.last_bar_close_ns},
           {"last_prediction", core.last_prediction_ns}, {"now", core.now_ns},
           {"next_snapshot", core.next_snapshot_ns}, {"day", core.day}, {"day_start_equity", core.day_start_equity_e8},
-          {"last_timer", core.last_timer_ns}};
+          {"last_timer", core.last_timer_ns}, {"rearms_applied", core.rearms_applied}};
 }
 
 TradingCore::State coreFrom(const json& j) {
@@ -143,6 +143,7 @@ TradingCore::State coreFrom(const json& j) {
   core.day = j.at("day").get<std::int64_t>();
   core.day_start_equity_e8 = j.at("day_start_equity").get<std::int64_t>();
   core.last_timer_ns = j.at("last_timer").get<std::int64_t>();
+  core.rearms_applied = j.value("rearms_applied", std::uint64_t{0});   // absent before re-arms were counted
   return core;
 }
 

@@ -66,7 +66,8 @@ auto encodeExec(flatbuffers::FlatBufferBuilder& fbb, const ExecRecord& record, s
       msg::CreateCashBalance(fbb, fbb.CreateString(snapshot.currency), snapshot.state.cash_e8)};
   const auto body = msg::CreatePortfolioSnapshot(
       fbb, fbb.CreateVector(cash), fbb.CreateVector(positions), snapshot.equity_e8, snapshot.realized_pnl_e8, snapshot.unrealized_pnl_e8,
-      snapshot.state.fees_e8, snapshot.state.peak_equity_e8, snapshot.open_orders, snapshot.day_start_equity_e8, decisions_applied);
+      snapshot.state.fees_e8, snapshot.state.peak_equity_e8, snapshot.open_orders, snapshot.day_start_equity_e8, decisions_applied,
+      snapshot.rearms_applied);
   return send(body, time_ns);
 }
 

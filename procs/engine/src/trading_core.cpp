@@ -183,6 +183,16 @@ void TradingCore::applyVenue(const VenueEvents& events, std::int64_t time_ns, Co
   venue_.forgetFinal();
 }
 
+bool TradingCore::rearm(std::uint64_t rearms, CoreOutput& out) {
+  if (rearms <= rearms_applied_) return false;
+  rearms_applied_ = rearms;
+  portfolio_.restartPeak();
+  day_start_equity_e8_ = portfolio_.equity();
+  account_changed_ = true;
+  finish(out);
+  return true;
+}
+
 void TradingCore::finish(CoreOutput& out) {
   if (!account_changed_ && now_ns_ < next_snapshot_ns_) return;
   out.exec.emplace_back(snapshot());
@@ -199,12 +209,13 @@ SnapshotRecord TradingCore::snapshot() const {
                         portfolio_.realizedPnl(),
                         portfolio_.unrealizedPnl(),
                         static_cast<std::uint32_t>(venue_.openOrders()),
-                        day_start_equity_e8_};
+                        day_start_equity_e8_,
+                        rearms_applied_};
 }
 
 TradingCore::State TradingCore::save() const {
   return State{portfolio_.state(), venue_.openInArrivalOrder(), orders_, awaiting_, runner_.state(), last_bar_close_ns_, last_prediction_ns_,
-               now_ns_, next_snapshot_ns_, day_, day_start_equity_e8_, last_timer_ns_};
+               now_ns_, next_snapshot_ns_, day_, day_start_equity_e8_, last_timer_ns_, rearms_applied_};
 }
 
 Status<std::string> TradingCore::restore(State state) {
@@ -220,6 +231,7 @@ Status<std::string> TradingCore::restore(State state) {
   day_ = state.day;
   day_start_equity_e8_ = state.day_start_equity_e8;
   last_timer_ns_ = state.last_timer_ns;
+  rearms_applied_ = state.rearms_applied;
   return {};
 }
 

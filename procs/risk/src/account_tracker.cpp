@@ -1,5 +1,7 @@
 #include "risk/account_tracker.h"
 
+#include <algorithm>
+
 namespace rrr::risk {
 
 void AccountTracker::onSnapshot(const msg::PortfolioSnapshot& snapshot) {
@@ -13,7 +15,18 @@ void AccountTracker::onSnapshot(const msg::PortfolioSnapshot& snapshot) {
   peak_equity_e8_ = snapshot.peak_equity_e8();
   day_start_equity_e8_ = snapshot.day_start_equity_e8();
   if (snapshot.decisions_applied()) decisions_applied_ = *snapshot.decisions_applied();
+  snapshot_rearms_ = snapshot.rearms_applied();
+  if (engineBehindRearms()) {
+    if (!rearm_.equity_e8) rearm_.equity_e8 = rearm_.peak_e8 = equity_e8_;
+    rearm_.peak_e8 = std::max(rearm_.peak_e8, equity_e8_);
+  }
   dropApplied();
+}
+
+void AccountTracker::rearm(std::uint64_t rearms, std::optional<std::int64_t> equity_e8) {
+  rearm_.count = rearms;
+  rearm_.equity_e8 = equity_e8 ? equity_e8 : seen_ ? std::optional(equity_e8_) : std::nullopt;
+  rearm_.peak_e8 = rearm_.equity_e8.value_or(0);
 }
 
 void AccountTracker::onApproved(std::uint64_t decision_sequence, const std::string& symbol, std::int64_t signed_quantity_e8) {
@@ -33,6 +46,10 @@ void AccountTracker::fill(AccountView& view) const {
   view.equity_e8 = equity_e8_;
   view.peak_equity_e8 = peak_equity_e8_;
   view.day_start_equity_e8 = day_start_equity_e8_;
+  if (engineBehindRearms() && rearm_.equity_e8) {
+    view.peak_equity_e8 = rearm_.peak_e8;
+    view.day_start_equity_e8 = *rearm_.equity_e8;
+  }
 }
 
 }  // namespace rrr::risk

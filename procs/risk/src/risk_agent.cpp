@@ -52,7 +52,10 @@ RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisio
       switches_(std::move(switches)),
       switch_watch_(switches_.dir()),
       recorded_(switches_.applied()),
-      turns_applied_(recorded_.kill_switch_turns) {}
+      turns_applied_(recorded_.kill_switch_turns) {
+  applied_.rearms = recorded_.rearms;   // a re-arm counted on disk beyond this is one not acted on yet
+  tracker_.rearm(recorded_.rearms, recorded_.rearm_equity_e8);
+}
 
 int RiskAgent::readPrices() {
   return market_.poll([this](const msg::Envelope& envelope, std::uint64_t) {
@@ -91,10 +94,18 @@ bool RiskAgent::refreshSwitches() {
       // on read while its RiskEvent was held back by a full ring. Announced as an on before the off.
       if (!state.kill_switch && state.kill_switch_turns != turns_applied_) unseen_on_pending_ = true;
       gate_.setKillSwitch(state.kill_switch.has_value());
-      if (state.halt) {
+      if (state.rearms > applied_.rearms) {
+        // A halt still on disk here is the one the re-arm removes next (the count is written first).
+        gate_.rearm();
+        tracker_.rearm(state.rearms, std::nullopt);
+        rearm_pending_ = true;
+        spdlog::warn("re-armed by hand (re-arm {}): the halt is lifted, and daily loss and drawdown are measured afresh from the "
+                     "equity now ({})",
+                     state.rearms, tracker_.rearmEquity() ? formatFixed(*tracker_.rearmEquity()) : std::string("the next snapshot's"));
+      } else if (state.halt) {
         gate_.halt(*state.halt);
       } else if (applied_.halt) {
-        gate_.rearm();   // removed by hand; a halt this process could not write stays in force
+        gate_.rearm();   // removed by hand without `rrr-risk rearm`; a halt this process could not write stays in force
       }
       spdlog::warn("kill switch {}{}; trading {}{}", state.kill_switch ? "on: " : "off", state.kill_switch.value_or(""),
                    gate_.halted() ? "halted: " : "not halted", gate_.haltReason());
@@ -110,16 +121,27 @@ bool RiskAgent::refreshSwitches() {
     spdlog::warn("the kill switch was turned on and off again before this process looked: applied as an on and an off");
     unseen_on_pending_ = false;
   }
+  // An engine whose account reflects fewer re-arms (its decision ring made anew since): any event
+  // tells it the count, once per start of this process.
+  if (!rearms_told_ && tracker_.engineBehindRearms()) event_pending_ = true;
   if (!event_pending_) return true;
   // The gate's state: a halt rrr-risk could not write to data/risk still holds in this process.
   const bool killed = gate_.killSwitch(), halted = gate_.halted();
-  const std::string detail = (killed ? "kill switch on: " + applied_.kill_switch.value_or("") : std::string("kill switch off")) +
+  const std::string rearmed = rearm_pending_ ? "re-armed by hand; daily loss and drawdown measured afresh from equity " +
+                                                   (tracker_.rearmEquity() ? formatFixed(*tracker_.rearmEquity()) : std::string("now")) + "; "
+                                             : std::string();
+  const std::string detail = rearmed +
+                             (killed ? "kill switch on: " + applied_.kill_switch.value_or("") : std::string("kill switch off")) +
                              (halted ? "; halted: " + gate_.haltReason() : std::string(""));
-  if (!publishEvent(halted && !killed ? msg::RiskRule::TradingHalted : msg::RiskRule::KillSwitch,
-                    killed || halted ? msg::Severity::Critical : msg::Severity::Warning, 0, 0, killed, halted, detail)) {
+  const auto rule = killed                    ? msg::RiskRule::KillSwitch
+                    : halted                  ? msg::RiskRule::TradingHalted
+                    : rearm_pending_          ? msg::RiskRule::Rearmed
+                                              : msg::RiskRule::KillSwitch;
+  if (!publishEvent(rule, killed || halted ? msg::Severity::Critical : msg::Severity::Warning, 0, 0, killed, halted, detail)) {
     return false;
   }
   event_pending_ = false;
+  rearm_pending_ = false;
   recordApplied();
   return true;
 }
@@ -129,8 +151,10 @@ bool RiskAgent::publishEvent(msg::RiskRule rule, msg::Severity severity, double 
                              std::string_view detail) {
   auto& fbb = output().startMessage();
   const auto event = msg::CreateRiskEvent(fbb, rule, severity, 0, 0, limit, observed, killed, halted,
-                                          fbb.CreateString(detail.substr(0, 512)));
-  return output().publish(event, messages::wallClockNs(), lastCause()) == ring::PublishStatus::kOk;
+                                          fbb.CreateString(detail.substr(0, 512)), applied_.rearms);
+  if (output().publish(event, messages::wallClockNs(), lastCause()) != ring::PublishStatus::kOk) return false;
+  rearms_told_ = true;
+  return true;
 }
 
 // Not written, the count is acted on once more after a restart (open orders are cancelled again),
@@ -138,7 +162,7 @@ bool RiskAgent::publishEvent(msg::RiskRule rule, msg::Severity severity, double 
 void RiskAgent::recordApplied() {
   if (event_pending_ || unseen_on_pending_) return;
   turns_applied_ = applied_.kill_switch_turns;
-  const AppliedSwitch now{turns_applied_, gate_.killSwitch()};
+  const AppliedSwitch now{turns_applied_, gate_.killSwitch(), applied_.rearms, tracker_.rearmEquity()};
   if (now == recorded_) return;
   if (auto status = switches_.recordApplied(now); !status.ok()) {
     spdlog::error("the kill switch state applied is not on disk ({}): after a restart, rrr-risk applies the last on again",

@@ -24,7 +24,7 @@ std::uint64_t countIn(const std::filesystem::path& path) {
 }  // namespace
 
 SwitchState RiskSwitches::read() const {
-  return {textOf(dir_ / "kill_switch"), textOf(dir_ / "halt"), countIn(dir_ / "kill_switch_turns")};
+  return {textOf(dir_ / "kill_switch"), textOf(dir_ / "halt"), countIn(dir_ / "kill_switch_turns"), countIn(dir_ / "halt_rearms")};
 }
 
 // The count first: read between the two writes, the new count with the switch still off is taken
@@ -42,20 +42,35 @@ Status<std::string> RiskSwitches::recordHalt(const std::string& breach) const {
   return os::replaceFileDurably(dir_ / "halt", breach);
 }
 
-Status<std::string> RiskSwitches::rearm() const { return os::removeFileDurably(dir_ / "halt"); }
+// The count first, as for the kill switch: read between the two writes, the halt still on disk is
+// the one the re-arm lifts.
+Status<std::string> RiskSwitches::rearm() const {
+  if (auto counted = os::replaceFileDurably(dir_ / "halt_rearms", std::to_string(countIn(dir_ / "halt_rearms") + 1)); !counted.ok()) {
+    return counted;
+  }
+  return os::removeFileDurably(dir_ / "halt");
+}
 
 AppliedSwitch RiskSwitches::applied() const {
   std::ifstream in(dir_ / "kill_switch_applied");
   AppliedSwitch applied;
   if (!(in >> applied.kill_switch_turns)) return {};
-  if (std::string state; in >> state && (state == "on" || state == "off")) applied.kill_switch = state == "on";
+  std::string state;
+  if (!(in >> state) || (state != "on" && state != "off")) return applied;
+  applied.kill_switch = state == "on";
+  if (!(in >> applied.rearms)) return applied;
+  if (std::int64_t equity_e8 = 0; in >> equity_e8) applied.rearm_equity_e8 = equity_e8;
   return applied;
 }
 
 // The count first, so that a reader of the count alone (an earlier version) still reads it.
 Status<std::string> RiskSwitches::recordApplied(const AppliedSwitch& applied) const {
   std::string text = std::to_string(applied.kill_switch_turns);
-  if (applied.kill_switch) text += *applied.kill_switch ? " on" : " off";
+  if (applied.kill_switch) {
+    text += *applied.kill_switch ? " on " : " off ";
+    text += std::to_string(applied.rearms);
+    if (applied.rearm_equity_e8) text += " " + std::to_string(*applied.rearm_equity_e8);
+  }
   return os::replaceFileDurably(dir_ / "kill_switch_applied", text);
 }
 
@@ -64,13 +79,26 @@ bool isApplied(const AppliedSwitch& applied, bool on, std::uint64_t turns, bool 
   return *applied.kill_switch == on || (on && !on_now);
 }
 
-bool awaitApplied(const RiskSwitches& switches, bool on, std::uint64_t turns, std::chrono::milliseconds timeout) {
+namespace {
+
+template <class Done>
+bool awaitRecord(std::chrono::milliseconds timeout, Done done) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (isApplied(switches.applied(), on, turns, switches.read().kill_switch.has_value())) return true;
+    if (done()) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+}  // namespace
+
+bool awaitApplied(const RiskSwitches& switches, bool on, std::uint64_t turns, std::chrono::milliseconds timeout) {
+  return awaitRecord(timeout, [&] { return isApplied(switches.applied(), on, turns, switches.read().kill_switch.has_value()); });
+}
+
+bool awaitRearmApplied(const RiskSwitches& switches, std::uint64_t rearms, std::chrono::milliseconds timeout) {
+  return awaitRecord(timeout, [&] { return switches.applied().rearms >= rearms; });
 }
 
 }  // namespace rrr::risk

@@ -241,7 +241,8 @@ std::optional<AuditEntry> auditEntryFor(const msg::Envelope& envelope) {
     return AuditEntry{"kill_switch", "risk", std::string(e->kill_switch_active() ? "on" : "off") +
                                                  (e->detail() != nullptr && e->detail()->size() > 0 ? ": " + e->detail()->str() : "")};
   }
-  if (const auto* e = envelope.body_as_RiskEvent(); e != nullptr && e->rule() == msg::RiskRule::TradingHalted) {
+  if (const auto* e = envelope.body_as_RiskEvent();
+      e != nullptr && (e->rule() == msg::RiskRule::TradingHalted || e->rule() == msg::RiskRule::Rearmed)) {
     return AuditEntry{"trading_halt", "risk", std::string(e->trading_halted() ? "halted" : "re-armed") +
                                                   (e->detail() != nullptr && e->detail()->size() > 0 ? ": " + e->detail()->str() : "")};
   }

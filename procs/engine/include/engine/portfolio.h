@@ -70,8 +70,10 @@ class Portfolio {
   std::int64_t unrealizedPnl() const;
   std::int64_t feesPaid() const { return fees_; }
   std::int64_t equity() const;
-  // The highest equity seen at any fill or mark, for the drawdown limit.
+  // The highest equity seen at any fill or mark since the start or the last re-arm, for the
+  // drawdown limit.
   std::int64_t peakEquity() const { return peak_equity_; }
+  void restartPeak() { peak_equity_ = equity(); }
   // Gross exposure: the sum of |quantity * mark| over positions.
   std::int64_t grossExposure() const;
 

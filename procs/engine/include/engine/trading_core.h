@@ -14,6 +14,8 @@
 //   decision                   approved new order: to the venue (New -> Accepted);
 //                              rejected: New -> Rejected; approved cancel: the venue cancels
 //   cancelAll                  the kill switch: every open order cancelled
+//   rearm                      rrr-risk re-armed trading by hand: the peak and the day's starting
+//                              equity start again from the equity now
 // A new order's Order record (New) goes out with its intent; every transition is an update
 // followed by the Order's new state. A PortfolioSnapshot follows every input that filled an order
 // or changed the open orders, and every snapshot interval of event time. A bar no newer than the
@@ -72,6 +74,7 @@ struct SnapshotRecord {
   std::int64_t equity_e8 = 0, realized_pnl_e8 = 0, unrealized_pnl_e8 = 0;
   std::uint32_t open_orders = 0;
   std::int64_t day_start_equity_e8 = 0;
+  std::uint64_t rearms_applied = 0;
 };
 
 using ExecRecord = std::variant<OrderRecord, UpdateRecord, FillRecord, SnapshotRecord>;
@@ -95,6 +98,7 @@ class TradingCore {
     std::map<std::string, std::int64_t> last_bar_close_ns;   // per "symbol/interval"
     std::map<std::string, std::int64_t> last_prediction_ns;  // per symbol
     std::int64_t now_ns = 0, next_snapshot_ns = 0, day = -1, day_start_equity_e8 = 0, last_timer_ns = 0;
+    std::uint64_t rearms_applied = 0;
   };
 
   // The account is in config.paper.quote_currency.
@@ -107,6 +111,10 @@ class TradingCore {
   // rrr-risk's decision on an awaited intent (see awaits()).
   void onDecision(const std::string& client_order_id, bool approved, const std::string& detail, CoreOutput& out);
   void cancelAll(const std::string& reason, CoreOutput& out);
+  // rrr-risk's re-arm number `rearms` (RiskEvent.rearms): once each, the daily-loss and drawdown
+  // baselines restart from the equity now and a snapshot says so; false if already applied.
+  bool rearm(std::uint64_t rearms, CoreOutput& out);
+  std::uint64_t rearmsApplied() const { return rearms_applied_; }
   // A snapshot of the account as it stands, for readers that lost the last one (new rings).
   void snapshotNow(CoreOutput& out) const { out.exec.emplace_back(snapshot()); }
 
@@ -144,6 +152,7 @@ class TradingCore {
   std::int64_t day_ = -1;
   std::int64_t day_start_equity_e8_ = 0;
   std::int64_t last_timer_ns_ = 0;   // event time of the last onTimer
+  std::uint64_t rearms_applied_ = 0;
   bool account_changed_ = false;
   std::uint64_t skipped_bars_ = 0;
   std::uint64_t skipped_predictions_ = 0;

@@ -91,6 +91,8 @@ class RiskAgent : public process::TransformAgent {
   AppliedSwitch recorded_;           // data/risk/kill_switch_applied as this process last read or wrote it
   std::uint64_t turns_applied_;      // the kill switch's turns announced (their RiskEvent out)
   bool unseen_on_pending_ = false;   // a turn on and off again not announced yet
+  bool rearm_pending_ = false;       // a re-arm applied, its RiskEvent not out yet
+  bool rearms_told_ = false;         // a RiskEvent (each carries applied_.rearms) went out since the start
   bool account_read_ = false;                        // a snapshot came since the account rules ran
   std::optional<Verdict> breach_pending_;            // a halting breach whose RiskEvent is not out yet
   AccountView account_;

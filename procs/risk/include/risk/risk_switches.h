@@ -5,9 +5,14 @@
 //                 through `rrr-risk killswitch on|off` or the supervisor's control socket.
 //   halt          present: trading halted by a daily-loss or drawdown breach. Written by rrr-risk,
 //                 removed by `rrr-risk rearm`.
+//   halt_rearms   how many times `rrr-risk rearm` lifted a halt, written before halt is removed. A
+//                 count rrr-risk has not acted on is a re-arm: it lifts the halt and measures
+//                 daily loss and drawdown afresh from the equity then (the engine resets both
+//                 baselines to it), so that the breach that halted does not halt again at once.
 //   kill_switch_turns    how many times the kill switch was turned on, written before kill_switch.
 //   kill_switch_applied  written by rrr-risk once it has announced a state (its RiskEvent is out):
-//                 the count it has acted on and the switch's state, "7 on". A count it has not
+//                 the count it has acted on and the switch's state, then the re-arms it has
+//                 acted on and the equity the last one started from, "7 on 2 998250000000". A count it has not
 //                 acted on while the switch is off is a switch turned on and off again before
 //                 rrr-risk looked (or while it was down): it is applied as an on and an off, so
 //                 that open orders are cancelled for it and both are recorded. The commands that
@@ -31,14 +36,17 @@ struct SwitchState {
   std::optional<std::string> kill_switch;   // its text, when on
   std::optional<std::string> halt;          // the breach, when halted
   std::uint64_t kill_switch_turns = 0;
+  std::uint64_t rearms = 0;
   bool operator==(const SwitchState&) const = default;
 };
 
 // What rrr-risk last recorded as applied: nullopt state before it recorded one (or from a file of
-// an earlier version, which held the count alone).
+// an earlier version, which held the count alone; one without re-arms reads 0 of them).
 struct AppliedSwitch {
   std::uint64_t kill_switch_turns = 0;
   std::optional<bool> kill_switch;
+  std::uint64_t rearms = 0;
+  std::optional<std::int64_t> rearm_equity_e8;   // the equity the last re-arm measures from
   bool operator==(const AppliedSwitch&) const = default;
 };
 
@@ -51,6 +59,7 @@ class RiskSwitches {
 
   Status<std::string> setKillSwitch(bool on, const std::string& reason) const;
   Status<std::string> recordHalt(const std::string& breach) const;
+  // Counts a re-arm, then removes the halt.
   Status<std::string> rearm() const;
 
   AppliedSwitch applied() const;
@@ -70,5 +79,8 @@ bool isApplied(const AppliedSwitch& applied, bool on, std::uint64_t turns, bool 
 // Waits up to `timeout` for rrr-risk to record the turn as applied (isApplied), looking every
 // 20 ms; false if it has not by then (rrr-risk down, or held back by a full ring).
 bool awaitApplied(const RiskSwitches& switches, bool on, std::uint64_t turns, std::chrono::milliseconds timeout);
+
+// Waits up to `timeout` for rrr-risk to record re-arm number `rearms` as applied, as awaitApplied.
+bool awaitRearmApplied(const RiskSwitches& switches, std::uint64_t rearms, std::chrono::milliseconds timeout);
 
 }  // namespace rrr::risk
