@@ -191,10 +191,10 @@ TEST(EngineProcess, ADrawdownBreachHaltsAtTheSnapshotAndCancelsRestingOrders) {
       << query(sut, "SELECT * FROM risk_events WHERE COALESCE(client_order_id, '') = ''");
 }
 
-// `rrr-risk rearm` lifts the halt and waits for rrr-risk to say so; the engine starts its peak and
-// the day's equity again from the equity then (the latest snapshot shows no drawdown), so the
-// breach that halted does not halt again at the next snapshot. The feed is stopped first, so
-// that no bar moves the equity while the test looks.
+// `rrr-risk rearm` lifts the halt (a halt file removed by hand does not) and waits for rrr-risk to
+// say so; the engine starts its peak and the day's equity again from the equity then (the latest
+// snapshot shows no drawdown), so the breach that halted does not halt again at the next
+// snapshot. The feed is stopped first, so that no bar moves the equity while the test looks.
 TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   RrrSystem sut(drawdownConfig());
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
@@ -203,6 +203,12 @@ TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("ingest")["state"] == "Stopped"; }, 20s));
   const std::string rearmed = "SELECT count(*) FROM risk_events WHERE rule = 'Rearmed' AND trading_halted = 0 AND kill_switch_active = 0";
   EXPECT_EQ(count(sut, rearmed), 0);
+
+  // Only a counted re-arm lifts the halt: the file removed by hand is written again.
+  const auto halt = sut.root() / "data/risk/halt";
+  ASSERT_TRUE(std::filesystem::remove(halt));
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return std::filesystem::exists(halt); }, 10s)) << logText(sut, "risk");
+  EXPECT_NE(logText(sut, "risk").find("removed without `rrr-risk rearm`"), std::string::npos) << logText(sut, "risk");
 
   const auto rearm = sut.tool("rrr-risk", "rearm", {});
   ASSERT_EQ(rearm.exit_code, 0) << rearm.output;

@@ -89,7 +89,16 @@ bool RiskAgent::publishLimits() {
 bool RiskAgent::refreshSwitches() {
   // Called on every poll: nothing is read or copied unless the folder changed.
   if (switch_watch_.changed()) {
-    if (auto state = switches_.read(); state != applied_) {
+    auto state = switches_.read();
+    if (!state.halt && applied_.halt && gate_.halted() && state.rearms == applied_.rearms) {
+      // Removed without a re-arm's count: by hand, or by a re-arm that counted before this process
+      // halted again and then removed the new halt. Only a counted re-arm lifts a halt.
+      spdlog::warn("data/risk/halt was removed without `rrr-risk rearm`: trading stays halted ({}); the file is written again",
+                   gate_.haltReason());
+      recordHalt(gate_.haltReason(), false);
+      state.halt = applied_.halt;
+    }
+    if (state != applied_) {
       // Off, with a turn on never announced (risk_switches.h): turned on and off again unseen, or an
       // on read while its RiskEvent was held back by a full ring. Announced as an on before the off.
       if (!state.kill_switch && state.kill_switch_turns != turns_applied_) unseen_on_pending_ = true;
@@ -104,8 +113,6 @@ bool RiskAgent::refreshSwitches() {
                      state.rearms, tracker_.rearmEquity() ? formatFixed(*tracker_.rearmEquity()) : std::string("the next snapshot's"));
       } else if (state.halt) {
         gate_.halt(*state.halt);
-      } else if (applied_.halt) {
-        gate_.rearm();   // removed by hand without `rrr-risk rearm`; a halt this process could not write stays in force
       }
       spdlog::warn("kill switch {}{}; trading {}{}", state.kill_switch ? "on: " : "off", state.kill_switch.value_or(""),
                    gate_.halted() ? "halted: " : "not halted", gate_.haltReason());

@@ -4,7 +4,8 @@
 //   kill_switch   present: on (its text says who set it, when and why). Written only by people,
 //                 through `rrr-risk killswitch on|off` or the supervisor's control socket.
 //   halt          present: trading halted by a daily-loss or drawdown breach. Written by rrr-risk,
-//                 removed by `rrr-risk rearm`.
+//                 removed by `rrr-risk rearm` (removed without a re-arm's count, rrr-risk writes
+//                 it again: only a counted re-arm lifts a halt).
 //   halt_rearms   how many times `rrr-risk rearm` lifted a halt, written before halt is removed. A
 //                 count rrr-risk has not acted on is a re-arm: it lifts the halt and measures
 //                 daily loss and drawdown afresh from the equity then (the engine resets both
