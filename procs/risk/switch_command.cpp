@@ -35,13 +35,12 @@ int runSwitchCommand(int argc, char** argv) {
   killswitch->add_option("state", state)->required()->check(CLI::IsMember({"on", "off"}));
   killswitch->add_option("--reason", reason, "why, kept with the switch")->capture_default_str();
   double wait_s = 5;
-  killswitch->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
   auto* rearm = app.add_subcommand("rearm", "lift a halt set by a daily-loss or drawdown breach; both are measured afresh from the equity then");
-  rearm->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
+  for (auto* waiting : {killswitch, rearm}) {
+    waiting->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 3600.0));
+  }
   auto* status = app.add_subcommand("status", "the kill switch and the halt");
   CLI11_PARSE(app, argc, argv);
 

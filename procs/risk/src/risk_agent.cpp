@@ -108,9 +108,8 @@ bool RiskAgent::refreshSwitches() {
         gate_.rearm();
         tracker_.rearm(state.rearms, std::nullopt);
         rearm_pending_ = true;
-        spdlog::warn("re-armed by hand (re-arm {}): the halt is lifted, and daily loss and drawdown are measured afresh from the "
-                     "equity now ({})",
-                     state.rearms, tracker_.rearmEquity() ? formatFixed(*tracker_.rearmEquity()) : std::string("the next snapshot's"));
+        spdlog::warn("re-armed by hand (re-arm {}): the halt is lifted, and daily loss and drawdown are measured afresh from {}",
+                     state.rearms, rearmedFrom());
       } else if (state.halt) {
         gate_.halt(*state.halt);
       }
@@ -134,16 +133,14 @@ bool RiskAgent::refreshSwitches() {
   if (!event_pending_) return true;
   // The gate's state: a halt rrr-risk could not write to data/risk still holds in this process.
   const bool killed = gate_.killSwitch(), halted = gate_.halted();
-  const std::string rearmed = rearm_pending_ ? "re-armed by hand; daily loss and drawdown measured afresh from equity " +
-                                                   (tracker_.rearmEquity() ? formatFixed(*tracker_.rearmEquity()) : std::string("now")) + "; "
+  const std::string rearmed = rearm_pending_ ? "re-armed by hand; daily loss and drawdown measured afresh from " + rearmedFrom() + "; "
                                              : std::string();
   const std::string detail = rearmed +
                              (killed ? "kill switch on: " + applied_.kill_switch.value_or("") : std::string("kill switch off")) +
                              (halted ? "; halted: " + gate_.haltReason() : std::string(""));
-  const auto rule = killed                    ? msg::RiskRule::KillSwitch
-                    : halted                  ? msg::RiskRule::TradingHalted
-                    : rearm_pending_          ? msg::RiskRule::Rearmed
-                                              : msg::RiskRule::KillSwitch;
+  const auto rule = killed ? msg::RiskRule::KillSwitch
+                    : halted ? msg::RiskRule::TradingHalted
+                             : (rearm_pending_ ? msg::RiskRule::Rearmed : msg::RiskRule::KillSwitch);
   if (!publishEvent(rule, killed || halted ? msg::Severity::Critical : msg::Severity::Warning, 0, 0, killed, halted, detail)) {
     return false;
   }
@@ -151,6 +148,10 @@ bool RiskAgent::refreshSwitches() {
   rearm_pending_ = false;
   recordApplied();
   return true;
+}
+
+std::string RiskAgent::rearmedFrom() const {
+  return tracker_.rearmEquity() ? "equity " + formatFixed(*tracker_.rearmEquity()) : std::string("the next snapshot's equity");
 }
 
 // An account-wide RiskEvent (no symbol, no order id); false if the ring held it back.

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/os/burst_cpu.h"
@@ -65,6 +66,8 @@ class RiskAgent : public process::TransformAgent {
   // Writes the switch state announced last to data/risk (the commands that turn the switch wait for
   // it), once nothing of it is held back and only when it changed.
   void recordApplied();
+  // What the last re-arm measures daily loss and drawdown from, for the log and its RiskEvent.
+  std::string rearmedFrom() const;
   bool publishEvent(msg::RiskRule rule, msg::Severity severity, double limit, double observed, bool killed, bool halted,
                     std::string_view detail);
   // Checks daily loss and drawdown on a new account record, halts on a breach and publishes it;
