@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "../support/file_text.h"
 #include "../supervisor/rrr_system.h"
 
 namespace rrr::testing {
@@ -231,6 +232,44 @@ TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   const auto again = sut.tool("rrr-risk", "rearm", {});
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("nothing to re-arm"), std::string::npos) << again.output;
+}
+
+// The catch-up: the engine was stopped when the re-arm came, and its decision ring, which held the
+// re-arm's RiskEvent, was then made anew (a reboot clears the rings; here remove-rings). Its state
+// comes back from the checkpoint with the old peak; rrr-risk measures from the re-arm meanwhile,
+// and its first RiskEvent after the start tells the engine the count.
+TEST(EngineProcess, AnEngineThatMissedAReArmOnRingsMadeAnewIsToldTheCountByRisk) {
+  auto config = drawdownConfig();
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kDrawdownBreach) > 0; }, 60s)) << query(sut, "SELECT * FROM risk_events");
+  for (const std::string name : {"ingest", "engine"}) {
+    ASSERT_EQ(sut.supervisor({"stop", name}).exit_code, 0);
+    ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at(name)["state"] == "Stopped"; }, 20s)) << name;
+  }
+  const auto rearm = sut.tool("rrr-risk", "rearm", {});
+  ASSERT_EQ(rearm.exit_code, 0) << rearm.output;
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  const auto refused = sut.supervisor({"remove-rings"});
+  EXPECT_NE(refused.exit_code, 0) << "the engine has not read the re-arm: " << refused.output;
+  ASSERT_EQ(sut.supervisor({"remove-rings", "--discard"}).exit_code, 0);
+  const std::string engine_told = "re-armed by hand in rrr-risk (re-arm 1)";
+  ASSERT_EQ(logText(sut, "engine").find(engine_told), std::string::npos) << logText(sut, "engine");
+
+  // Paced in real time from here: at most one close's bars come before the test ends.
+  replaceOnce(config, "pace: 6000x", "pace: realtime");
+  sut.writeConfig(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return logText(sut, "engine").find(engine_told) != std::string::npos; }, 20s))
+      << logText(sut, "engine") << logText(sut, "risk");
+  const std::string rearmed_snapshot =
+      "SELECT count(*) FROM portfolio_snapshots WHERE peak_equity_e8 = equity_e8 AND time_ns = "
+      "(SELECT max(time_ns) FROM portfolio_snapshots)";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, rearmed_snapshot) > 0; }, 10s))
+      << query(sut, "SELECT time_ns, equity_e8, peak_equity_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 3");
+  ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
+  EXPECT_NE(fileText(sut.root() / "data/engine/checkpoint.json").find("\"rearms_applied\":1"), std::string::npos)
+      << "the count is in the checkpoint, so that a later start does not reset again";
 }
 
 // A halt rrr-risk cannot write to data/risk (here a folder stands where it writes the new file)
