@@ -234,6 +234,41 @@ TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   EXPECT_NE(again.output.find("nothing to re-arm"), std::string::npos) << again.output;
 }
 
+// The halt holds across a restart of rrr-risk even when its file was removed meanwhile: rrr-risk
+// keeps what it put in force apart (halt_applied) and writes the file again at its start.
+// The limit is raised meanwhile, so that no new breach halts again: only the halt kept holds.
+TEST(EngineProcess, AHaltRemovedWhileRiskIsDownIsWrittenAgainAtItsStart) {
+  auto config = drawdownConfig();
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kDrawdownBreach) > 0; }, 60s)) << query(sut, "SELECT * FROM risk_events");
+  ASSERT_EQ(sut.supervisor({"stop", "risk"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("risk")["state"] == "Stopped"; }, 20s));
+  const auto halt = sut.root() / "data/risk/halt";
+  ASSERT_TRUE(std::filesystem::remove(halt));
+  const auto early = sut.tool("rrr-risk", "rearm", {"--wait", "0"});
+  EXPECT_EQ(early.output.find("nothing to re-arm"), std::string::npos) << "the halt is in force: " << early.output;
+  ASSERT_TRUE(std::filesystem::exists(sut.root() / "data/risk/halt_rearms"));
+  std::filesystem::remove(sut.root() / "data/risk/halt_rearms");   // undone, for what follows
+  replaceOnce(config, "max_drawdown: 0.0000001", "max_drawdown: 0.9");
+  sut.writeConfig(config);
+  const auto reloaded = sut.supervisor({"reload"});
+  ASSERT_EQ(reloaded.exit_code, 0) << reloaded.output;
+
+  ASSERT_EQ(sut.supervisor({"restart", "risk"}).exit_code, 0);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return std::filesystem::exists(halt); }, 20s)) << logText(sut, "risk");
+  EXPECT_NE(logText(sut, "risk").find("removed while rrr-risk was down"), std::string::npos) << logText(sut, "risk");
+  const std::string halted = "SELECT count(*) FROM risk_decisions WHERE approved = 0 AND rule = 'TradingHalted'";
+  const auto refused = count(sut, halted);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, halted) > refused; }, 30s)) << "new intents are still refused";
+  EXPECT_EQ(count(sut, kDrawdownBreach), 1) << "no new breach: the halt is the one kept";
+
+  // A re-arm lifts it, and the next start of rrr-risk does not write it again.
+  const auto rearm = sut.tool("rrr-risk", "rearm", {});
+  ASSERT_EQ(rearm.exit_code, 0) << rearm.output;
+  EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt_applied"));
+}
+
 // The catch-up: the engine was stopped when the re-arm came, and its decision ring, which held the
 // re-arm's RiskEvent, was then made anew (a reboot clears the rings; here remove-rings). Its state
 // comes back from the checkpoint with the old peak; rrr-risk measures from the re-arm meanwhile,

@@ -94,6 +94,21 @@ TEST_F(RiskSwitchesTest, EachReArmIsCountedBeforeTheHaltGoes) {
   EXPECT_EQ(switches_.read().kill_switch_turns, 0u) << "a re-arm is not a turn of the kill switch";
 }
 
+// What rrr-risk put in force outlives the halt file: only rrr-risk clears it, on a re-arm.
+TEST_F(RiskSwitchesTest, TheHaltInForceIsKeptApartFromTheHaltFile) {
+  EXPECT_EQ(switches_.haltApplied(), std::nullopt);
+  ASSERT_TRUE(switches_.recordHalt("drawdown").ok());
+  EXPECT_EQ(switches_.haltApplied(), "drawdown");
+  fs::remove(root_ / "risk" / "halt");
+  EXPECT_EQ(switches_.read().halt, std::nullopt);
+  EXPECT_EQ(switches_.haltApplied(), "drawdown") << "removed by hand";
+  ASSERT_TRUE(switches_.rearm().ok());
+  EXPECT_EQ(switches_.haltApplied(), "drawdown") << "the command leaves it to rrr-risk";
+  ASSERT_TRUE(switches_.clearHaltApplied().ok());
+  EXPECT_EQ(switches_.haltApplied(), std::nullopt);
+  EXPECT_TRUE(switches_.clearHaltApplied().ok()) << "clearing twice is no error";
+}
+
 TEST_F(RiskSwitchesTest, TheReArmsAppliedAndTheirEquityAreRecordedBesideTheSwitch) {
   ASSERT_TRUE(switches_.recordApplied({3, false, 2, 9'950'000'000'000}).ok());
   EXPECT_EQ(switches_.applied(), (AppliedSwitch{3, false, 2, 9'950'000'000'000}));

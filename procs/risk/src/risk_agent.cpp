@@ -38,6 +38,7 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
   } else {
     agent->prior_ = std::move(prior).value();
   }
+  agent->restoreHaltRemovedWhileDown();
   agent->refreshSwitches();   // before the first intent, and before this process says it is ready
   agent->recordApplied();     // the state found at start is applied too, changed or not
   return agent;
@@ -107,6 +108,11 @@ bool RiskAgent::refreshSwitches() {
         // A halt still on disk here is the one the re-arm removes next (the count is written first).
         gate_.rearm();
         tracker_.rearm(state.rearms, std::nullopt);
+        // Before the count is recorded as applied: the other order, interrupted, would leave a
+        // halt a restart takes for one removed by hand.
+        if (auto cleared = switches_.clearHaltApplied(); !cleared.ok()) {
+          spdlog::error("the re-arm is applied, but {}: the next start of rrr-risk halts again", cleared.error().message);
+        }
         rearm_pending_ = true;
         spdlog::warn("re-armed by hand (re-arm {}): the halt is lifted, and daily loss and drawdown are measured afresh from {}",
                      state.rearms, rearmedFrom());
@@ -148,6 +154,21 @@ bool RiskAgent::refreshSwitches() {
   rearm_pending_ = false;
   recordApplied();
   return true;
+}
+
+// A halt in force (halt_applied) whose file was removed while this process was down, with no
+// re-arm counted since: removed by hand, so the halt holds (refreshSwitches does the same while
+// this process runs). Announced at start as a halt found on disk is.
+void RiskAgent::restoreHaltRemovedWhileDown() {
+  const auto in_force = switches_.haltApplied();
+  if (!in_force) return;
+  const auto state = switches_.read();
+  if (state.halt || state.rearms != recorded_.rearms) return;   // on disk still, or re-armed since
+  spdlog::warn("data/risk/halt was removed while rrr-risk was down, without `rrr-risk rearm`: trading stays halted ({}); the file is "
+               "written again",
+               *in_force);
+  gate_.halt(*in_force);
+  recordHalt(*in_force, true);
 }
 
 std::string RiskAgent::rearmedFrom() const {

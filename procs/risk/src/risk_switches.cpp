@@ -39,8 +39,13 @@ Status<std::string> RiskSwitches::setKillSwitch(bool on, const std::string& reas
 }
 
 Status<std::string> RiskSwitches::recordHalt(const std::string& breach) const {
+  if (auto applied = os::replaceFileDurably(dir_ / "halt_applied", breach); !applied.ok()) return applied;
   return os::replaceFileDurably(dir_ / "halt", breach);
 }
+
+std::optional<std::string> RiskSwitches::haltApplied() const { return textOf(dir_ / "halt_applied"); }
+
+Status<std::string> RiskSwitches::clearHaltApplied() const { return os::removeFileDurably(dir_ / "halt_applied"); }
 
 // The count first, as for the kill switch: read between the two writes, the halt still on disk is
 // the one the re-arm lifts.

@@ -6,6 +6,9 @@
 //   halt          present: trading halted by a daily-loss or drawdown breach. Written by rrr-risk,
 //                 removed by `rrr-risk rearm` (removed without a re-arm's count, rrr-risk writes
 //                 it again: only a counted re-arm lifts a halt).
+//   halt_applied  the halt rrr-risk put in force (its breach), written before halt and removed by
+//                 rrr-risk when it acts on a re-arm: a halt removed while rrr-risk was down, with
+//                 no re-arm counted since, is written again at its next start.
 //   halt_rearms   how many times `rrr-risk rearm` lifted a halt, written before halt is removed. A
 //                 count rrr-risk has not acted on is a re-arm: it lifts the halt and measures
 //                 daily loss and drawdown afresh from the equity then (the engine resets both
@@ -59,7 +62,11 @@ class RiskSwitches {
   SwitchState read() const;
 
   Status<std::string> setKillSwitch(bool on, const std::string& reason) const;
+  // Writes halt_applied, then halt.
   Status<std::string> recordHalt(const std::string& breach) const;
+  // The halt rrr-risk last put in force and has not seen re-armed (halt_applied).
+  std::optional<std::string> haltApplied() const;
+  Status<std::string> clearHaltApplied() const;
   // Counts a re-arm, then removes the halt.
   Status<std::string> rearm() const;
 
