@@ -276,7 +276,7 @@ process::TransformAgent::Outcome InferAgent::publishPrediction(const msg::Bar& b
 // rrr-engine and rrr-risk still work on the bar's order.
 void InferAgent::idle(std::chrono::milliseconds max_wait) {
   if (const auto since_bar = std::chrono::steady_clock::now() - last_bar_at_; since_bar < kQuietAfterBar) {
-    if (input().waitForMessage(kQuietAfterBar - since_bar, ring::IdlePolicy::blockingQuietly())) return;
+    if (input().waitForMessage(kQuietSleepTimeout, ring::IdlePolicy::blockingQuietly())) return;
   }
   burst_cpu_.leave();
   if (input().waitForMessageOrHeadsUp(std::min<std::chrono::milliseconds>(max_wait, 1s)) != ring::RingConsumer::Wake::kHeadsUp) return;

@@ -55,6 +55,11 @@ class InferAgent : public process::TransformAgent {
   // would otherwise wait for this process's core (docs/LATENCY.md).
   static constexpr auto kCheckClearOfBar = std::chrono::milliseconds(2);
   static constexpr auto kQuietAfterBar = std::chrono::microseconds(500);
+  // The quiet sleep's timeout: past the kernel's next tick (4 ms here), so that blocking does not
+  // reprogram the core's timer device (a VM exit here, holding the core ~10-19 us while the close's
+  // first intent waits for rrr-risk on it). The sleep then lasts until md's next message or this
+  // timeout, so the put-off work waits up to 5 ms after a bar (docs/LATENCY.md).
+  static constexpr auto kQuietSleepTimeout = std::chrono::milliseconds(5);
   struct Series {
     std::deque<features::Ohlcv> history;
     std::optional<features::FeatureStream> features;
