@@ -340,6 +340,8 @@ TEST(EngineProcess, AHaltThatCannotBeWrittenStaysInForce) {
   EXPECT_TRUE(sut.waitFor([](const Status& s) {
     return s.at("risk")["state"] == "Degraded" && s.at("risk")["last_exit"].get<std::string>().find("not on disk") != std::string::npos;
   }, 10s)) << "the status says the halt is held in memory only: " << sut.status().at("risk").dump();
+  EXPECT_NE(sut.status().at("risk")["last_exit"].get<std::string>().find("a restart of rrr-risk keeps it"), std::string::npos)
+      << "halt_applied, a file apart, holds it: " << sut.status().at("risk").dump();
 
   // Once the file can be written, it is: the halt then survives a restart of rrr-risk.
   std::filesystem::remove_all(sut.root() / "data/risk/halt.new");

@@ -232,6 +232,7 @@ void RiskAgent::recordHalt(const std::string& breach, bool announce) {
     if (!unwritten_halt_) spdlog::error("trading halted, but the halt is not on disk: {}; retrying every second", status.error().message);
     unwritten_halt_ = breach;
     unwritten_error_ = status.error().message;
+    unwritten_kept_ = switches_.haltApplied() == breach;
     halt_retry_at_ = std::chrono::steady_clock::now() + kHaltRetry;
     return;
   }
@@ -249,7 +250,8 @@ void RiskAgent::retryUnwrittenHalt() {
 std::string RiskAgent::degradedReason() const {
   if (!unwritten_halt_) return {};
   return "trading halted (" + unwritten_halt_->substr(0, 200) + "), but the halt is not on disk: " + unwritten_error_ +
-         "; retrying every second (until then a restart of rrr-risk would lift it)";
+         "; retrying every second" +
+         (unwritten_kept_ ? " (halt_applied holds it: a restart of rrr-risk keeps it)" : " (until then a restart of rrr-risk would lift it)");
 }
 
 int RiskAgent::doWork() {

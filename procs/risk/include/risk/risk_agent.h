@@ -114,6 +114,7 @@ class RiskAgent : public process::TransformAgent {
 
   std::optional<std::string> unwritten_halt_;   // the breach, while data/risk/halt does not hold it
   std::string unwritten_error_;
+  bool unwritten_kept_ = false;   // halt_applied holds it: a restart writes it again
   std::chrono::steady_clock::time_point halt_retry_at_;
   static constexpr auto kHaltRetry = std::chrono::seconds(1);
 
