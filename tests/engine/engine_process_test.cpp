@@ -257,7 +257,7 @@ TEST(EngineProcess, AHaltRemovedWhileRiskIsDownIsWrittenAgainAtItsStart) {
 
   ASSERT_EQ(sut.supervisor({"restart", "risk"}).exit_code, 0);
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return std::filesystem::exists(halt); }, 20s)) << logText(sut, "risk");
-  EXPECT_NE(logText(sut, "risk").find("removed while rrr-risk was down"), std::string::npos) << logText(sut, "risk");
+  EXPECT_NE(logText(sut, "risk").find("removed without `rrr-risk rearm`"), std::string::npos) << logText(sut, "risk");
   const std::string halted = "SELECT count(*) FROM risk_decisions WHERE approved = 0 AND rule = 'TradingHalted'";
   const auto refused = count(sut, halted);
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, halted) > refused; }, 30s)) << "new intents are still refused";

@@ -38,7 +38,6 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
   } else {
     agent->prior_ = std::move(prior).value();
   }
-  agent->restoreHaltRemovedWhileDown();
   agent->refreshSwitches();   // before the first intent, and before this process says it is ready
   agent->recordApplied();     // the state found at start is applied too, changed or not
   return agent;
@@ -91,13 +90,18 @@ bool RiskAgent::refreshSwitches() {
   // Called on every poll: nothing is read or copied unless the folder changed.
   if (switch_watch_.changed()) {
     auto state = switches_.read();
-    if (!state.halt && applied_.halt && gate_.halted() && state.rearms == applied_.rearms) {
-      // Removed without a re-arm's count: by hand, or by a re-arm that counted before this process
-      // halted again and then removed the new halt. Only a counted re-arm lifts a halt.
-      spdlog::warn("data/risk/halt was removed without `rrr-risk rearm`: trading stays halted ({}); the file is written again",
-                   gate_.haltReason());
-      recordHalt(gate_.haltReason(), false);
-      state.halt = applied_.halt;
+    if (!state.halt && state.rearms == applied_.rearms && !unwritten_halt_) {
+      // Removed without a re-arm's count: by hand (while this process ran, or before its start), or
+      // by a re-arm that counted before this process halted again and then removed the new halt.
+      // Only a counted re-arm lifts a halt; halt_applied holds the one in force across restarts.
+      if (const auto in_force = switches_.haltApplied()) {
+        spdlog::warn("data/risk/halt was removed without `rrr-risk rearm`: trading stays halted ({}); the file is written again",
+                     *in_force);
+        const bool announce = !gate_.halted();   // at the start, as a halt found on disk is
+        gate_.halt(*in_force);
+        recordHalt(*in_force, announce);
+        state.halt = *in_force;
+      }
     }
     if (state != applied_) {
       // Off, with a turn on never announced (risk_switches.h): turned on and off again unseen, or an
@@ -154,21 +158,6 @@ bool RiskAgent::refreshSwitches() {
   rearm_pending_ = false;
   recordApplied();
   return true;
-}
-
-// A halt in force (halt_applied) whose file was removed while this process was down, with no
-// re-arm counted since: removed by hand, so the halt holds (refreshSwitches does the same while
-// this process runs). Announced at start as a halt found on disk is.
-void RiskAgent::restoreHaltRemovedWhileDown() {
-  const auto in_force = switches_.haltApplied();
-  if (!in_force) return;
-  const auto state = switches_.read();
-  if (state.halt || state.rearms != recorded_.rearms) return;   // on disk still, or re-armed since
-  spdlog::warn("data/risk/halt was removed while rrr-risk was down, without `rrr-risk rearm`: trading stays halted ({}); the file is "
-               "written again",
-               *in_force);
-  gate_.halt(*in_force);
-  recordHalt(*in_force, true);
 }
 
 std::string RiskAgent::rearmedFrom() const {

@@ -63,7 +63,6 @@ class RiskAgent : public process::TransformAgent {
   bool publishLimits();
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
   bool refreshSwitches();
-  void restoreHaltRemovedWhileDown();
   // Writes the switch state announced last to data/risk (the commands that turn the switch wait for
   // it), once nothing of it is held back and only when it changed.
   void recordApplied();

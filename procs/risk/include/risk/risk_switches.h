@@ -7,8 +7,8 @@
 //                 removed by `rrr-risk rearm` (removed without a re-arm's count, rrr-risk writes
 //                 it again: only a counted re-arm lifts a halt).
 //   halt_applied  the halt rrr-risk put in force (its breach), written before halt and removed by
-//                 rrr-risk when it acts on a re-arm: a halt removed while rrr-risk was down, with
-//                 no re-arm counted since, is written again at its next start.
+//                 rrr-risk when it acts on a re-arm: a halt removed with no re-arm counted since,
+//                 while rrr-risk runs or while it is down, is written again from it.
 //   halt_rearms   how many times `rrr-risk rearm` lifted a halt, written before halt is removed. A
 //                 count rrr-risk has not acted on is a re-arm: it lifts the halt and measures
 //                 daily loss and drawdown afresh from the equity then (the engine resets both
