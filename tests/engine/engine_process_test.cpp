@@ -302,6 +302,9 @@ TEST(EngineProcess, AnEngineThatMissedAReArmOnRingsMadeAnewIsToldTheCountByRisk)
       "(SELECT max(time_ns) FROM portfolio_snapshots)";
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, rearmed_snapshot) > 0; }, 10s))
       << query(sut, "SELECT time_ns, equity_e8, peak_equity_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 3");
+  const std::string told_event = "SELECT count(*) FROM risk_events WHERE rule = 'Rearmed' AND detail LIKE 'the engine''s account predates re-arm 1%'";
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, told_event) > 0; }, 10s))
+      << "the event that tells the engine says why: " << query(sut, "SELECT rule, detail FROM risk_events");
   ASSERT_EQ(sut.supervisor({"stop"}).exit_code, 0);
   EXPECT_NE(fileText(sut.root() / "data/engine/checkpoint.json").find("\"rearms_applied\":1"), std::string::npos)
       << "the count is in the checkpoint, so that a later start does not reset again";

@@ -139,18 +139,21 @@ bool RiskAgent::refreshSwitches() {
   }
   // An engine whose account reflects fewer re-arms (its decision ring made anew since): any event
   // tells it the count, once per start of this process.
-  if (!rearms_told_ && tracker_.engineBehindRearms()) event_pending_ = true;
+  const bool catch_up = !rearms_told_ && tracker_.engineBehindRearms() && !rearm_pending_;
+  if (catch_up) event_pending_ = true;
   if (!event_pending_) return true;
   // The gate's state: a halt rrr-risk could not write to data/risk still holds in this process.
   const bool killed = gate_.killSwitch(), halted = gate_.halted();
-  const std::string rearmed = rearm_pending_ ? "re-armed by hand; daily loss and drawdown measured afresh from " + rearmedFrom() + "; "
-                                             : std::string();
+  const std::string rearmed =
+      rearm_pending_ ? "re-armed by hand; daily loss and drawdown measured afresh from " + rearmedFrom() + "; "
+      : catch_up     ? "the engine's account predates re-arm " + std::to_string(applied_.rearms) + " (done while it was down): told the count; "
+                     : std::string();
   const std::string detail = rearmed +
                              (killed ? "kill switch on: " + applied_.kill_switch.value_or("") : std::string("kill switch off")) +
                              (halted ? "; halted: " + gate_.haltReason() : std::string(""));
   const auto rule = killed ? msg::RiskRule::KillSwitch
                     : halted ? msg::RiskRule::TradingHalted
-                             : (rearm_pending_ ? msg::RiskRule::Rearmed : msg::RiskRule::KillSwitch);
+                             : (rearm_pending_ || catch_up ? msg::RiskRule::Rearmed : msg::RiskRule::KillSwitch);
   if (!publishEvent(rule, killed || halted ? msg::Severity::Critical : msg::Severity::Warning, 0, 0, killed, halted, detail)) {
     return false;
   }
