@@ -56,5 +56,21 @@ TEST(RiskProcess, KillSwitchBlocksNewOrdersAndSurvivesRestartsUntilTurnedOff) {
   EXPECT_TRUE(grows(sut, kKilled, 20s)) << "the control socket turns it on too";
 }
 
+// With no intents coming (a feed paced in real time) rrr-risk sleeps on its ring; a heartbeat
+// every 10 s would leave a switch unseen for seconds. Each turn is applied within the command's
+// 1.5 s wait: rrr-risk is woken for it.
+TEST(RiskProcess, AnIdleRiskAppliesTheKillSwitchAtOnceNotAtItsNextHeartbeat) {
+  auto config = pipelineConfig();
+  replaceOnce(config, "heartbeat_ms: 100\n  watchdog_ms: 1000", "heartbeat_ms: 10000\n  watchdog_ms: 30000");
+  replaceOnce(config, "pace: 6000x", "pace: realtime");
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  for (const std::string turn : {"on", "off", "on", "off"}) {
+    const auto command = sut.tool("rrr-risk", "killswitch", {turn, "--wait", "1.5"});
+    EXPECT_EQ(command.exit_code, 0) << turn << ": " << command.output << logText(sut, "risk");
+    EXPECT_NE(command.output.find("applied by rrr-risk"), std::string::npos) << command.output;
+  }
+}
+
 }  // namespace
 }  // namespace rrr::testing

@@ -3,6 +3,7 @@
 #include "common/fixed_point.h"
 #include "common/process/agent_factory.h"
 #include "common/process/process_settings.h"
+#include "common/ring/ring_producer.h"
 #include "risk/prior_decisions.h"
 #include "risk/risk_limits_config.h"
 #include "risk/risk_recovery.h"
@@ -55,6 +56,7 @@ RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisio
       turns_applied_(recorded_.kill_switch_turns) {
   applied_.rearms = recorded_.rearms;   // a re-arm counted on disk beyond this is one not acted on yet
   tracker_.rearm(recorded_.rearms, recorded_.rearm_equity_e8);
+  switch_waker_ = std::make_unique<SwitchWaker>(switches_.dir(), [&segment = input().consumer().segment()] { ring::headsUp(segment); });
 }
 
 int RiskAgent::readPrices() {
@@ -272,6 +274,7 @@ void RiskAgent::idle(std::chrono::milliseconds max_wait) {
   }
   burst_cpu_.leave();
   if (input().waitForMessageOrHeadsUp(max_wait) != ring::RingConsumer::Wake::kHeadsUp) return;
+  if (switch_waker_->takeWake()) return;   // the switch folder changed: doWork looks at it now
   if (const auto now = Clock::now(); now - last_work_ >= kIdleBeforeBurst) {
     burst_cpu_.enter();
     burst_heads_up_at_ = now;   // rrr-ingest's, ahead of a bar

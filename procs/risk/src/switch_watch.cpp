@@ -1,5 +1,6 @@
 #include "risk/switch_watch.h"
 
+#include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -59,6 +60,14 @@ bool SwitchWatch::changed() {
     return true;
   }
   return any;
+}
+
+SwitchWatch::Await SwitchWatch::awaitEvent(int stop_fd, std::chrono::milliseconds timeout) const {
+  pollfd fds[2] = {{stop_fd, POLLIN, 0}, {fd_, POLLIN, 0}};
+  const int ready = ::poll(fds, fd_ >= 0 ? 2 : 1, timeout.count() < 0 ? -1 : static_cast<int>(timeout.count()));
+  if (ready <= 0) return Await::kTimeout;   // EINTR too: the caller looks again
+  if ((fds[0].revents & POLLIN) != 0) return Await::kStopped;
+  return (fds[1].revents & POLLIN) != 0 ? Await::kEvent : Await::kTimeout;
 }
 
 }  // namespace rrr::risk

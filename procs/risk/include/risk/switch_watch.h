@@ -6,6 +6,7 @@
 // file times (Debian 12's: 4 ms), so a kill switch turned on within the tick of a change rrr-risk
 // had already read went unseen.
 
+#include <chrono>
 #include <filesystem>
 
 namespace rrr::risk {
@@ -24,6 +25,14 @@ class SwitchWatch {
   // (it is made again and watched anew), and at every call while it cannot be watched: the caller
   // then reads the files each time. One non-blocking read while nothing changed.
   bool changed();
+
+  // Blocks until the folder has an event to read (read by changed()), stop_fd is readable, or the
+  // timeout passes (negative: none). For a thread that wakes another on a change (SwitchWaker).
+  enum class Await { kEvent, kStopped, kTimeout };
+  Await awaitEvent(int stop_fd, std::chrono::milliseconds timeout) const;
+  // Whether events come: false without inotify, and while the folder's watch is gone.
+  bool watching() const { return fd_ >= 0 && watch_ >= 0; }
+  const std::filesystem::path& dir() const { return dir_; }
 
  private:
   bool addWatch();
