@@ -2,9 +2,14 @@
 // folder changed, so it must see every change, however soon after the last one.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <functional>
+#include <thread>
 
 #include "risk/risk_switches.h"
+#include "risk/switch_waker.h"
 #include "risk/switch_watch.h"
 #include "support/unique_name.h"
 
@@ -62,6 +67,37 @@ TEST_F(SwitchWatchTest, AFolderRemovedIsMadeAgainAndWatched) {
   const RiskSwitches switches(dir_);
   ASSERT_TRUE(switches.setKillSwitch(true, "after the folder was made again").ok());
   EXPECT_TRUE(watch.changed());
+}
+
+bool waitUntil(const std::function<bool()>& done) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// The waker's thread calls wake() on a change, and again every few milliseconds until the woken
+// thread takes it: a wake-up given while that thread was not asleep yet would otherwise be lost.
+TEST_F(SwitchWatchTest, TheWakerWakesOnAChangeUntilTheWakeUpIsTaken) {
+  std::atomic<int> wakes{0};
+  SwitchWaker waker(dir_, [&] { ++wakes; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(wakes.load(), 0) << "nothing changed yet";
+  EXPECT_FALSE(waker.takeWake());
+
+  const RiskSwitches switches(dir_);
+  ASSERT_TRUE(switches.setKillSwitch(true, "test").ok());
+  ASSERT_TRUE(waitUntil([&] { return wakes.load() >= 3; })) << "given again while not taken: " << wakes.load();
+  EXPECT_TRUE(waker.takeWake());
+  const int taken_at = wakes.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_LE(wakes.load(), taken_at + 1) << "at most the one under way when it was taken";
+  EXPECT_FALSE(waker.takeWake());
+
+  ASSERT_TRUE(switches.setKillSwitch(false, "").ok());
+  ASSERT_TRUE(waitUntil([&] { return waker.takeWake(); })) << "each change wakes again";
 }
 
 }  // namespace

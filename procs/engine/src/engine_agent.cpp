@@ -55,12 +55,14 @@ EngineAgent::EngineAgent(process::ProcessRuntime& runtime, EngineSettings settin
       exec_{std::move(exec)},
       checkpoint_path_(runtime.context().engineCheckpointPath()),
       needs_predictions_(core_->needsPredictions()),
-      last_checkpoint_(Clock::now()) {
+      last_checkpoint_(Clock::now()),
+      checkpoint_writer_(checkpoint_path_) {
   for (auto* output : {&intents_, &exec_}) output->next = output->held_end = output->stream.producer().nextSequence();
 }
 
 int EngineAgent::doWork() {
   int work = 0;
+  if (under_way_) settleCheckpoint(false);
   if (!flush()) return 0;
   work += readDecisions();
   if (!flush()) return work;
@@ -236,6 +238,7 @@ std::string EngineAgent::degradedReason() const {
 
 void EngineAgent::onStop() {
   flush();
+  settleCheckpoint(true);
   if (core_->awaitingDecisions() == 0 && pending_.empty()) checkpoint(true);
 }
 

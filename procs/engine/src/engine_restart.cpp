@@ -130,38 +130,57 @@ void EngineAgent::checkpointForRoom() {
 }
 
 bool EngineAgent::checkpoint(bool force) {
-  force = force || force_checkpoint_;
-  if (inputs_since_checkpoint_ == 0 && !force) return true;
+  settleCheckpoint(force);   // a forced one comes after the one under way
+  if (under_way_) return true;   // the next is looked at once this one is over
+  const bool urgent = force || force_checkpoint_;
+  if (inputs_since_checkpoint_ == 0 && !urgent) return true;
   const auto now = Clock::now();
-  const bool feed_stopped = !force && feedStopped(now);
-  if (!force && !feed_stopped) {
+  const bool feed_stopped = !urgent && feedStopped(now);
+  if (!urgent && !feed_stopped) {
     if (now - last_checkpoint_ < checkpoint_every_) return true;
-    // A checkpoint takes 0.5-1 ms plus its disk flushes (~1 ms here): not from rrr-ingest's heads-up
-    // to the end of its burst, nor just before the next heads-up of a paced feed, unless it is a
-    // whole interval late (the inputs' commits wait for it).
+    // A checkpoint copies the state here, and its writer's thread takes a core for the JSON and the
+    // disk flushes (1.3-2.4 ms in a default run here): not from rrr-ingest's heads-up to the end of
+    // its burst, nor just before the next heads-up of a paced feed, unless it is a whole interval
+    // late (the inputs' commits wait for it).
     const bool in_or_near_burst = now - heads_up_at_ < kBurstQuiet || burstDueSoon(now);
     if (in_or_near_burst && now - last_checkpoint_ < 2 * checkpoint_every_) return true;
   }
   EngineCheckpoint checkpoint;
   checkpoint.core = core_->save();
   checkpoint.decisions_applied = decisions_applied_;
+  CheckpointUnderWay under_way{{}, inputs_since_checkpoint_, feed_stopped};
+  std::size_t at = 0;
   for (auto [name, input] : {std::pair{"md", &market_}, std::pair{"pred", &predictions_}, std::pair{"decision", &decisions_}}) {
     checkpoint.rings[name] = RingPosition{instanceOf(*input), input->consumer().cursor()};
+    under_way.cursors[at++] = input->consumer().cursor();
   }
   checkpoint.rings["intent"] = RingPosition{instanceOf(intents_.stream), intents_.next};
   checkpoint.rings["exec"] = RingPosition{instanceOf(exec_.stream), exec_.next};
-  if (auto status = writeCheckpoint(checkpoint_path_, checkpoint); !status.ok()) {
-    spdlog::error("checkpoint not written (the inputs stay uncommitted): {}", status.error().message);
+  checkpoint_writer_.start(std::move(checkpoint));
+  under_way_ = under_way;
+  inputs_since_checkpoint_ = 0;
+  force_checkpoint_ = false;
+  last_checkpoint_ = now;   // a failed one is tried again an interval later, not at every pass
+  return force ? settleCheckpoint(true).value_or(false) : true;
+}
+
+std::optional<bool> EngineAgent::settleCheckpoint(bool wait) {
+  if (!under_way_) return true;
+  const auto outcome = wait ? checkpoint_writer_.wait() : checkpoint_writer_.finished();
+  if (!outcome) return std::nullopt;
+  const auto done = *std::exchange(under_way_, std::nullopt);
+  if (!outcome->ok()) {
+    spdlog::error("checkpoint not written (the inputs stay uncommitted): {}", outcome->error().message);
+    inputs_since_checkpoint_ += done.inputs;
     return false;
   }
   // Only now may the producers reuse what the checkpoint covers.
+  std::size_t at = 0;
   for (auto* input : {&market_, &predictions_, &decisions_}) {
-    if (input->consumer().cursor() > 0) input->commitThrough(input->consumer().cursor() - 1);
+    const auto cursor = done.cursors[at++];
+    if (cursor > 0) input->commitThrough(cursor - 1);
   }
-  if (feed_stopped) spdlog::info("the feed stopped: checkpoint written ({} inputs since the last)", inputs_since_checkpoint_);
-  inputs_since_checkpoint_ = 0;
-  force_checkpoint_ = false;
-  last_checkpoint_ = Clock::now();
+  if (done.feed_stopped) spdlog::info("the feed stopped: checkpoint written ({} inputs since the last)", done.inputs);
   return true;
 }
 

@@ -24,6 +24,7 @@
 // inputs since it are replayed and regenerate what was published after it, which is checked
 // against the rings (replayKey) and not published again.
 
+#include <array>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -36,6 +37,7 @@
 #include "common/os/burst_cpu.h"
 #include "common/process/agent.h"
 #include "common/process/streams.h"
+#include "engine/checkpoint_writer.h"
 #include "engine/engine_checkpoint.h"
 #include "engine/engine_config.h"
 #include "engine/trading_core.h"
@@ -82,8 +84,13 @@ class EngineAgent : public process::Agent {
   void queue(CoreOutput output);
   bool flush();
   bool publish(const Pending& item);
-  // False if a checkpoint was due and could not be written.
+  // Starts a checkpoint if one is due, written on checkpoint_writer_'s thread; force: at once, and
+  // written before this returns. False if a forced one could not be written.
   bool checkpoint(bool force);
+  // Takes the outcome of the checkpoint under way once it is over (with wait: waits for it); on
+  // disk, the inputs it covers are committed. Nothing while it is under way; else whether the
+  // last one was written (true if there was none).
+  std::optional<bool> settleCheckpoint(bool wait);
   void checkpointForRoom();
   bool burstDueSoon(std::chrono::steady_clock::time_point now) const;
   bool feedStopped(std::chrono::steady_clock::time_point now);
@@ -108,11 +115,20 @@ class EngineAgent : public process::Agent {
   bool halted_ = false;        // rrr-risk halted trading (a daily-loss or drawdown breach)
   bool force_checkpoint_ = false;
   std::uint64_t inputs_since_checkpoint_ = 0;
+  // A checkpoint handed to the writer: the input cursors it holds (md, pred, decision), committed
+  // once it is on disk, and the inputs it covers (counted again if it fails).
+  struct CheckpointUnderWay {
+    std::array<std::uint64_t, 3> cursors{};
+    std::uint64_t inputs = 0;
+    bool feed_stopped = false;
+  };
+  std::optional<CheckpointUnderWay> under_way_;
   std::chrono::steady_clock::time_point last_checkpoint_;
   std::chrono::steady_clock::time_point feed_checked_at_{};
   std::chrono::steady_clock::time_point room_retry_at_{};
   std::optional<std::chrono::steady_clock::time_point> awaiting_since_;
   std::optional<std::chrono::steady_clock::time_point> gated_since_;
+  CheckpointWriter checkpoint_writer_;   // to checkpoint_path_, on a thread of its own
   std::uint64_t replay_mismatches_ = 0;
   std::uint64_t skipped_reported_ = 0;   // bars and predictions the core skipped, as last logged
   std::chrono::steady_clock::time_point skipped_reported_at_{};

@@ -3,7 +3,8 @@
 // JSON to data/engine/checkpoint.json (replaced durably, common/os/durable_file.h: a process killed
 // or a machine cut off at any instant leaves the old or the new checkpoint, never a mix).
 //
-// Inputs are committed on their rings only after a checkpoint holding them is written, so the
+// rrr-engine writes it on a thread of its own (checkpoint_writer.h). Inputs are committed on
+// their rings only after a checkpoint holding them is written, so the
 // rings keep every message since the last checkpoint: a restarted engine restores the checkpoint
 // and replays those messages, which reproduces what it had published after it (TradingCore is
 // deterministic); it publishes only what goes beyond what the output rings already hold.
