@@ -52,11 +52,11 @@ RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisio
       gate_(std::move(limits)),
       switches_(std::move(switches)),
       switch_watch_(switches_.dir()),
+      switch_waker_(switches_.dir(), [&segment = input().consumer().segment()] { ring::headsUp(segment); }),
       recorded_(switches_.applied()),
       turns_applied_(recorded_.kill_switch_turns) {
   applied_.rearms = recorded_.rearms;   // a re-arm counted on disk beyond this is one not acted on yet
   tracker_.rearm(recorded_.rearms, recorded_.rearm_equity_e8);
-  switch_waker_ = std::make_unique<SwitchWaker>(switches_.dir(), [&segment = input().consumer().segment()] { ring::headsUp(segment); });
 }
 
 int RiskAgent::readPrices() {
@@ -274,7 +274,7 @@ void RiskAgent::idle(std::chrono::milliseconds max_wait) {
   }
   burst_cpu_.leave();
   if (input().waitForMessageOrHeadsUp(max_wait) != ring::RingConsumer::Wake::kHeadsUp) return;
-  if (switch_waker_->takeWake()) return;   // the switch folder changed: doWork looks at it now
+  if (switch_waker_.takeWake()) return;   // the switch folder changed: doWork looks at it now
   if (const auto now = Clock::now(); now - last_work_ >= kIdleBeforeBurst) {
     burst_cpu_.enter();
     burst_heads_up_at_ = now;   // rrr-ingest's, ahead of a bar

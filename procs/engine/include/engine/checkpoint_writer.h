@@ -25,7 +25,6 @@ class CheckpointWriter {
   CheckpointWriter(const CheckpointWriter&) = delete;
   CheckpointWriter& operator=(const CheckpointWriter&) = delete;
 
-  const std::filesystem::path& path() const { return path_; }
   // A write was started and its outcome has not been taken yet.
   bool busy() const { return busy_; }
   // REQUIRES: !busy().

@@ -90,7 +90,7 @@ class RiskAgent : public process::TransformAgent {
   RiskGate gate_;
   RiskSwitches switches_;
   SwitchWatch switch_watch_;   // of switches_.dir(); applied_ is read again after it saw a change
-  std::unique_ptr<SwitchWaker> switch_waker_;   // wakes idle() on a change: a heads-up on the intent ring
+  SwitchWaker switch_waker_;   // wakes idle() on a change: a heads-up on the intent ring
   SwitchState applied_;
   bool event_pending_ = false;
   AppliedSwitch recorded_;           // data/risk/kill_switch_applied as this process last read or wrote it
