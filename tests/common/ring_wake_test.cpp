@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "common/ring/before_blocking.h"
@@ -59,6 +60,47 @@ TEST_F(RingWakeTest, WaitForMessageOrHeadsUpSaysWhatWokeIt) {
   waiter.join();
   EXPECT_EQ(woke, Wake::kMessage);
   EXPECT_EQ(consumer->waitForMessageOrHeadsUp(std::chrono::milliseconds(20)), Wake::kMessage);   // not yet read
+}
+
+// A reader asleep on one ring with another given as `also` wakes for a message on the other at
+// once, not at the end of its block (IdlePolicy::block_timeout_default(), 100 ms): rrr-engine
+// sleeping on pred while rrr-risk publishes a kill switch on decisions.
+TEST_F(RingWakeTest, AReaderWatchingASecondRingWakesForItsMessageAtOnce) {
+  using Wake = RingConsumer::Wake;
+  createRing(8);
+  const std::string other_name = rrr::testing::uniqueName("rrr-test-ring-also");
+  auto other_segment = RingSegment::create(other_name, RingConfig{128, 8});
+  ASSERT_TRUE(other_segment.ok()) << other_segment.error().message;
+  struct Remove {
+    std::string name;
+    ~Remove() { RingSegment::remove(name); }
+  } remove{other_name};
+  auto consumer = RingConsumer::attach(ringName(), "reader", ConsumerKind::kDurable);
+  auto other_producer = RingProducer::open(other_name);
+  auto other = RingConsumer::attach(other_name, "reader", ConsumerKind::kDurable);
+  ASSERT_TRUE(consumer.ok() && other_producer.ok() && other.ok());
+  for (int round = 0; round < 3; ++round) {
+    std::atomic<bool> done = false;
+    Wake woke = Wake::kTimeout;
+    std::thread reader([&] {
+      woke = consumer->waitForMessageOrHeadsUp(std::chrono::seconds(20), &*other);
+      done = true;
+    });
+    // Published 20 ms into the reader's first 100 ms block: a reader that looked at the other ring
+    // only between blocks would see it ~80 ms later.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(other_producer->offer(payloadOf(round)).ok());
+    const auto published = std::chrono::steady_clock::now();
+    while (!done && std::chrono::steady_clock::now() - published < std::chrono::seconds(5)) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    const auto waited = std::chrono::steady_clock::now() - published;
+    reader.join();
+    EXPECT_EQ(woke, Wake::kMessage);
+    EXPECT_LT(waited, std::chrono::milliseconds(60)) << "round " << round;
+    ASSERT_TRUE(other->peek().has_value());
+    other->commit();
+  }
 }
 
 // A batching reader (rrr-store) is not woken per message: its wake-up waits until the producer's

@@ -135,22 +135,36 @@ void RingConsumer::storeCursor(std::uint64_t cursor) {
 }
 
 // Dekker pairing with RingProducer::commit(): set our sleeping bit, then read `published`; the
-// producer stores `published`, then reads the sleeping bits.
-RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy, bool defer_chores) {
+// producer stores `published`, then reads the sleeping bits. With `also`, the same on its ring.
+RingConsumer::Wake RingConsumer::blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy, bool defer_chores,
+                                           RingConsumer* also) {
   if (!defer_chores) runBeforeBlocking();
   auto& header = segment_.header();
   const std::uint64_t bit = lazy ? detail::lazySleeperBit(index_) : detail::promptSleeperBit(index_);
   const std::uint32_t heads_up = header.heads_up_signal.load();
   const std::uint32_t signal = header.data_signal.load();
   header.sleeping_consumers.fetch_or(bit);
-  if (available()) {
+  detail::RingHeader* also_header = also ? &also->segment_.header() : nullptr;
+  const std::uint64_t also_bit = also ? detail::promptSleeperBit(also->index_) : 0;
+  const std::uint32_t also_signal = also_header ? also_header->data_signal.load() : 0;
+  if (also_header) also_header->sleeping_consumers.fetch_or(also_bit);
+  const auto awake = [&]() {
     header.sleeping_consumers.fetch_and(~bit);
+    if (also_header) also_header->sleeping_consumers.fetch_and(~also_bit);
+  };
+  if (available() || (also && also->available())) {
+    awake();
     return Wake::kMessage;
   }
-  if (!defer_chores) prefaultAhead();
-  os::futexWaitFor(header.data_signal, signal, timeout, lazy ? wake_classes | os::kWakeBatch : wake_classes);
-  header.sleeping_consumers.fetch_and(~bit);
-  if (available()) return Wake::kMessage;
+  if (!defer_chores) {
+    prefaultAhead();
+    if (also) also->prefaultAhead();
+  }
+  if (!also_header || !os::futexWaitEither(header.data_signal, signal, also_header->data_signal, also_signal, timeout)) {
+    os::futexWaitFor(header.data_signal, signal, timeout, lazy ? wake_classes | os::kWakeBatch : wake_classes);
+  }
+  awake();
+  if (available() || (also && also->available())) return Wake::kMessage;
   // Woken with nothing to read and no heads-up given (a wake-up for another reader, a message this
   // one read while it polled): as if timed out, so that the caller sleeps again.
   return header.heads_up_signal.load() != heads_up ? Wake::kHeadsUp : Wake::kTimeout;
@@ -173,14 +187,14 @@ bool RingConsumer::waitForMessage(std::chrono::nanoseconds timeout, const IdlePo
   }
 }
 
-RingConsumer::Wake RingConsumer::waitForMessageOrHeadsUp(std::chrono::nanoseconds timeout) {
+RingConsumer::Wake RingConsumer::waitForMessageOrHeadsUp(std::chrono::nanoseconds timeout, RingConsumer* also) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (available()) return Wake::kMessage;
+    if (available() || (also && also->available())) return Wake::kMessage;
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return Wake::kTimeout;
     const auto woke = blockOnce(std::min<std::chrono::nanoseconds>(IdlePolicy::block_timeout_default(), deadline - now),
-                                os::kWakeData | os::kWakeHeadsUp);
+                                os::kWakeData | os::kWakeHeadsUp, false, false, also);
     if (woke != Wake::kTimeout) return woke;
   }
 }

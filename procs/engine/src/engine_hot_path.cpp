@@ -26,7 +26,7 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     // The hot path runs through predictions: on rrr-ingest's heads-up (~1 ms before a bar) rehearse,
     // then poll for the bar and its prediction, yielding the core (rrr-infer may need it), so that
     // the bar's fills are done while rrr-infer works. Bars with no prediction are handled at the
-    // latest 50 ms later, as is the kill switch.
+    // latest 50 ms later; rrr-risk's events (a kill switch: cancel the open orders) wake it too.
     // Only in a paced burst: with an unpaced feed no heads-up comes, and the engine blocks between
     // inputs (under realtime_priority a poll would keep rrr-store off the core).
     // The poll returns to the run loop every kPollSlice, so that doWork's own code and data (the
@@ -40,7 +40,7 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
       }
     }
     burst_cpu_.leave();
-    const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)));
+    const auto woke = predictions_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)), &decisions_);
     if (woke != ring::RingConsumer::Wake::kHeadsUp) return;
     const auto now = Clock::now();
     if (now - heads_up_at_ >= kBurstQuiet) {   // the first of a burst
@@ -52,7 +52,10 @@ void EngineAgent::idle(std::chrono::milliseconds max_wait) {
     if (!rehearsed_ && Clock::now() - last_input_ >= kRehearseAfterIdle) rehearse();
     pollInputs(Clock::now() + kPollSlice);
   } else {
-    market_.waitForMessage(std::min(max_wait, std::chrono::milliseconds(50)), ring::IdlePolicy::headsUp(kMarketSpin));
+    // On rrr-ingest's heads-up the bar is due: spin for it.
+    if (market_.waitForMessageOrHeadsUp(std::min(max_wait, std::chrono::milliseconds(50)), &decisions_) == ring::RingConsumer::Wake::kHeadsUp) {
+      market_.waitForMessage(kMarketSpin, ring::IdlePolicy::spinWindow(kMarketSpin));
+    }
   }
 }
 

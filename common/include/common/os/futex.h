@@ -29,4 +29,10 @@ void futexWaitFor(std::atomic<std::uint32_t>& word, std::uint32_t expected, std:
 // Wakes the waiters that accept a wake-up of `classes`.
 void futexWakeClass(std::atomic<std::uint32_t>& word, std::uint32_t classes);
 
+// Blocks while *first == first_expected and *second == second_expected, for at most timeout
+// (futex_waitv): a wake-up of any class on either word ends it. Spurious returns are allowed.
+// False, having waited for nothing, if the kernel has no futex_waitv (before Linux 5.16).
+bool futexWaitEither(std::atomic<std::uint32_t>& first, std::uint32_t first_expected, std::atomic<std::uint32_t>& second,
+                     std::uint32_t second_expected, std::chrono::nanoseconds timeout);
+
 }  // namespace rrr::os

@@ -104,7 +104,9 @@ class InputStream {
   bool waitForMessage(std::chrono::nanoseconds timeout, const ring::IdlePolicy& policy = {}) {
     return consumer_.waitForMessage(timeout, policy);
   }
-  ring::RingConsumer::Wake waitForMessageOrHeadsUp(std::chrono::milliseconds timeout) { return consumer_.waitForMessageOrHeadsUp(timeout); }
+  ring::RingConsumer::Wake waitForMessageOrHeadsUp(std::chrono::milliseconds timeout, InputStream* also = nullptr) {
+    return consumer_.waitForMessageOrHeadsUp(timeout, also ? &also->consumer_ : nullptr);
+  }
   RingLagReport lag() const { return {ring_, consumer_.lag(), consumer_.gaps(), consumer_.cursor()}; }
   ring::RingConsumer& consumer() { return consumer_; }
   const ring::RingConsumer& consumer() const { return consumer_; }

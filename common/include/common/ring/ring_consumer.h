@@ -73,8 +73,11 @@ class RingConsumer {
   // Blocks at once until a message is available, a producer's heads-up (RingProducer::headsUp)
   // or the timeout: a reader with work to do before the announced message (warming its caches)
   // does it on kHeadsUp and then spins with waitForMessage.
+  // `also`: another ring whose messages end the wait too (kMessage), for a reader that sleeps on
+  // one input but must not leave a rarer one waiting until the timeout (rrr-engine: rrr-risk's
+  // events while no decision is awaited). On a kernel without futex_waitv only this ring wakes it.
   enum class Wake { kMessage, kHeadsUp, kTimeout };
-  Wake waitForMessageOrHeadsUp(std::chrono::nanoseconds timeout);
+  Wake waitForMessageOrHeadsUp(std::chrono::nanoseconds timeout, RingConsumer* also = nullptr);
 
   // Moves the cursor past `sequence` (forward only) for a consumer that has its own record of
   // what it already processed. False, and no move, if sequence was never published.
@@ -100,8 +103,10 @@ class RingConsumer {
  private:
   RingConsumer(RingSegment segment, os::ByteLock lock, std::uint32_t index, ConsumerKind kind);
   // Blocks once on the data signal (accepting `wake_classes`) unless a message is available: what
-  // ended the wait. lazy: as a batching reader (IdlePolicy::batching).
-  Wake blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy = false, bool defer_chores = false);
+  // ended the wait. lazy: as a batching reader (IdlePolicy::batching). also: a second ring whose
+  // messages (kMessage) and wake-ups of any class end the wait too.
+  Wake blockOnce(std::chrono::nanoseconds timeout, std::uint32_t wake_classes, bool lazy = false, bool defer_chores = false,
+                 RingConsumer* also = nullptr);
   std::optional<RingMessage> peekDurable();
   std::optional<RingMessage> peekLossy();
   void storeCursor(std::uint64_t cursor);
