@@ -383,5 +383,32 @@ TEST(EngineProcess, StatusLagIsWhatTheEngineHasNotReadAndUncommittedIsApartUntil
   EXPECT_TRUE(logHas(sut, "engine", "the feed stopped: checkpoint written")) << logText(sut, "engine");
 }
 
+// A checkpoint that cannot be written (a folder where its temporary file goes) leaves the inputs
+// uncommitted and is tried again; the engine says so in its status until one is written, and
+// trading goes on meanwhile.
+TEST(EngineProcess, FailingCheckpointsAreReportedAsDegradedUntilOneIsWritten) {
+  auto config = pipelineConfig();
+  replaceOnce(config, kPipelineStrategies, std::string("settings: {checkpoint_every_ms: 200, ") + (kPipelineStrategies + 11));
+  RrrSystem sut(config);
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  const std::string executed = "SELECT count(*) FROM order_updates WHERE previous_status = 'New'";
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return s.at("engine")["state"] == "Ready" && count(sut, executed) > 0; }, 30s))
+      << sut.status().at("engine").dump();
+
+  const auto blocker = sut.root() / "data/engine/checkpoint.json.new";
+  std::filesystem::create_directories(blocker / "kept");
+  ASSERT_TRUE(sut.waitFor([](const Status& s) {
+    return s.at("engine")["state"] == "Degraded" && s.at("engine")["last_exit"].get<std::string>().find("checkpoints failing") != std::string::npos;
+  }, 20s)) << sut.status().at("engine").dump();
+  EXPECT_NE(sut.status().at("engine")["last_exit"].get<std::string>().find("checkpoint.json.new"), std::string::npos)
+      << "the error names the file: " << sut.status().at("engine").dump();
+  const auto executed_while_failing = count(sut, executed);
+  EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, executed) > executed_while_failing; }, 20s)) << "orders still flow";
+
+  std::filesystem::remove_all(blocker);
+  EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("engine")["state"] == "Ready"; }, 20s)) << sut.status().at("engine").dump();
+  EXPECT_TRUE(logHas(sut, "engine", "checkpoint written again")) << logText(sut, "engine");
+}
+
 }  // namespace
 }  // namespace rrr::testing

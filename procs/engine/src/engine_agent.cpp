@@ -230,6 +230,11 @@ std::string EngineAgent::degradedReason() const {
     return "waiting " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - *gated_since_).count()) +
            " ms for rrr-infer to read the next bar (an ml strategy needs its prediction first)";
   }
+  if (checkpoint_failing_) {
+    return "checkpoints failing for " +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - checkpoint_failing_->since).count()) +
+           " ms (the inputs since the last one stay on their rings, and a restart goes back to it): " + checkpoint_failing_->error;
+  }
   if (replay_mismatches_ > 0) {
     return std::to_string(replay_mismatches_) + " messages regenerated after a restart differ from what the rings held (see the log)";
   }

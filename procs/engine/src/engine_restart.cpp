@@ -172,7 +172,13 @@ std::optional<bool> EngineAgent::settleCheckpoint(bool wait) {
   if (!outcome->ok()) {
     spdlog::error("checkpoint not written (the inputs stay uncommitted): {}", outcome->error().message);
     inputs_since_checkpoint_ += done.inputs;
+    if (!checkpoint_failing_) checkpoint_failing_ = CheckpointFailing{Clock::now(), {}};
+    checkpoint_failing_->error = outcome->error().message;
     return false;
+  }
+  if (checkpoint_failing_) {
+    spdlog::info("checkpoint written again, after {} ms of failures", std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - checkpoint_failing_->since).count());
+    checkpoint_failing_.reset();
   }
   // Only now may the producers reuse what the checkpoint covers.
   std::size_t at = 0;

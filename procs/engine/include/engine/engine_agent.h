@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -124,6 +125,12 @@ class EngineAgent : public process::Agent {
   };
   std::optional<CheckpointUnderWay> under_way_;
   std::chrono::steady_clock::time_point last_checkpoint_;
+  // Since when checkpoints fail, and the last failure: reported as Degraded until one is written.
+  struct CheckpointFailing {
+    std::chrono::steady_clock::time_point since;
+    std::string error;
+  };
+  std::optional<CheckpointFailing> checkpoint_failing_;
   std::chrono::steady_clock::time_point feed_checked_at_{};
   std::chrono::steady_clock::time_point room_retry_at_{};
   std::optional<std::chrono::steady_clock::time_point> awaiting_since_;
