@@ -34,10 +34,13 @@ int main(int argc, char** argv) {
   std::string switch_state;
   auto* killswitch = app.add_subcommand("killswitch", "the kill switch through the control socket: rrr-risk approves no new order while on");
   killswitch->add_option("state", switch_state)->required()->check(CLI::IsMember({"on", "off"}));
+  auto* rearm = app.add_subcommand("rearm", "lift a trading halt (daily loss, drawdown) through the control socket; both are measured afresh");
   double wait_s = 5;
-  killswitch->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
+  for (auto* waiting : {killswitch, rearm}) {
+    waiting->add_option("--wait", wait_s, "seconds to wait for rrr-risk to apply it (0: do not wait)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 3600.0));
+  }
   auto* logs = app.add_subcommand("logs", "print a process's log");
   logs->add_option("name", name)->required();
   logs->add_flag("-f,--follow", follow, "keep printing as it grows");
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
   if (killswitch->parsed()) {
     return sv::killSwitchCommand(options, switch_state == "on", std::chrono::milliseconds(static_cast<long long>(wait_s * 1000)));
   }
+  if (rearm->parsed()) return sv::rearmCommand(options, std::chrono::milliseconds(static_cast<long long>(wait_s * 1000)));
   if (reload->parsed()) return sv::controlCommand(options, "reload", "");
   if (logs->parsed()) return sv::logsCommand(options, name, lines, follow);
   if (remove_rings->parsed()) return sv::removeRingsCommand(options, discard);

@@ -54,8 +54,7 @@ int runSwitchCommand(int argc, char** argv) {
   Status<std::string> done;
   if (killswitch->parsed()) done = switches.setKillSwitch(state == "on", stamp(reason));
   if (rearm->parsed()) {
-    // halt_applied without halt: removed while rrr-risk was down, which writes it again at its start.
-    if (!switches.read().halt && !switches.haltApplied()) {
+    if (!switches.halted()) {
       std::printf("trading is not halted: nothing to re-arm\n");
       return 0;
     }

@@ -160,4 +160,17 @@ int killSwitchCommand(const CommandOptions& options, bool on, std::chrono::milli
   return risk::awaitKillSwitch(risk::RiskSwitches(config->data_dir / "risk"), on, wait);
 }
 
+int rearmCommand(const CommandOptions& options, std::chrono::milliseconds wait) {
+  const auto config = loadOrSay(options);
+  if (!config) return 2;
+  const risk::RiskSwitches switches(config->data_dir / "risk");
+  const bool halted = switches.halted();
+  const auto reply = request(config, msg::ControlCommand::Rearm, "");
+  if (!reply) return 1;
+  if (reply->body->text() != nullptr) std::printf("%s\n", reply->body->text()->c_str());
+  std::fflush(stdout);
+  if (!halted) return 0;
+  return risk::awaitRearm(switches, switches.read().rearms, wait);
+}
+
 }  // namespace rrr::supervisor

@@ -180,6 +180,13 @@ std::vector<std::byte> Supervisor::State::handleRequest(std::span<const std::byt
       spdlog::warn("kill switch {} (control socket)", on ? "on" : "off");
       return textReply(std::string("kill switch ") + (on ? "on" : "off") + "; rrr-risk applies it before its next decision");
     }
+    case msg::ControlCommand::Rearm: {
+      const risk::RiskSwitches switches(config.data_dir / "risk");
+      if (!switches.halted()) return textReply("trading is not halted: nothing to re-arm");
+      if (auto status = switches.rearm(); !status.ok()) return errorReply(status.error().message);
+      spdlog::warn("trading halt re-armed (control socket)");
+      return textReply("re-arm " + std::to_string(switches.read().rearms) + " written; rrr-risk lifts the halt when it next looks");
+    }
     case msg::ControlCommand::Reload: {
       const auto outcome = reload();
       return outcome.rfind("error: ", 0) == 0 ? errorReply(outcome.substr(7)) : textReply(outcome);

@@ -211,8 +211,10 @@ TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return std::filesystem::exists(halt); }, 10s)) << logText(sut, "risk");
   EXPECT_NE(logText(sut, "risk").find("removed without `rrr-risk rearm`"), std::string::npos) << logText(sut, "risk");
 
-  const auto rearm = sut.tool("rrr-risk", "rearm", {});
+  // Through the supervisor's control socket (`rrr-risk rearm` does the same; the tests below).
+  const auto rearm = sut.supervisor({"rearm"});
   ASSERT_EQ(rearm.exit_code, 0) << rearm.output;
+  EXPECT_NE(rearm.output.find("re-arm 1 written"), std::string::npos) << rearm.output;
   EXPECT_NE(rearm.output.find("applied by rrr-risk"), std::string::npos) << rearm.output;
   EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt"));
   EXPECT_TRUE(sut.waitFor([&](const Status&) { return count(sut, rearmed) == 1; }, 10s)) << query(sut, "SELECT * FROM risk_events");
@@ -229,9 +231,11 @@ TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt")) << "not halted again by the old peak";
   EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_events WHERE trading_halted = 1 AND COALESCE(client_order_id, '') = ''"), 1);
 
-  const auto again = sut.tool("rrr-risk", "rearm", {});
-  EXPECT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_NE(again.output.find("nothing to re-arm"), std::string::npos) << again.output;
+  for (const auto& again : {sut.tool("rrr-risk", "rearm", {}), sut.supervisor({"rearm"})}) {
+    EXPECT_EQ(again.exit_code, 0) << again.output;
+    EXPECT_NE(again.output.find("nothing to re-arm"), std::string::npos) << again.output;
+  }
+  EXPECT_EQ(count(sut, rearmed), 1) << "no second re-arm counted";
 }
 
 // The halt holds across a restart of rrr-risk even when its file was removed meanwhile: rrr-risk

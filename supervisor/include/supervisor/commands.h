@@ -20,6 +20,8 @@ int controlCommand(const CommandOptions& options, const std::string& verb, const
 // killswitch on|off: the control request, then a wait of up to `wait` for rrr-risk to apply it
 // (risk/switch_confirmation.h; exit 3 if it does not).
 int killSwitchCommand(const CommandOptions& options, bool on, std::chrono::milliseconds wait);
+// rearm: lifts a trading halt through the control socket, then waits as killswitch does.
+int rearmCommand(const CommandOptions& options, std::chrono::milliseconds wait);
 int logsCommand(const CommandOptions& options, const std::string& name, int lines, bool follow);
 // Removes a stopped run's ring segments; refuses while anything of the run is alive, or while a
 // durable consumer has not committed everything, unless discard.

@@ -69,6 +69,9 @@ class RiskSwitches {
   Status<std::string> clearHaltApplied() const;
   // Counts a re-arm, then removes the halt.
   Status<std::string> rearm() const;
+  // Whether there is a halt to re-arm: on disk, or still in force in rrr-risk (halt_applied without
+  // halt: removed while rrr-risk was down, which writes it again at its start).
+  bool halted() const { return read().halt || haltApplied(); }
 
   AppliedSwitch applied() const;
   Status<std::string> recordApplied(const AppliedSwitch& applied) const;
