@@ -48,6 +48,7 @@ void writeFeed(const RrrSystem& sut) {
 // What the run left: every order, order update, fill and position, and the last snapshot.
 struct Outcome {
   std::string orders, updates, fills, positions, snapshot;
+  std::string refusals;   // rrr-risk's, with rule and detail: what a difference in orders comes from
 };
 
 Outcome outcomeOf(const RrrSystem& sut) {
@@ -55,7 +56,8 @@ Outcome outcomeOf(const RrrSystem& sut) {
           query(sut, "SELECT client_order_id, previous_status, status, filled_quantity_e8, time_ns FROM order_updates ORDER BY 1, 5, 3"),
           query(sut, "SELECT fill_id, side, price_e8, quantity_e8, fee_e8, time_ns FROM trades ORDER BY 1"),
           query(sut, "SELECT symbol, quantity_e8, average_cost_e8, realized_pnl_e8 FROM positions ORDER BY 1"),
-          query(sut, "SELECT time_ns, equity_e8, realized_pnl_e8, fees_paid_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 1")};
+          query(sut, "SELECT time_ns, equity_e8, realized_pnl_e8, fees_paid_e8 FROM portfolio_snapshots ORDER BY time_ns DESC LIMIT 1"),
+          query(sut, "SELECT client_order_id, rule, detail, decided_ns FROM risk_decisions WHERE approved = 0 ORDER BY decided_ns LIMIT 20")};
 }
 
 bool durableReadersCaughtUp(const RrrSystem& sut) {
@@ -196,7 +198,7 @@ Outcome replay(const std::string& victim, const std::vector<std::chrono::millise
 }
 
 void expectSame(const Outcome& expected, const Outcome& actual) {
-  EXPECT_EQ(actual.orders, expected.orders);
+  EXPECT_EQ(actual.orders, expected.orders) << "refused by rrr-risk in this run:\n" << actual.refusals << "in the undisturbed run:\n" << expected.refusals;
   EXPECT_EQ(actual.updates, expected.updates);
   EXPECT_EQ(actual.fills, expected.fills);
   EXPECT_EQ(actual.positions, expected.positions);
