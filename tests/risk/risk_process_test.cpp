@@ -56,6 +56,32 @@ TEST(RiskProcess, KillSwitchBlocksNewOrdersAndSurvivesRestartsUntilTurnedOff) {
   EXPECT_TRUE(grows(sut, kKilled, 20s)) << "the control socket turns it on too";
 }
 
+// rrr-risk restarted after it read the last bars knows their prices: the intents the engine then
+// makes from those bars are decided on them, not refused for want of a price ("no last price"
+// until md's next message, which here never comes).
+TEST(RiskProcess, ARestartedRiskKnowsTheLastPricesItHadRead) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(grows(sut, kApproved, 20s)) << "orders flow";
+  // The engine stops while rrr-ingest goes on: its bars wait on md for the engine.
+  ASSERT_EQ(sut.supervisor({"stop", "engine"}).exit_code, 0);
+  std::this_thread::sleep_for(500ms);
+  ASSERT_EQ(sut.supervisor({"stop", "ingest"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) {
+    return s.at("ingest")["state"] == "Stopped" && s.at("engine")["state"] == "Stopped" && ringLag(s, "risk", "md") == 0;
+  }, 20s)) << "rrr-risk has read every bar: " << sut.status().at("risk").dump();
+  ASSERT_EQ(sut.supervisor({"restart", "risk"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("risk")["state"] == "Ready" && s.at("risk")["pid"] != 0; }, 20s));
+  const auto decided = count(sut, "SELECT count(*) FROM risk_decisions");
+  ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);   // starts it again
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM risk_decisions") > decided; }, 20s))
+      << "the engine's intents from the bars it had not read";
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_decisions WHERE detail LIKE 'no last price%'"), 0)
+      << query(sut, "SELECT client_order_id, rule, detail FROM risk_decisions WHERE approved = 0");
+  EXPECT_GT(count(sut, kApproved), 0);
+}
+
 // With no intents coming (a feed paced in real time) rrr-risk sleeps on its ring; a heartbeat
 // every 10 s would leave a switch unseen for seconds. Each turn is applied within the command's
 // 1.5 s wait: rrr-risk is woken for it.

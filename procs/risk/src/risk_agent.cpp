@@ -39,6 +39,7 @@ std::unique_ptr<RiskAgent> RiskAgent::create(process::ProcessRuntime& runtime) {
   } else {
     agent->prior_ = std::move(prior).value();
   }
+  agent->seedPrices();
   agent->refreshSwitches();   // before the first intent, and before this process says it is ready
   agent->recordApplied();     // the state found at start is applied too, changed or not
   return agent;
@@ -59,12 +60,21 @@ RiskAgent::RiskAgent(process::InputStream intents, process::OutputStream decisio
   tracker_.rearm(recorded_.rearms, recorded_.rearm_equity_e8);
 }
 
+void RiskAgent::notePrice(const msg::Envelope& envelope) {
+  if (const auto* bar = envelope.body_as_Bar()) account_.last_prices_e8[bar->symbol()->str()] = bar->close_e8();
+  if (const auto* trade = envelope.body_as_Trade()) account_.last_prices_e8[trade->symbol()->str()] = trade->price_e8();
+}
+
 int RiskAgent::readPrices() {
   return market_.poll([this](const msg::Envelope& envelope, std::uint64_t) {
-    if (const auto* bar = envelope.body_as_Bar()) account_.last_prices_e8[bar->symbol()->str()] = bar->close_e8();
-    if (const auto* trade = envelope.body_as_Trade()) account_.last_prices_e8[trade->symbol()->str()] = trade->price_e8();
+    notePrice(envelope);
     return true;
   });
+}
+
+void RiskAgent::seedPrices() {
+  for (const auto& copy : market_.copyNewest(kPriceSeedMessages)) notePrice(*copy.envelope);   // oldest first: the newest wins
+  if (!account_.last_prices_e8.empty()) spdlog::info("last prices of {} symbols from md's newest messages", account_.last_prices_e8.size());
 }
 
 int RiskAgent::readAccount() {

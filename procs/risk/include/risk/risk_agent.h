@@ -60,6 +60,11 @@ class RiskAgent : public process::TransformAgent {
   RiskAgent(process::InputStream intents, process::OutputStream decisions, process::InputStream market, process::InputStream exec,
             RiskLimits limits, RiskSwitches switches);
   int readPrices();
+  void notePrice(const msg::Envelope& envelope);
+  // The last prices on md at this process's start, from its newest messages (which include what an
+  // earlier rrr-risk had read): without them a restarted rrr-risk refused the intents the engine
+  // made from bars it had already read, "no last price", until md's next message.
+  void seedPrices();
   int readAccount();
   bool publishLimits();
   // Applies a changed switch state to the gate and publishes it; false if held back (retried).
@@ -112,6 +117,9 @@ class RiskAgent : public process::TransformAgent {
   // How many of exec's newest messages a rehearsal verifies again: a close's records of both
   // symbols (fills, updates, orders, snapshots) and the accepted orders' after them.
   static constexpr std::size_t kExecRehearsed = 12;
+  // How many of md's newest messages seedPrices() reads: every symbol's last bar, with a few
+  // intervals and trades in between.
+  static constexpr std::size_t kPriceSeedMessages = 4096;
 
   std::optional<std::string> unwritten_halt_;   // the breach, while data/risk/halt does not hold it
   std::string unwritten_error_;
