@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "../supervisor/rrr_system.h"
+#include "common/ring/ring_segment.h"
+#include "supervisor/config.h"
 
 namespace rrr::testing {
 namespace {
@@ -63,9 +65,18 @@ TEST(RiskProcess, ARestartedRiskKnowsTheLastPricesItHadRead) {
   RrrSystem sut(pipelineConfig());
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
   ASSERT_TRUE(grows(sut, kApproved, 20s)) << "orders flow";
-  // The engine stops while rrr-ingest goes on: its bars wait on md for the engine.
+  // The engine stops while rrr-ingest goes on: its bars wait on md for the engine, enough of them
+  // (a few hundred messages: 1m bars and aggregates of two symbols) for intents to come of them.
   ASSERT_EQ(sut.supervisor({"stop", "engine"}).exit_code, 0);
-  std::this_thread::sleep_for(500ms);
+  const auto md = ring::RingSegment::open(supervisor::ringPrefixFor(std::filesystem::weakly_canonical(sut.root() / "run")) + "md");
+  ASSERT_TRUE(md.ok()) << md.error().message;
+  const auto engineBacklog = [&] {
+    for (const auto& consumer : md->info().consumers) {
+      if (consumer.name == "engine") return consumer.lag;
+    }
+    return std::uint64_t{0};
+  };
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return engineBacklog() >= 300; }, 60s)) << engineBacklog();
   ASSERT_EQ(sut.supervisor({"stop", "ingest"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([](const Status& s) {
     return s.at("ingest")["state"] == "Stopped" && s.at("engine")["state"] == "Stopped" && ringLag(s, "risk", "md") == 0;
@@ -74,8 +85,8 @@ TEST(RiskProcess, ARestartedRiskKnowsTheLastPricesItHadRead) {
   ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("risk")["state"] == "Ready" && s.at("risk")["pid"] != 0; }, 20s));
   const auto decided = count(sut, "SELECT count(*) FROM risk_decisions");
   ASSERT_EQ(sut.supervisor({"restart", "engine"}).exit_code, 0);   // starts it again
-  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM risk_decisions") > decided; }, 20s))
-      << "the engine's intents from the bars it had not read";
+  ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, "SELECT count(*) FROM risk_decisions") > decided; }, 60s))
+      << "the engine's intents from the " << engineBacklog() << " messages it had not read: " << sut.status().at("engine").dump();
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_decisions WHERE detail LIKE 'no last price%'"), 0)
       << query(sut, "SELECT client_order_id, rule, detail FROM risk_decisions WHERE approved = 0");
