@@ -68,12 +68,6 @@ Result<std::vector<ring::RingSegment>, ring::RingError> prepareRings(const Super
     for (const auto& consumer : spec.durable) {
       RRR_RETURN_IF_ERROR(ring::RingConsumer::registerConsumer(segment, consumer, ring::ConsumerKind::kDurable));
     }
-    // Lossy readers too, so that one starting after the producer sees what it published since: a
-    // new lossy reader starts at the ring's end, and rrr-risk, started beside rrr-ingest, would
-    // otherwise miss the first bars and refuse the first intents ("no last price").
-    for (const auto& consumer : spec.lossy) {
-      RRR_RETURN_IF_ERROR(ring::RingConsumer::registerConsumer(segment, consumer, ring::ConsumerKind::kLossy));
-    }
     rings.push_back(std::move(segment));
   }
   return rings;

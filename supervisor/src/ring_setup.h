@@ -11,8 +11,7 @@ namespace rrr::supervisor {
 // Opens or creates every configured ring. An existing segment of the same shape is kept, with
 // its data and cursors: a supervisor restart loses nothing a durable consumer had not read.
 // One of another shape is recreated. Durable consumers are registered, so the producer holds data
-// for them from the first message; lossy ones too, so that they read from the first message
-// unless lapped. Segments with this run's prefix that the config no longer
+// for them from the first message. Segments with this run's prefix that the config no longer
 // names are removed.
 Result<std::vector<ring::RingSegment>, ring::RingError> prepareRings(const SupervisorConfig& config);
 
