@@ -61,9 +61,10 @@ class RiskAgent : public process::TransformAgent {
             RiskLimits limits, RiskSwitches switches);
   int readPrices();
   void notePrice(const msg::Envelope& envelope);
-  // The last prices on md at this process's start, from its newest messages (which include what an
-  // earlier rrr-risk had read): without them a restarted rrr-risk refused the intents the engine
-  // made from bars it had already read, "no last price", until md's next message.
+  // The last prices on md at this process's start, from its newest messages: they include what an
+  // earlier rrr-risk had read, and what rrr-ingest published before this one attached (a new lossy
+  // reader starts at the ring's end). Without them, intents on those bars were refused, "no last
+  // price", until md's next message.
   void seedPrices();
   int readAccount();
   bool publishLimits();
