@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <fstream>
 #include <thread>
 
 #include "../supervisor/rrr_system.h"
@@ -107,6 +108,38 @@ TEST(RiskProcess, AnIdleRiskAppliesTheKillSwitchAtOnceNotAtItsNextHeartbeat) {
     EXPECT_EQ(command.exit_code, 0) << turn << ": " << command.output << logText(sut, "risk");
     EXPECT_NE(command.output.find("applied by rrr-risk"), std::string::npos) << command.output;
   }
+}
+
+// rrr-risk applies a turn of the kill switch even when it cannot record that it has: the switch
+// blocks orders from its file, not from kill_switch_applied. Until the record is on disk the
+// command that turned the switch is not told it took effect, and rrr-risk reports Degraded with
+// the error; it writes the record once it can.
+TEST(RiskProcess, AKillSwitchStateThatCannotBeRecordedIsReportedUntilItIs) {
+  RrrSystem sut(pipelineConfig());
+  ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
+  ASSERT_TRUE(grows(sut, kApproved, 20s)) << "orders flow before the switch";
+  const auto temporary = sut.root() / "data/risk/kill_switch_applied.new";
+  std::filesystem::create_directories(temporary);
+
+  const auto on = sut.tool("rrr-risk", "killswitch", {"on", "--wait", "2"});
+  EXPECT_EQ(on.exit_code, 3) << on.output;
+  EXPECT_NE(on.output.find("has not applied it within 2000 ms"), std::string::npos) << on.output;
+  ASSERT_TRUE(grows(sut, kKilled, 20s)) << "the switch holds all the same";
+  EXPECT_TRUE(sut.waitFor([](const Status& s) {
+    const auto reason = s.at("risk")["last_exit"].get<std::string>();
+    return s.at("risk")["state"] == "Degraded" && reason.find("kill switch state applied (on, turn 1) is not on disk") != std::string::npos &&
+           reason.find("kill_switch_applied.new: cannot create") != std::string::npos;
+  }, 10s)) << sut.status().at("risk").dump();
+
+  std::filesystem::remove_all(temporary);
+  EXPECT_TRUE(sut.waitFor([](const Status& s) { return s.at("risk")["state"] == "Ready"; }, 10s)) << sut.status().at("risk").dump();
+  std::string applied;
+  std::getline(std::ifstream(sut.root() / "data/risk/kill_switch_applied"), applied);
+  EXPECT_EQ(applied.rfind("1 on ", 0), 0u) << "written again without a new turn: " << applied;
+  const auto confirmed = sut.tool("rrr-risk", "killswitch", {"on", "--wait", "5"});
+  EXPECT_EQ(confirmed.exit_code, 0) << confirmed.output;
+  EXPECT_NE(confirmed.output.find("applied by rrr-risk: it approves no new order"), std::string::npos) << confirmed.output;
+  EXPECT_NE(logText(sut, "risk").find("the kill switch state applied is on disk now"), std::string::npos) << logText(sut, "risk");
 }
 
 }  // namespace

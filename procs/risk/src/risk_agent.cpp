@@ -191,17 +191,28 @@ bool RiskAgent::publishEvent(msg::RiskRule rule, msg::Severity severity, double 
 }
 
 // Not written, the count is acted on once more after a restart (open orders are cancelled again),
-// and the command that turned the switch is not told it took effect.
+// and the command that turned the switch is not told it took effect: so it is written again every
+// second until it is, and the process reports Degraded meanwhile.
 void RiskAgent::recordApplied() {
   if (event_pending_ || unseen_on_pending_) return;
   turns_applied_ = applied_.kill_switch_turns;
   const AppliedSwitch now{turns_applied_, gate_.killSwitch(), applied_.rearms, tracker_.rearmEquity()};
-  if (now == recorded_) return;
-  if (auto status = switches_.recordApplied(now); !status.ok()) {
-    spdlog::error("the kill switch state applied is not on disk ({}): after a restart, rrr-risk applies the last on again",
-                  status.error().message);
+  if (now == recorded_) {
+    unwritten_applied_.reset();
     return;
   }
+  if (auto status = switches_.recordApplied(now); !status.ok()) {
+    if (!unwritten_applied_) {
+      spdlog::error("the kill switch state applied is not on disk: {}; retrying every second (until then a restart of rrr-risk "
+                    "applies the last on again, and the commands that turn the switch are not told it took effect)",
+                    status.error().message);
+    }
+    unwritten_applied_ = status.error().message;
+    applied_retry_at_ = std::chrono::steady_clock::now() + kWriteRetry;
+    return;
+  }
+  if (unwritten_applied_) spdlog::info("the kill switch state applied is on disk now: {}", (switches_.dir() / "kill_switch_applied").string());
+  unwritten_applied_.reset();
   recorded_ = now;
 }
 
@@ -237,7 +248,7 @@ void RiskAgent::recordHalt(const std::string& breach, bool announce) {
     unwritten_halt_ = breach;
     unwritten_error_ = status.error().message;
     unwritten_kept_ = switches_.haltApplied() == breach;
-    halt_retry_at_ = std::chrono::steady_clock::now() + kHaltRetry;
+    halt_retry_at_ = std::chrono::steady_clock::now() + kWriteRetry;
     return;
   }
   if (unwritten_halt_) spdlog::info("the halt is on disk now: {}", (switches_.dir() / "halt").string());
@@ -252,14 +263,23 @@ void RiskAgent::retryUnwrittenHalt() {
 }
 
 std::string RiskAgent::degradedReason() const {
-  if (!unwritten_halt_) return {};
-  return "trading halted (" + unwritten_halt_->substr(0, 200) + "), but the halt is not on disk: " + unwritten_error_ +
-         "; retrying every second" +
-         (unwritten_kept_ ? " (halt_applied holds it: a restart of rrr-risk keeps it)" : " (until then a restart of rrr-risk would lift it)");
+  std::string reason;
+  if (unwritten_halt_) {
+    reason = "trading halted (" + unwritten_halt_->substr(0, 200) + "), but the halt is not on disk: " + unwritten_error_ +
+             "; retrying every second" +
+             (unwritten_kept_ ? " (halt_applied holds it: a restart of rrr-risk keeps it)" : " (until then a restart of rrr-risk would lift it)");
+  }
+  if (unwritten_applied_) {
+    reason += (reason.empty() ? "" : "; ") + std::string("the kill switch state applied (") + (gate_.killSwitch() ? "on" : "off") +
+              ", turn " + std::to_string(turns_applied_) + ") is not on disk: " + *unwritten_applied_ +
+              "; retrying every second (the commands that turn the switch are not told it took effect)";
+  }
+  return reason;
 }
 
 int RiskAgent::doWork() {
   if (unwritten_halt_) retryUnwrittenHalt();
+  if (unwritten_applied_ && std::chrono::steady_clock::now() >= applied_retry_at_) recordApplied();
   const int prices = readPrices() + readAccount();
   // These go out before any decision.
   if (!publishLimits() || !refreshSwitches() || !haltOnAccountBreach()) return prices;

@@ -49,8 +49,9 @@ class RiskAgent : public process::TransformAgent {
     exec_.consumer().prefaultAhead();
   }
   std::vector<process::RingLagReport> ringLags() const override;
-  // Degraded while a halt is in force that data/risk does not hold yet.
-  bool degraded() const override { return unwritten_halt_.has_value(); }
+  // Degraded while a halt is in force that data/risk does not hold yet, or the switch state it
+  // announced last is not in data/risk/kill_switch_applied.
+  bool degraded() const override { return unwritten_halt_.has_value() || unwritten_applied_.has_value(); }
   std::string degradedReason() const override;
 
  protected:
@@ -126,7 +127,9 @@ class RiskAgent : public process::TransformAgent {
   std::string unwritten_error_;
   bool unwritten_kept_ = false;   // halt_applied holds it: a restart writes it again
   std::chrono::steady_clock::time_point halt_retry_at_;
-  static constexpr auto kHaltRetry = std::chrono::seconds(1);
+  std::optional<std::string> unwritten_applied_;   // why kill_switch_applied could not be written, while it cannot
+  std::chrono::steady_clock::time_point applied_retry_at_;
+  static constexpr auto kWriteRetry = std::chrono::seconds(1);
 
   bool rehearsed_ = false;   // since the last work done: one rehearsal per burst
   os::BurstCpu burst_cpu_{os::BurstCpu::Side::kOthers};   // the cores it shares with rrr-infer in a paced burst
