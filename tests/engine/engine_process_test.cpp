@@ -212,6 +212,8 @@ TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   EXPECT_NE(logText(sut, "risk").find("removed without `rrr-risk rearm`"), std::string::npos) << logText(sut, "risk");
 
   // Through the supervisor's control socket (`rrr-risk rearm` does the same; the tests below).
+  const std::string plain_off = "SELECT count(*) FROM risk_events WHERE detail = 'kill switch off'";
+  const auto plain_off_before = count(sut, plain_off);
   const auto rearm = sut.supervisor({"rearm"});
   ASSERT_EQ(rearm.exit_code, 0) << rearm.output;
   EXPECT_NE(rearm.output.find("re-arm 1 written"), std::string::npos) << rearm.output;
@@ -230,6 +232,8 @@ TEST(EngineProcess, AReArmLiftsTheHaltAndTheDrawdownIsMeasuredAfreshFromThen) {
   std::this_thread::sleep_for(500ms);
   EXPECT_FALSE(std::filesystem::exists(sut.root() / "data/risk/halt")) << "not halted again by the old peak";
   EXPECT_EQ(count(sut, "SELECT count(*) FROM risk_events WHERE trading_halted = 1 AND COALESCE(client_order_id, '') = ''"), 1);
+  // The command's two writes (the count, then the halt removed) are one change of state: one event.
+  EXPECT_EQ(count(sut, plain_off), plain_off_before) << query(sut, "SELECT * FROM risk_events WHERE COALESCE(client_order_id, '') = ''");
 
   for (const auto& again : {sut.tool("rrr-risk", "rearm", {}), sut.supervisor({"rearm"})}) {
     EXPECT_EQ(again.exit_code, 0) << again.output;

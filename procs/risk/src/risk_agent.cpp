@@ -121,7 +121,9 @@ bool RiskAgent::refreshSwitches() {
       if (!state.kill_switch && state.kill_switch_turns != turns_applied_) unseen_on_pending_ = true;
       gate_.setKillSwitch(state.kill_switch.has_value());
       if (state.rearms > applied_.rearms) {
-        // A halt still on disk here is the one the re-arm removes next (the count is written first).
+        // A halt still on disk here is the one the re-arm removes next (the count is written first):
+        // taken as removed, so that its removal is no change of state and no second RiskEvent.
+        state.halt.reset();
         gate_.rearm();
         tracker_.rearm(state.rearms, std::nullopt);
         // Before the count is recorded as applied: the other order, interrupted, would leave a
