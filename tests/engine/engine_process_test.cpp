@@ -7,6 +7,8 @@
 
 #include "../support/file_text.h"
 #include "../supervisor/rrr_system.h"
+#include "common/ring/ring_segment.h"
+#include "supervisor/config.h"
 
 namespace rrr::testing {
 namespace {
@@ -111,12 +113,22 @@ std::string smallDecisionRingConfig() {
   return config;
 }
 
-// Starts the system, lets an order rest, then stops rrr-store until rrr-risk is held back.
+// Starts the system, lets an order rest, then stops rrr-store until rrr-risk is held back: the
+// decision ring full (rrr-store has read none of it) and an intent waiting for rrr-risk. The lag
+// alone could be a heartbeat's look at rrr-risk between two intents, with room left.
 void holdRiskBack(RrrSystem& sut) {
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
   ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
-  ASSERT_TRUE(sut.waitFor([](const Status& s) { return ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
+  const auto decisions = ring::RingSegment::open(supervisor::ringPrefixFor(std::filesystem::weakly_canonical(sut.root() / "run")) + "decision");
+  ASSERT_TRUE(decisions.ok()) << decisions.error().message;
+  const auto full = [&] {
+    for (const auto& consumer : decisions->info().consumers) {
+      if (consumer.name == "store") return consumer.lag >= decisions->config().capacity;
+    }
+    return false;
+  };
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return full() && ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
 }
 
 // rrr-store stopped fills a small decision ring, so rrr-risk holds its next approval back. The
