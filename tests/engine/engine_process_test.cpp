@@ -7,8 +7,6 @@
 
 #include "../support/file_text.h"
 #include "../supervisor/rrr_system.h"
-#include "common/ring/ring_segment.h"
-#include "supervisor/config.h"
 
 namespace rrr::testing {
 namespace {
@@ -107,9 +105,10 @@ TEST(EngineProcess, TheKillSwitchTurnedOnAndOffWhileRiskIsDownStillCancelsRestin
 }
 
 // Resting orders on a 16-slot decision ring: with rrr-store stopped, rrr-risk soon cannot publish.
+constexpr long long kSmallDecisionRing = 16;
 std::string smallDecisionRingConfig() {
   auto config = restingOrdersConfig();
-  replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: 16");
+  replaceOnce(config, "decision: {slot_bytes: 512, capacity: 4096", "decision: {slot_bytes: 512, capacity: " + std::to_string(kSmallDecisionRing));
   return config;
 }
 
@@ -120,15 +119,9 @@ void holdRiskBack(RrrSystem& sut) {
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
   ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
-  const auto decisions = ring::RingSegment::open(supervisor::ringPrefixFor(std::filesystem::weakly_canonical(sut.root() / "run")) + "decision");
-  ASSERT_TRUE(decisions.ok()) << decisions.error().message;
-  const auto full = [&] {
-    for (const auto& consumer : decisions->info().consumers) {
-      if (consumer.name == "store") return consumer.lag >= decisions->config().capacity;
-    }
-    return false;
-  };
-  ASSERT_TRUE(sut.waitFor([&](const Status& s) { return full() && ringLag(s, "risk", "intent") > 0; }, 30s)) << "rrr-risk is held back";
+  ASSERT_TRUE(sut.waitFor([&](const Status& s) {
+    return ringConsumerLag(sut, "decision", "store") >= kSmallDecisionRing && ringLag(s, "risk", "intent") > 0;
+  }, 30s)) << "rrr-risk is held back";
 }
 
 // rrr-store stopped fills a small decision ring, so rrr-risk holds its next approval back. The

@@ -9,8 +9,6 @@
 #include <thread>
 
 #include "../supervisor/rrr_system.h"
-#include "common/ring/ring_segment.h"
-#include "supervisor/config.h"
 
 namespace rrr::testing {
 namespace {
@@ -69,14 +67,7 @@ TEST(RiskProcess, ARestartedRiskKnowsTheLastPricesItHadRead) {
   // The engine stops while rrr-ingest goes on: its bars wait on md for the engine, enough of them
   // (a few hundred messages: 1m bars and aggregates of two symbols) for intents to come of them.
   ASSERT_EQ(sut.supervisor({"stop", "engine"}).exit_code, 0);
-  const auto md = ring::RingSegment::open(supervisor::ringPrefixFor(std::filesystem::weakly_canonical(sut.root() / "run")) + "md");
-  ASSERT_TRUE(md.ok()) << md.error().message;
-  const auto engineBacklog = [&] {
-    for (const auto& consumer : md->info().consumers) {
-      if (consumer.name == "engine") return consumer.lag;
-    }
-    return std::uint64_t{0};
-  };
+  const auto engineBacklog = [&] { return ringConsumerLag(sut, "md", "engine"); };
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return engineBacklog() >= 300; }, 60s)) << engineBacklog();
   ASSERT_EQ(sut.supervisor({"stop", "ingest"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([](const Status& s) {

@@ -16,6 +16,7 @@
 #include "support/child_process.h"
 #include "support/file_text.h"
 #include "support/unique_name.h"
+#include "common/ring/ring_segment.h"
 #include "supervisor/config.h"
 
 namespace rrr::testing {
@@ -45,6 +46,15 @@ std::string binDirectory() { return binaryDirectory(); }
 long long ringLag(const std::map<std::string, nlohmann::json>& status, const std::string& process, const std::string& ring) {
   for (const auto& lag : status.at(process)["ring_lag"]) {
     if (lag["ring"] == ring) return lag["lag"].get<long long>();
+  }
+  return -1;
+}
+
+long long ringConsumerLag(const RrrSystem& sut, const std::string& ring, const std::string& consumer) {
+  const auto segment = ring::RingSegment::open(supervisor::ringPrefixFor(std::filesystem::weakly_canonical(sut.root() / "run")) + ring);
+  if (!segment.ok()) return -1;
+  for (const auto& each : segment->info().consumers) {
+    if (each.name == consumer) return static_cast<long long>(each.lag);
   }
   return -1;
 }

@@ -60,6 +60,9 @@ class RrrSystem {
   std::filesystem::path root_;
 };
 
+// What `consumer` has not read of `ring`, from the ring's shared memory now (not a heartbeat's look);
+// -1 if the ring or the consumer is not there.
+long long ringConsumerLag(const RrrSystem& sut, const std::string& ring, const std::string& consumer);
 // rrr-db query's CSV output (a header line, then the rows) on trading.db.
 std::string query(const RrrSystem& sut, const std::string& sql);
 // The first value of the first row of query(sql), for SELECT count(*) ...; -1 if there is no row.
