@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -116,10 +117,16 @@ void eachMessage(const std::string& ring_name, Visit visit) {
 }
 
 struct Hops {
-  std::vector<std::int64_t> total, to_prediction, to_intent, to_decision, to_accepted;
+  std::vector<std::int64_t> total, to_prediction, to_bar_records, to_intent, to_decision, to_accepted;
 
-  void add(std::int64_t bar, std::int64_t prediction, std::int64_t intent, std::int64_t decision, std::int64_t accepted) {
+  // bar_records: the engine's last exec record before the intent, when it is after the bar. For a
+  // bar with fills, where the engine's own work on the bar ended (its fills, order records and
+  // snapshot) before it took the prediction; for a later order of a close, possibly the earlier
+  // order's acceptance.
+  void add(std::int64_t bar, std::int64_t prediction, std::optional<std::int64_t> bar_records, std::int64_t intent, std::int64_t decision,
+           std::int64_t accepted) {
     total.push_back(accepted - bar);
+    if (bar_records) to_bar_records.push_back(*bar_records - bar);
     to_prediction.push_back(prediction - bar);
     to_intent.push_back(intent - prediction);
     to_decision.push_back(decision - intent);
@@ -161,6 +168,13 @@ TickToOrder tickToOrderNs(const System& system) {
     std::string symbol;
     std::int64_t bar, prediction, intent, decision, accepted;
   };
+  std::vector<std::int64_t> exec_published;   // in ring order: ascending
+  eachMessage(system.ring("exec"), [&](const rrr::msg::Envelope& envelope) { exec_published.push_back(envelope.publish_time_ns()); });
+  const auto barRecords = [&](const Order& o) -> std::optional<std::int64_t> {
+    const auto after = std::lower_bound(exec_published.begin(), exec_published.end(), o.intent);
+    if (after == exec_published.begin() || *std::prev(after) <= o.bar) return std::nullopt;
+    return *std::prev(after);
+  };
   std::map<std::int64_t, std::vector<Order>> by_close;   // in the order they were accepted
   eachMessage(system.ring("exec"), [&](const rrr::msg::Envelope& envelope) {
     const auto* update = envelope.body_as_OrderUpdate();
@@ -183,7 +197,7 @@ TickToOrder tickToOrderNs(const System& system) {
       const auto& o = orders[i];
       const char* place = orders.size() == 1 ? " alone in its close" : i == 0 ? " first of its close" : " later in its close";
       for (auto* hop : {&hops.all, &hops.by_symbol[o.symbol], &hops.by_place[place]}) {
-        hop->add(o.bar, o.prediction, o.intent, o.decision, o.accepted);
+        hop->add(o.bar, o.prediction, barRecords(o), o.intent, o.decision, o.accepted);
       }
     }
   }
@@ -324,6 +338,7 @@ int main(int argc, char** argv) {
   const auto printHops = [&](const std::string& what, const Hops& h) {
     printLatency(("tick-to-order" + what + ", ingest -> accepted").c_str(), summary(h.total));
     printLatency("  bar -> prediction (infer)", summary(h.to_prediction));
+    printLatency("  bar -> last exec record before intent", summary(h.to_bar_records));
     printLatency("  prediction -> intent (engine)", summary(h.to_intent));
     printLatency("  intent -> decision (risk)", summary(h.to_decision));
     printLatency("  decision -> accepted (engine)", summary(h.to_accepted));
