@@ -114,11 +114,14 @@ std::string smallDecisionRingConfig() {
 
 // Starts the system, lets an order rest, then stops rrr-store until rrr-risk is held back: the
 // decision ring full (rrr-store has read none of it) and an intent waiting for rrr-risk. The lag
-// alone could be a heartbeat's look at rrr-risk between two intents, with room left.
+// alone could be a heartbeat's look at rrr-risk between two intents, with room left. The ring is
+// looked at once rrr-store has exited: a stop returns before the exit, and rrr-store drains and
+// commits as it stops, which frees room in a ring that looked full.
 void holdRiskBack(RrrSystem& sut) {
   ASSERT_EQ(sut.supervisor({"start"}).exit_code, 0);
   ASSERT_TRUE(sut.waitFor([&](const Status&) { return count(sut, kResting) >= 1; }, 30s)) << query(sut, "SELECT * FROM orders");
   ASSERT_EQ(sut.supervisor({"stop", "store"}).exit_code, 0);
+  ASSERT_TRUE(sut.waitFor([](const Status& s) { return s.at("store")["state"] == "Stopped"; }, 20s)) << "rrr-store exited";
   ASSERT_TRUE(sut.waitFor([&](const Status& s) {
     return ringConsumerLag(sut, "decision", "store") >= kSmallDecisionRing && ringLag(s, "risk", "intent") > 0;
   }, 30s)) << "rrr-risk is held back";
