@@ -168,8 +168,7 @@ TickToOrder tickToOrderNs(const System& system) {
     std::string symbol;
     std::int64_t bar, prediction, intent, decision, accepted;
   };
-  std::vector<std::int64_t> exec_published;   // in ring order: ascending
-  eachMessage(system.ring("exec"), [&](const rrr::msg::Envelope& envelope) { exec_published.push_back(envelope.publish_time_ns()); });
+  std::vector<std::int64_t> exec_published;   // every exec record's, in ring order: ascending
   const auto barRecords = [&](const Order& o) -> std::optional<std::int64_t> {
     const auto after = std::lower_bound(exec_published.begin(), exec_published.end(), o.intent);
     if (after == exec_published.begin() || *std::prev(after) <= o.bar) return std::nullopt;
@@ -177,6 +176,7 @@ TickToOrder tickToOrderNs(const System& system) {
   };
   std::map<std::int64_t, std::vector<Order>> by_close;   // in the order they were accepted
   eachMessage(system.ring("exec"), [&](const rrr::msg::Envelope& envelope) {
+    exec_published.push_back(envelope.publish_time_ns());
     const auto* update = envelope.body_as_OrderUpdate();
     if (update == nullptr || update->status() != rrr::msg::OrderStatus::Accepted) return;
     const auto id = update->client_order_id()->str();
